@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom to top (see docs/ARCHITECTURE.md):
+//   CLua / CLuaShim -> LuaKit -> PureCloudLua -> pclua
+//   PureCloud (no Lua) --------^
+//   GroupsEmulator (shares no code with PureCloud; it is written from the contract so each checks the other)
+let package = Package(
+    name: "pclua",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pclua", targets: ["pclua"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLua", pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(name: "LuaKit", dependencies: ["CLua", "CLuaShim"]),
+        .target(
+            name: "PureCloud",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(name: "PureCloudLua", dependencies: ["LuaKit", "PureCloud"]),
+        .target(
+            name: "GroupsEmulator",
+            dependencies: [
+                "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
+        .executableTarget(
+            name: "pclua",
+            dependencies: [
+                "LuaKit", "PureCloud", "PureCloudLua", "GroupsEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
+        .testTarget(name: "PureCloudTests", dependencies: ["PureCloud", "GroupsEmulator"]),
+        .testTarget(
+            name: "GroupsEmulatorTests",
+            dependencies: [
+                "GroupsEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
+        .testTarget(name: "EndToEndTests", dependencies: ["GroupsEmulator"]),
+    ]
+)

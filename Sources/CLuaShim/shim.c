@@ -1,0 +1,156 @@
+#include "CLuaShim.h"
+#include <string.h>
+
+static pclua_dispatch_fn host_dispatch = NULL;
+static pclua_release_fn host_release = NULL;
+
+void pclua_set_host_callbacks(pclua_dispatch_fn dispatch, pclua_release_fn release) {
+    host_dispatch = dispatch;
+    host_release = release;
+}
+
+/* ---- host functions --------------------------------------------------------------------- */
+
+#define HOST_BOX_MT "pclua.hostbox"
+
+static int host_box_gc(lua_State *L) {
+    void **slot = (void **)lua_touserdata(L, 1);
+    if (slot && *slot && host_release) {
+        host_release(*slot);
+        *slot = NULL;
+    }
+    return 0;
+}
+
+static int host_trampoline(lua_State *L) {
+    void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
+    if (!slot || !*slot || !host_dispatch) {
+        lua_pushliteral(L, "host function called after it was released");
+        return lua_error(L);
+    }
+    int n = host_dispatch(L, *slot);
+    if (n < 0) return lua_error(L); /* the only place a host call raises: in C, not in Swift */
+    return n;
+}
+
+void pclua_pushhost(lua_State *L, void *box, const char *name) {
+    (void)name;
+    void **slot = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
+    *slot = box;
+    if (luaL_newmetatable(L, HOST_BOX_MT)) {
+        lua_pushcfunction(L, host_box_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    lua_pushcclosure(L, host_trampoline, 1);
+}
+
+/* ---- protected calls -------------------------------------------------------------------- */
+
+#define LAST_TRACEBACK_KEY "pclua.lasttraceback"
+
+static int message_handler(lua_State *L) {
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        luaL_traceback(L, L, lua_tostring(L, 1), 1);
+        return 1;
+    }
+    /* Keep tables and userdata (ApiError) as they are, so the host can read their fields; keep a
+     * traceback beside them. */
+    luaL_traceback(L, L, NULL, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, LAST_TRACEBACK_KEY);
+    if (lua_isnoneornil(L, 1) && lua_gettop(L) >= 1) {
+        lua_pushliteral(L, "(error object is nil)");
+        return 1;
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
+int pclua_pcall(lua_State *L, int nargs, int nresults) {
+    int base = lua_gettop(L) - nargs;
+    lua_pushnil(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, LAST_TRACEBACK_KEY);
+    lua_pushcfunction(L, message_handler);
+    lua_insert(L, base);
+    int status = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
+    return status;
+}
+
+const char *pclua_last_traceback(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, LAST_TRACEBACK_KEY);
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1); /* the string stays alive in the registry */
+    return s;
+}
+
+static int openlibs_protected(lua_State *L) {
+    luaL_openlibs(L);
+    return 0;
+}
+
+int pclua_openlibs(lua_State *L) {
+    lua_pushcfunction(L, openlibs_protected);
+    return lua_pcall(L, 0, 0, 0);
+}
+
+int pclua_loadbuffer(lua_State *L, const char *buff, size_t size, const char *name) {
+    return luaL_loadbufferx(L, buff, size, name, "t");
+}
+
+/* ---- interrupts (lua.c's laction/lstop) ------------------------------------------------- */
+
+static void interrupt_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    lua_sethook(L, NULL, 0, 0);
+    luaL_error(L, "interrupted!");
+}
+
+void pclua_interrupt(lua_State *L) {
+    lua_sethook(L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+void pclua_clear_interrupt(lua_State *L) {
+    lua_sethook(L, NULL, 0, 0);
+}
+
+/* ---- protected helpers ------------------------------------------------------------------ */
+
+static int tostring_protected(lua_State *L) {
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+
+int pclua_tostring(lua_State *L, int index, const char **out, size_t *length) {
+    index = lua_absindex(L, index);
+    lua_pushcfunction(L, tostring_protected);
+    lua_pushvalue(L, index);
+    int status = lua_pcall(L, 1, 1, 0);
+    *out = lua_tolstring(L, -1, length); /* on error, the message; the caller pops either way */
+    return status;
+}
+
+/* ---- macros as functions ---------------------------------------------------------------- */
+
+void pclua_pop(lua_State *L, int n) { lua_pop(L, n); }
+void pclua_newtable(lua_State *L) { lua_newtable(L); }
+int pclua_upvalueindex(int i) { return lua_upvalueindex(i); }
+int pclua_registryindex(void) { return LUA_REGISTRYINDEX; }
+const char *pclua_tostringx(lua_State *L, int index, size_t *len) { return lua_tolstring(L, index, len); }
+int pclua_isnoneornil(lua_State *L, int index) { return lua_isnoneornil(L, index); }
+lua_Number pclua_tonumber(lua_State *L, int index, int *isnum) { return lua_tonumberx(L, index, isnum); }
+lua_Integer pclua_tointeger(lua_State *L, int index, int *isnum) { return lua_tointegerx(L, index, isnum); }
+void pclua_pushlightuserdata(lua_State *L, void *p) { lua_pushlightuserdata(L, p); }
+void *pclua_newuserdata(lua_State *L, size_t size) { return lua_newuserdatauv(L, size, 1); }
+
+int pclua_getmetafield_raw(lua_State *L, int obj, const char *field) {
+    if (!lua_getmetatable(L, obj)) return LUA_TNIL;
+    lua_pushstring(L, field);
+    int type = lua_rawget(L, -2);
+    if (type == LUA_TNIL) {
+        lua_pop(L, 2);
+        return LUA_TNIL;
+    }
+    lua_remove(L, -2);
+    return type;
+}

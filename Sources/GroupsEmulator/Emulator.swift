@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The Groups API emulator: an HTTP server (Hummingbird on SwiftNIO) over an in-memory org.
+public final class GroupsEmulator: Sendable {
+    public let configuration: EmulatorConfiguration
+    let org: Org
+    let handlers: GroupsHandlers
+    let tokens: TokenIssuer
+    let limiter: RateLimiter
+    let faults: FaultInjector
+    let stats = EmulatorStats()
+
+    /// Loads or builds the org; throws a readable error for a bad data file.
+    public init(configuration: EmulatorConfiguration) throws {
+        self.configuration = configuration
+        let state: OrgState
+        switch configuration.data {
+        case let .demo(users, groups): state = .demo(users: users, groups: groups)
+        case let .file(path): state = try .load(path: path)
+        case .empty: state = OrgState()
+        }
+        org = Org(state)
+        handlers = GroupsHandlers(org: org)
+        tokens = TokenIssuer(clientId: configuration.clientId, clientSecret: configuration.clientSecret, ttl: configuration.tokenTTL)
+        limiter = RateLimiter(perMinute: configuration.rateLimit)
+        faults = FaultInjector(seed: configuration.faultSeed, faultRate: configuration.faultRate, dropRate: configuration.dropRate)
+    }
+
+    public var userCount: Int { org.withState { $0.users.count } }
+    public var groupCount: Int { org.withState { $0.groups.count } }
+
+    /// Starts serving in the background and returns once the port is bound.
+    public func start() async throws -> RunningEmulator {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = makeApplication { port in continuation.yield(port); continuation.finish() }
+        let task = Task { try await app.run() }
+        for await port in stream {
+            return RunningEmulator(host: configuration.host, port: port, task: task)
+        }
+        let result = await task.result
+        if case let .failure(error) = result { throw error }
+        throw EmulatorStartError.notStarted
+    }
+
+    /// Serves until the task is cancelled, calling `onStart` with the bound port.
+    public func run(onStart: @escaping @Sendable (Int) -> Void) async throws {
+        try await makeApplication(onStart).run()
+    }
+
+    private func makeApplication(_ onStart: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
+        var logger = Logger(label: "pclua.emulator")
+        logger.logLevel = .error
+        let responder = CallbackResponder<EmulatorContext> { [self] request, context in
+            try await self.respond(request, context: context)
+        }
+        return Application(
+            responder: responder,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in onStart(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}
+
+enum EmulatorStartError: Error, CustomStringConvertible {
+    case notStarted
+    var description: String { "the emulator did not start" }
+}
+
+/// A started emulator; `stop()` ends it.
+public struct RunningEmulator: Sendable {
+    public let host: String
+    public let port: Int
+    let task: Task<Void, any Error>
+
+    public var baseURL: String { "http://\(host):\(port)" }
+
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+}
+
+/// Hummingbird's per-request context, keeping the channel so a fault can close the connection.
+struct EmulatorContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}

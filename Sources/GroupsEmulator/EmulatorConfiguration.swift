@@ -1,0 +1,32 @@
+/// Everything `pclua emulator` can be told. Defaults make a small demo org that needs no set-up.
+public struct EmulatorConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 asks the system for a free port; `RunningEmulator.port` tells which.
+    public var port = 0
+    public var clientId = EmulatorConfiguration.defaultClientId
+    public var clientSecret = EmulatorConfiguration.defaultClientSecret
+    /// Seconds an access token lives (the platform allows 300 to 172800 per OAuth client).
+    public var tokenTTL = 86400
+    /// Requests per minute per token; 0 turns the limit off. 300 is the platform's default.
+    public var rateLimit = 300
+    /// Share of API requests answered with a random 502, 503 or 504.
+    public var faultRate = 0.0
+    /// Share of API requests whose connection is closed without an answer.
+    public var dropRate = 0.0
+    /// Added before every answer.
+    public var latencyMilliseconds = 0
+    /// Makes the sequence of faults reproducible.
+    public var faultSeed: UInt64 = 1
+    public var data: EmulatorSeed = .demo(users: 200, groups: 20)
+
+    public static let defaultClientId = "emulator-client"
+    public static let defaultClientSecret = "emulator-secret"
+
+    public init() {}
+}
+
+public enum EmulatorSeed: Sendable {
+    case demo(users: Int, groups: Int)
+    case file(String)
+    case empty
+}

@@ -1,0 +1,296 @@
+import Foundation
+
+/// The 14 operations of the Groups API over the in-memory org. Each returns a status and an
+/// optional body, or throws `APIFailure`. Routing, auth, limits and faults happen in `Emulator`.
+struct GroupsHandlers: Sendable {
+    let org: Org
+
+    /// Largest `id` list accepted on `GET /groups` and `/profiles/groups` (unpublished; contract §13).
+    static let maximumIdsPerGet = 100
+    /// "A maximum of 50 members are allowed per request" (contract §3).
+    static let maximumMembersPerChange = 50
+
+    // MARK: GET /api/v2/groups, GET /api/v2/profiles/groups
+
+    func listGroups(_ request: EmulatorRequest, profiles: Bool) throws -> JSON {
+        let query = request.query
+        let descending = try parseSortOrder(query)
+        let ids = query.list("id")
+        let jabberIds = query.list("jabberId")
+        if !ids.isEmpty && !jabberIds.isEmpty {
+            throw APIFailure.badRequest("The 'jabberId' parameter cannot be used with the 'id' parameter")
+        }
+        if ids.count > GroupsHandlers.maximumIdsPerGet {
+            throw APIFailure.badRequest("At most \(GroupsHandlers.maximumIdsPerGet) 'id' values are allowed, got \(ids.count)")
+        }
+        let page = try PageRequest(query, carrying: ["id", "jabberId", "sortOrder"])
+        return org.withState { state in
+            var groups = state.groupsSortedByName(descending: descending)
+            if !ids.isEmpty {
+                let wanted = Set(ids)
+                groups = groups.filter { wanted.contains($0.id) }
+            } else if !jabberIds.isEmpty {
+                let wanted = Set(jabberIds)
+                groups = groups.filter { wanted.contains(Self.jabberId($0)) }
+            }
+            let entities = page.slice(groups).map { profiles ? Render.profile($0) : Render.group($0, users: state.users) }
+            return page.envelope(path: profiles ? "/api/v2/profiles/groups" : "/api/v2/groups", total: groups.count, entities: entities)
+        }
+    }
+
+    static func jabberId(_ group: EmulatedGroup) -> String {
+        "\(group.id)@conference.emulator.pclua"
+    }
+
+    // MARK: GET /api/v2/groups/{id}, /profile
+
+    func getGroup(_ id: String) throws -> JSON {
+        try org.withState { state in Render.group(try state.group(id), users: state.users) }
+    }
+
+    func getProfile(_ id: String, query: QueryParameters) throws -> JSON {
+        try org.withState { state in
+            guard let group = state.groups[id] else {
+                throw APIFailure(status: 404, code: "general.resource.not.found", message: "Unable to find the group profile")
+            }
+            return Render.profile(group)
+        }
+    }
+
+    // MARK: POST /api/v2/groups
+
+    func createGroup(_ request: EmulatorRequest) throws -> JSON {
+        let body = try BodyReader(model: "GroupCreate", request: request)
+        let name = try body.string("name", required: true)!.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw APIFailure.badRequest("GroupCreate.name must not be empty") }
+        let type = try body.enumValue("type", allowed: GroupEnums.type, required: true)!
+        let visibility = try body.enumValue("visibility", allowed: GroupEnums.visibility, required: true)!
+        let rulesVisible = try body.bool("rulesVisible", required: true)!
+        let ownerIds = try body.strings("ownerIds") ?? []
+        let addresses = try Self.contacts(body)
+        var group = EmulatedGroup(
+            id: UUID().uuidString.lowercased(), name: name, description: try body.string("description"), type: type,
+            visibility: visibility, rulesVisible: rulesVisible, rolesEnabled: try body.bool("rolesEnabled"),
+            includeOwners: try body.bool("includeOwners"), callsEnabled: try body.bool("callsEnabled"),
+            email: try body.string("email"), dateModified: isoTimestamp())
+        group.addresses = addresses
+        return try org.withState { state in
+            if state.nameTaken(name) { throw Self.duplicateName(name) }
+            let owners = ownerIds.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            try state.requireUsers(owners, field: "GroupCreate.ownerIds")
+            group.ownerIds = Self.unique(owners)
+            state.insert(group: group)
+            return Render.group(group, users: state.users)
+        }
+    }
+
+    static func duplicateName(_ name: String) -> APIFailure {
+        APIFailure(status: 400, code: "general.bad.request", message: "A group with the name '\(name)' already exists")
+    }
+
+    static func unique(_ ids: [String]) -> [String] {
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    static func contacts(_ body: BodyReader) throws -> [EmulatedContact] {
+        guard let value = body.value("addresses") else { return [] }
+        guard case let .array(items) = value else { throw APIFailure.badRequest("\(body.model).addresses must be an array") }
+        return try items.map { item in
+            guard case let .object(members) = item else { throw APIFailure.badRequest("\(body.model).addresses must hold GroupContact objects") }
+            let contact = BodyReader(model: "GroupContact", fields: members)
+            return EmulatedContact(
+                address: try contact.string("address", required: true)!, extension: try contact.string("extension"),
+                type: try contact.enumValue("type", allowed: GroupEnums.contactType, required: true)!,
+                mediaType: try contact.enumValue("mediaType", allowed: GroupEnums.contactMediaType, required: true)!)
+        }
+    }
+
+    // MARK: PUT /api/v2/groups/{id}
+
+    func updateGroup(_ id: String, _ request: EmulatorRequest) throws -> JSON {
+        let body = try BodyReader(model: "GroupUpdate", request: request)
+        guard let version = try body.int("version") else {
+            throw APIFailure.badRequest("GroupUpdate.version is required: send the group's current version")
+        }
+        let name = try body.string("name").map { $0.trimmingCharacters(in: .whitespaces) }
+        if name?.isEmpty == true { throw APIFailure.badRequest("GroupUpdate.name must not be empty") }
+        var visibility = try body.enumValue("visibility", allowed: GroupEnums.updateVisibility)
+        if visibility == "ownerIds" { visibility = "owners" }
+        let state = try body.enumValue("state", allowed: GroupEnums.state)
+        let ownerIds = try body.strings("ownerIds")
+        let addresses = body.value("addresses") == nil ? nil : try Self.contacts(body)
+        let description = try body.string("description")
+        let rulesVisible = try body.bool("rulesVisible")
+        let rolesEnabled = try body.bool("rolesEnabled"), includeOwners = try body.bool("includeOwners")
+        let callsEnabled = try body.bool("callsEnabled"), email = try body.string("email")
+        return try org.withState { org in
+            var group = try org.group(id)
+            guard version == group.version else { throw APIFailure.versionConflict }
+            if let name {
+                if org.nameTaken(name, except: id) { throw Self.duplicateName(name) }
+                group.name = name
+            }
+            if let ownerIds {
+                // Terraform clears owners by sending [" "] (contract §2): blank ids mean none.
+                let owners = ownerIds.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                try org.requireUsers(owners, field: "GroupUpdate.ownerIds")
+                group.ownerIds = Self.unique(owners)
+            }
+            if let description { group.description = description }
+            if let visibility { group.visibility = visibility }
+            if let state { group.state = state }
+            if let addresses { group.addresses = addresses }
+            if let rulesVisible { group.rulesVisible = rulesVisible }
+            if let rolesEnabled { group.rolesEnabled = rolesEnabled }
+            if let includeOwners { group.includeOwners = includeOwners }
+            if let callsEnabled { group.callsEnabled = callsEnabled }
+            if let email { group.email = email }
+            group.version += 1
+            group.dateModified = isoTimestamp()
+            org.insert(group: group)
+            return Render.group(group, users: org.users)
+        }
+    }
+
+    // MARK: DELETE /api/v2/groups/{id}
+
+    func deleteGroup(_ id: String) throws {
+        try org.withState { state in
+            _ = try state.group(id)
+            state.removeGroup(id)
+        }
+    }
+
+    // MARK: /api/v2/groups/{id}/members and /individuals
+
+    func listMembers(_ id: String, _ request: EmulatorRequest) throws -> JSON {
+        let query = request.query
+        let descending = try parseSortOrder(query)
+        let expand = query.list("expand")
+        for value in expand where !GroupEnums.userExpand.contains(value) {
+            throw APIFailure.invalidValue(field: "expand", value: value, allowed: GroupEnums.userExpand)
+        }
+        let page = try PageRequest(query, carrying: ["sortOrder", "expand"])
+        return try org.withState { state in
+            let group = try state.group(id)
+            var users = group.memberIds.compactMap { state.users[$0] }
+            users.sort { a, b in
+                if a.name == b.name { return descending ? a.id > b.id : a.id < b.id }
+                return descending ? a.name > b.name : a.name < b.name
+            }
+            let expandSet = Set(expand)
+            let entities = page.slice(users).map { user in
+                let groupIds = expandSet.contains("groups")
+                    ? state.groupOrder.filter { state.groups[$0]?.individualSet.contains(user.id) == true } : []
+                return Render.user(user, expand: expandSet, groupIds: groupIds)
+            }
+            return page.envelope(path: "/api/v2/groups/\(id)/members", total: users.count, entities: entities)
+        }
+    }
+
+    /// All direct members in one unpaged listing (the SDK signature has no paging parameters).
+    func listIndividuals(_ id: String) throws -> JSON {
+        try org.withState { state in
+            let group = try state.group(id)
+            let users = group.individualIds.compactMap { state.users[$0] }
+            return object([
+                "entities": .array(users.map { Render.user($0, expand: []) }),
+                "pageSize": .int(users.count),
+                "pageNumber": .int(1),
+                "total": .int(users.count),
+                "firstUri": .string("/api/v2/groups/\(id)/individuals"),
+                "selfUri": .string("/api/v2/groups/\(id)/individuals"),
+                "lastUri": .string("/api/v2/groups/\(id)/individuals"),
+                "pageCount": .int(users.isEmpty ? 0 : 1),
+            ])
+        }
+    }
+
+    /// Returns whether the membership changed; the version moves only when it did (docs/emulator.md).
+    func addMembers(_ id: String, _ request: EmulatorRequest) throws -> Bool {
+        let body = try BodyReader(model: "GroupMembersUpdate", request: request)
+        let ids = try body.strings("memberIds", required: true)!
+        let version = try body.int("version")
+        try Self.checkMemberCount(ids)
+        return try org.withState { state in
+            var group = try state.group(id)
+            if let version, version != group.version { throw APIFailure.versionConflict }
+            try state.requireUsers(ids, field: "GroupMembersUpdate.memberIds")
+            guard group.addIndividuals(ids) > 0 else { return false }
+            group.version += 1
+            group.dateModified = isoTimestamp()
+            state.insert(group: group)
+            return true
+        }
+    }
+
+    func removeMembers(_ id: String, _ request: EmulatorRequest) throws -> Bool {
+        guard request.query.first("ids") != nil else {
+            throw APIFailure.badRequest("Query parameter 'ids' is required: a comma-separated list of user ids")
+        }
+        let ids = request.query.list("ids")
+        try Self.checkMemberCount(ids)
+        return try org.withState { state in
+            var group = try state.group(id)
+            try state.requireUsers(ids, field: "ids")
+            guard group.removeIndividuals(Set(ids)) > 0 else { return false }
+            group.version += 1
+            group.dateModified = isoTimestamp()
+            state.insert(group: group)
+            return true
+        }
+    }
+
+    static func checkMemberCount(_ ids: [String]) throws {
+        guard !ids.isEmpty else { throw APIFailure.badRequest("At least one member id is required") }
+        guard ids.count <= maximumMembersPerChange else {
+            throw APIFailure.badRequest(
+                "A maximum of \(maximumMembersPerChange) members are allowed per request, got \(ids.count)")
+        }
+        if let blank = ids.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw APIFailure.badRequest("Member id #\(blank + 1) is blank")
+        }
+    }
+
+    // MARK: Search
+
+    func search(_ request: EmulatorRequest) throws -> JSON {
+        let body = try BodyReader(model: "GroupSearchRequest", request: request)
+        let search = try GroupSearch(request: body)
+        return org.withState { search.run($0, path: "/api/v2/groups/search") }
+    }
+
+    func searchByToken(_ request: EmulatorRequest) throws -> JSON {
+        guard let token = request.query.first("q64"), !token.isEmpty else {
+            throw APIFailure.badRequest("Query parameter 'q64' is required")
+        }
+        guard case let .object(members) = try Q64.decode(token) else { throw APIFailure.badRequest("Bad q64") }
+        let search = try GroupSearch(request: BodyReader(model: "GroupSearchRequest", fields: members))
+        return org.withState { search.run($0, path: "/api/v2/groups/search") }
+    }
+
+    // MARK: GET /api/v2/fieldconfig
+
+    func fieldConfig(_ request: EmulatorRequest) throws -> JSON {
+        guard let type = request.query.first("type"), !type.isEmpty else {
+            throw APIFailure.badRequest("Query parameter 'type' is required: one of \(GroupEnums.fieldConfigType.joined(separator: ", "))")
+        }
+        guard GroupEnums.fieldConfigType.contains(type) else {
+            throw APIFailure(status: 400, code: "bad.entity.type", message: "The entity type is invalid: '\(type)'. Use one of \(GroupEnums.fieldConfigType.joined(separator: ", "))")
+        }
+        func field(_ key: String, _ kind: String, required: Bool = false) -> JSON {
+            object(["key": .string(key), "type": .string(kind), "repeatable": .bool(false), "required": .bool(required),
+                    "state": .string("active"), "customLabels": .bool(false), "labelKeys": .array([]), "params": .object([])])
+        }
+        return object([
+            "id": .string(type), "name": .string(type), "entityType": .string(type), "state": .string("active"),
+            "version": .string("1"), "schemaVersion": .string("1.0"),
+            "sections": .array([object([
+                "key": .string("general"), "state": .string("active"),
+                "fieldList": .array([field("name", "text", required: true), field("description", "longtext"), field("email", "email")]),
+            ])]),
+            "selfUri": .string("/api/v2/fieldconfig?type=\(type)"),
+        ])
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// The data-file format of `--data FILE`, also what `GET /_emulator/state` returns, so a state
+/// can be saved and loaded again. docs/emulator.md describes it.
+struct OrgFile: Codable {
+    struct User: Codable {
+        var id: String
+        var name: String
+        var email: String?
+        var state: String?
+    }
+
+    struct Group: Codable {
+        var id: String?
+        var name: String
+        var description: String?
+        var type: String?
+        var visibility: String?
+        var rulesVisible: Bool?
+        var state: String?
+        var version: Int?
+        var members: [String]?
+        var owners: [String]?
+    }
+
+    var users: [User]
+    var groups: [Group]
+}
+
+enum OrgLoadError: Error, CustomStringConvertible {
+    case unreadable(String, String)
+    case invalid(String, String)
+
+    var description: String {
+        switch self {
+        case let .unreadable(path, why): return "cannot read data file \(path): \(why)"
+        case let .invalid(path, why): return "data file \(path) is not a valid org: \(why)"
+        }
+    }
+}
+
+extension OrgState {
+    static func load(path: String) throws -> OrgState {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw OrgLoadError.unreadable(path, (error as NSError).localizedDescription)
+        }
+        let file: OrgFile
+        do { file = try JSONDecoder().decode(OrgFile.self, from: data) } catch let DecodingError.keyNotFound(key, context) {
+            throw OrgLoadError.invalid(path, "missing '\(key.stringValue)' at \(context.codingPath.map(\.stringValue).joined(separator: "."))")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw OrgLoadError.invalid(path, "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
+        } catch {
+            throw OrgLoadError.invalid(path, "not JSON of the documented shape (\(error))")
+        }
+        return try OrgState(file: file, source: path)
+    }
+
+    init(file: OrgFile, source: String) throws {
+        self.init()
+        users.reserveCapacity(file.users.count)
+        userOrder.reserveCapacity(file.users.count)
+        let now = isoTimestamp()
+        for user in file.users {
+            if users[user.id] != nil { throw OrgLoadError.invalid(source, "user id \(user.id) appears twice") }
+            let state = user.state ?? "active"
+            guard GroupEnums.state.contains(state) else { throw OrgLoadError.invalid(source, "user \(user.id) has state '\(state)'; use one of \(GroupEnums.state.joined(separator: ", "))") }
+            insert(user: EmulatedUser(id: user.id, name: user.name, email: user.email ?? "\(user.id)@example.com", state: state))
+        }
+        var names = Set<String>()
+        for (index, entry) in file.groups.enumerated() {
+            let where_ = "group #\(index + 1) (\(entry.name))"
+            guard names.insert(entry.name.lowercased()).inserted else { throw OrgLoadError.invalid(source, "\(where_): the name is used twice") }
+            let type = entry.type ?? "official", visibility = entry.visibility ?? "public"
+            guard GroupEnums.type.contains(type) else { throw OrgLoadError.invalid(source, "\(where_): type '\(type)' is not one of \(GroupEnums.type.joined(separator: ", "))") }
+            guard GroupEnums.visibility.contains(visibility) else { throw OrgLoadError.invalid(source, "\(where_): visibility '\(visibility)' is not one of \(GroupEnums.visibility.joined(separator: ", "))") }
+            var group = EmulatedGroup(
+                id: entry.id ?? UUID().uuidString.lowercased(), name: entry.name, description: entry.description,
+                type: type, visibility: visibility, rulesVisible: entry.rulesVisible ?? true, dateModified: now)
+            group.state = entry.state ?? "active"
+            group.version = entry.version ?? 1
+            if groups[group.id] != nil { throw OrgLoadError.invalid(source, "\(where_): id \(group.id) is used twice") }
+            for id in (entry.members ?? []) + (entry.owners ?? []) where users[id] == nil {
+                throw OrgLoadError.invalid(source, "\(where_): member or owner \(id) is not a user in the file")
+            }
+            _ = group.addIndividuals(entry.members ?? [])
+            group.ownerIds = GroupsHandlers.unique(entry.owners ?? [])
+            insert(group: group)
+        }
+    }
+
+    /// A deterministic demo org: the same counts always give the same ids, names and memberships.
+    static func demo(users userCount: Int, groups groupCount: Int) -> OrgState {
+        var rng = SplitMix64(seed: 20_261_127)
+        var state = OrgState()
+        state.users.reserveCapacity(userCount)
+        state.userOrder.reserveCapacity(userCount)
+        let first = ["Ada", "Alan", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances", "John",
+                     "Radia", "Edsger", "Hedy", "Donald", "Katherine", "Niklaus", "Sophie", "Tim", "Joan", "Guido"]
+        let last = ["Lovelace", "Turing", "Hopper", "Torvalds", "Liskov", "Thompson", "Hamilton", "Ritchie", "Allen",
+                    "Backus", "Perlman", "Dijkstra", "Lamarr", "Knuth", "Johnson", "Wirth", "Wilson", "Berners-Lee", "Clarke", "van Rossum"]
+        func uuid() -> String {
+            let a = rng.next(), b = rng.next()
+            let hex = String(format: "%016llx%016llx", a, b)
+            let c = Array(hex)
+            return "\(String(c[0..<8]))-\(String(c[8..<12]))-4\(String(c[13..<16]))-a\(String(c[17..<20]))-\(String(c[20..<32]))"
+        }
+        for index in 0..<userCount {
+            let f = first[index % first.count], l = last[(index / first.count) % last.count]
+            let number = String(format: "%05d", index + 1)
+            let user = EmulatedUser(
+                id: uuid(), name: "\(f) \(l) \(number)",
+                email: "\(f.lowercased()).\(l.lowercased().replacingOccurrences(of: " ", with: ""))\(number)@example.com",
+                state: "active")
+            state.users[user.id] = user
+            state.userOrder.append(user.id)
+        }
+        let teams = ["Sales", "Support", "Billing", "Onboarding", "Escalations", "Retention", "Outbound", "Quality",
+                     "Workforce", "Chat", "Email", "Social", "Partners", "Operations", "Training", "Night Shift"]
+        let now = isoTimestamp()
+        for index in 0..<groupCount {
+            let team = teams[index % teams.count]
+            let round = index / teams.count + 1
+            var group = EmulatedGroup(
+                id: uuid(), name: "\(team) \(String(format: "%03d", round))",
+                description: "Demo group \(index + 1) of the emulator", type: index % 5 == 4 ? "social" : "official",
+                visibility: index % 7 == 6 ? "members" : "public", rulesVisible: true, dateModified: now)
+            if userCount > 0 {
+                let size = min(userCount, 10 + Int(rng.next() % 41))
+                var picked: [String] = []
+                let start = Int(rng.next() % UInt64(userCount))
+                for offset in 0..<size { picked.append(state.userOrder[(start + offset * 7) % userCount]) }
+                _ = group.addIndividuals(picked)
+                group.ownerIds = [state.userOrder[(start + 3) % userCount]]
+            }
+            state.insert(group: group)
+        }
+        return state
+    }
+
+    func exported() -> JSON {
+        object([
+            "users": .array(userOrder.compactMap { users[$0] }.map { u in
+                object(["id": .string(u.id), "name": .string(u.name), "email": .string(u.email), "state": .string(u.state)])
+            }),
+            "groups": .array(groupOrder.compactMap { groups[$0] }.map { g in
+                object([
+                    "id": .string(g.id), "name": .string(g.name), "description": g.description.json,
+                    "type": .string(g.type), "visibility": .string(g.visibility), "rulesVisible": .bool(g.rulesVisible),
+                    "state": .string(g.state), "version": .int(g.version),
+                    "members": .array(g.individualIds.map(JSON.string)), "owners": .array(g.ownerIds.map(JSON.string)),
+                ])
+            }),
+        ])
+    }
+}

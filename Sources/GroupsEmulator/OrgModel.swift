@@ -1,0 +1,111 @@
+import Foundation
+
+/// A user of the emulated org. Only the fields a Groups client sees.
+struct EmulatedUser: Sendable {
+    var id: String
+    var name: String
+    var email: String
+    var state: String
+}
+
+/// A phone contact of a group (GroupContact in the contract).
+struct EmulatedContact: Sendable, Equatable {
+    var address: String
+    var `extension`: String?
+    var type: String
+    var mediaType: String
+}
+
+/// A group as the emulator keeps it. Membership is stored as ordered id lists plus sets for
+/// constant-time checks, because a migration test asks "is u a member" thousands of times.
+struct EmulatedGroup: Sendable {
+    var id: String
+    var name: String
+    var description: String?
+    var type: String
+    var visibility: String
+    var rulesVisible: Bool
+    var rolesEnabled: Bool?
+    var includeOwners: Bool?
+    var callsEnabled: Bool?
+    var email: String?
+    var state: String = "active"
+    var version: Int = 1
+    var dateModified: String
+    var addresses: [EmulatedContact] = []
+    /// Direct members ("individuals"), in the order they were added.
+    var individualIds: [String] = []
+    var individualSet: Set<String> = []
+    var ownerIds: [String] = []
+
+    /// `/members` lists individuals and owners (contract §3: "includes individuals, owners, and
+    /// dynamically included people"); the emulator has no dynamic rules.
+    var memberIds: [String] {
+        var seen = individualSet
+        var all = individualIds
+        for owner in ownerIds where !seen.contains(owner) {
+            seen.insert(owner)
+            all.append(owner)
+        }
+        return all
+    }
+
+    var memberCount: Int {
+        individualIds.count + ownerIds.reduce(0) { $0 + (individualSet.contains($1) ? 0 : 1) }
+    }
+
+    mutating func addIndividuals(_ ids: [String]) -> Int {
+        var added = 0
+        for id in ids where !individualSet.contains(id) {
+            individualSet.insert(id)
+            individualIds.append(id)
+            added += 1
+        }
+        return added
+    }
+
+    mutating func removeIndividuals(_ ids: Set<String>) -> Int {
+        let before = individualIds.count
+        individualIds.removeAll { ids.contains($0) }
+        individualSet.subtract(ids)
+        return before - individualIds.count
+    }
+}
+
+/// Enumerations the emulator checks requests against (contract §2).
+enum GroupEnums {
+    static let type = ["official", "social"]
+    static let visibility = ["public", "owners", "members"]
+    /// GroupUpdate's published enum says `ownerIds`, most likely a typo for `owners`; both are accepted.
+    static let updateVisibility = ["public", "owners", "members", "ownerIds"]
+    static let state = ["active", "inactive", "deleted"]
+    static let contactType = ["GROUPRING", "GROUPPHONE"]
+    static let contactMediaType = ["PHONE"]
+    static let fieldConfigType = ["person", "group", "org", "externalContact"]
+    static let userExpand = [
+        "routingStatus", "presence", "integrationPresence", "conversationSummary", "outOfOffice",
+        "geolocation", "station", "authorization", "lasttokenissued", "authorization.unusedRoles",
+        "team", "workPlanBidRanks", "externalContactsSettings", "groups", "customAttributes",
+        "profileSkills", "certifications", "locations", "skills", "languages", "languagePreference",
+        "employerInfo", "biography", "dateLastLogin", "dateWelcomeSent",
+    ]
+    static let searchCriteriaType = [
+        "EXACT", "STARTS_WITH", "CONTAINS", "REGEX", "TERM", "TERMS", "REQUIRED_FIELDS", "MATCH_ALL",
+    ]
+    static let searchOperator = ["AND", "OR", "NOT"]
+    static let searchSortOrder = ["ASC", "DESC", "SCORE"]
+}
+
+/// ISO-8601 with milliseconds in UTC, the form Genesys sends (`2026-11-27T10:00:00.000Z`).
+/// Written by hand because Foundation's formatters are not Sendable and are slow in a hot path.
+func isoTimestamp(_ date: Date = Date()) -> String {
+    let seconds = date.timeIntervalSince1970
+    var time = time_t(seconds.rounded(.down))
+    var parts = tm()
+    gmtime_r(&time, &parts)
+    let millis = Int((seconds - seconds.rounded(.down)) * 1000)
+    return String(
+        format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+        Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+        Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+}

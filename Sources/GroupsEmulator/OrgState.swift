@@ -1,0 +1,71 @@
+import Foundation
+import Synchronization
+
+/// The whole emulated org. All reads and writes go through `Org.withState`, one lock for the org,
+/// so a request sees and changes a consistent org (the emulator's answer to concurrent clients).
+struct OrgState: Sendable {
+    var users: [String: EmulatedUser] = [:]
+    var userOrder: [String] = []
+    var groups: [String: EmulatedGroup] = [:]
+    var groupOrder: [String] = []
+
+    mutating func insert(user: EmulatedUser) {
+        if users[user.id] == nil { userOrder.append(user.id) }
+        users[user.id] = user
+    }
+
+    mutating func insert(group: EmulatedGroup) {
+        if groups[group.id] == nil { groupOrder.append(group.id) }
+        groups[group.id] = group
+    }
+
+    mutating func removeGroup(_ id: String) {
+        groups[id] = nil
+        groupOrder.removeAll { $0 == id }
+    }
+
+    func group(_ id: String) throws -> EmulatedGroup {
+        guard let group = groups[id] else { throw APIFailure.groupNotFound(id) }
+        return group
+    }
+
+    /// Every listed user id must exist. The real service's answer to an unknown id is not documented;
+    /// the emulator rejects the whole request with a 400 naming the ids and changes nothing, the
+    /// safe reading (docs/emulator.md).
+    func requireUsers(_ ids: [String], field: String) throws {
+        let unknown = ids.filter { users[$0] == nil }
+        guard unknown.isEmpty else {
+            let shown = unknown.prefix(10).joined(separator: ", ")
+            let more = unknown.count > 10 ? " and \(unknown.count - 10) more" : ""
+            throw APIFailure(
+                status: 400, code: "bad.request",
+                message: "\(field) contains ids that are not users of this org: \(shown)\(more)",
+                details: unknown.prefix(50).map { object(["errorCode": .string("user.not.found"), "fieldName": .string(field), "entityId": .string($0)]) })
+        }
+    }
+
+    func nameTaken(_ name: String, except id: String? = nil) -> Bool {
+        groups.values.contains { $0.id != id && $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
+
+    func groupsSortedByName(descending: Bool) -> [EmulatedGroup] {
+        let all = groupOrder.compactMap { groups[$0] }
+        return all.sorted { a, b in
+            let order = a.name.localizedStandardCompare(b.name)
+            if order == .orderedSame { return descending ? a.id > b.id : a.id < b.id }
+            return descending ? order == .orderedDescending : order == .orderedAscending
+        }
+    }
+}
+
+final class Org: Sendable {
+    private let state: Mutex<OrgState>
+
+    init(_ initial: OrgState) {
+        state = Mutex(initial)
+    }
+
+    func withState<R>(_ body: (inout OrgState) throws -> R) rethrows -> R {
+        try state.withLock { try body(&$0) }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+extension GroupsEmulator {
+    /// Largest request body read; the API's own bodies are a few kilobytes.
+    static let maximumBodyBytes = 4 << 20
+
+    func respond(_ request: Request, context: EmulatorContext) async throws -> Response {
+        let correlationId = UUID().uuidString.lowercased()
+        let body: Data
+        do {
+            body = Data(buffer: try await request.body.collect(upTo: Self.maximumBodyBytes))
+        } catch {
+            return answer(APIFailure(status: 413, code: "request.entity.too.large", message: "The request body is over \(Self.maximumBodyBytes) bytes"), correlationId: correlationId, token: nil)
+        }
+        let parts = EmulatorRequest(
+            method: request.method.rawValue, path: request.uri.path, query: QueryParameters(request.uri.query),
+            body: body, contentType: request.headers[.contentType])
+        let route: Route
+        do { route = try Route.resolve(method: parts.method, path: parts.path) } catch let failure as APIFailure {
+            stats.record(operation: "unknown", status: failure.status)
+            return answer(failure, correlationId: correlationId, token: nil)
+        }
+        switch route {
+        case .emulatorState:
+            return answer(200, org.withState { $0.exported() }, correlationId: correlationId, token: nil)
+        case .emulatorStats:
+            return answer(200, stats.snapshot(), correlationId: correlationId, token: nil)
+        case .emulatorResetStats:
+            stats.reset()
+            return answer(204, nil, correlationId: correlationId, token: nil)
+        case .token:
+            if let early = try await injectLatencyAndFault(operation: "oauth_token", context: context, correlationId: correlationId) { return early }
+            let (status, json) = tokens.issue(authorization: request.headers[.authorization], form: String(decoding: body, as: UTF8.self))
+            stats.record(operation: "oauth_token", status: status)
+            return answer(status, json, correlationId: correlationId, token: nil)
+        case let .api(operation, run):
+            return try await serve(operation: operation, run: run, parts, request: request, context: context, correlationId: correlationId)
+        }
+    }
+
+    private func serve(
+        operation: String, run: @escaping (GroupsHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?),
+        _ parts: EmulatorRequest, request: Request, context: EmulatorContext, correlationId: String
+    ) async throws -> Response {
+        let token = Self.bearer(request.headers[.authorization])
+        switch tokens.check(token) {
+        case .valid: break
+        case .missing:
+            stats.record(operation: operation, status: 401)
+            return answer(APIFailure(status: 401, code: "authentication.required", message: "No authentication bearer token specified in authorization header."), correlationId: correlationId, token: nil)
+        case .unknown:
+            stats.record(operation: operation, status: 401)
+            return answer(APIFailure(status: 401, code: "bad.credentials", message: "Invalid login credentials."), correlationId: correlationId, token: nil)
+        case .expired:
+            stats.record(operation: operation, status: 401)
+            return answer(APIFailure(status: 401, code: "credentials.expired", message: "The access token has expired."), correlationId: correlationId, token: nil)
+        }
+        let verdict = limiter.admit(token!)
+        if verdict.limited {
+            stats.record(operation: operation, status: 429)
+            var failure = APIFailure(status: 429, code: "too.many.requests.retry.after",
+                                     message: "Rate limit exceeded the maximum. Retry the request in [\(verdict.resetSeconds)] seconds")
+            failure.retryAfter = verdict.resetSeconds
+            return answer(failure, correlationId: correlationId, token: token)
+        }
+        if let early = try await injectLatencyAndFault(operation: operation, context: context, correlationId: correlationId, token: token, parts: parts, run: run) {
+            return early
+        }
+        do {
+            let (status, json) = try run(handlers, parts)
+            stats.record(operation: operation, status: status)
+            return answer(status, json, correlationId: correlationId, token: token)
+        } catch let failure as APIFailure {
+            stats.record(operation: operation, status: failure.status)
+            return answer(failure, correlationId: correlationId, token: token)
+        }
+    }
+
+    /// Sleeps the configured latency, then maybe answers with a fault instead of the real answer.
+    /// A fault "after work" runs the operation first and then loses the answer, as a gateway can.
+    private func injectLatencyAndFault(
+        operation: String, context: EmulatorContext, correlationId: String, token: String? = nil,
+        parts: EmulatorRequest? = nil, run: ((GroupsHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?))? = nil
+    ) async throws -> Response? {
+        if configuration.latencyMilliseconds > 0 {
+            try await Task.sleep(for: .milliseconds(configuration.latencyMilliseconds))
+        }
+        let fault = faults.next()
+        func workFirst(_ after: Bool) {
+            if after, let run, let parts { _ = try? run(handlers, parts) }
+        }
+        switch fault {
+        case .none:
+            return nil
+        case let .drop(after):
+            workFirst(after)
+            stats.recordDrop(operation: operation)
+            context.channel.close(promise: nil)
+            return Response(status: .internalServerError)
+        case let .status(status, after):
+            workFirst(after)
+            stats.record(operation: operation, status: status)
+            let (code, message) = switch status {
+            case 502: ("bad.gateway", "The gateway received an invalid response (injected fault)")
+            case 503: ("service.unavailable", "The service is unavailable (injected fault)")
+            default: ("request.timeout", "The request timed out at the gateway (injected fault)")
+            }
+            return answer(APIFailure(status: status, code: code, message: message), correlationId: correlationId, token: token)
+        }
+    }
+
+    static func bearer(_ header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    func answer(_ failure: APIFailure, correlationId: String, token: String?) -> Response {
+        var response = answer(failure.status, failure.body(correlationId: correlationId), correlationId: correlationId, token: token)
+        if let retryAfter = failure.retryAfter {
+            response.headers[HTTPField.Name("Retry-After")!] = String(retryAfter)
+        }
+        return response
+    }
+
+    func answer(_ status: Int, _ json: JSON?, correlationId: String, token: String?) -> Response {
+        var headers = HTTPFields()
+        headers[HTTPField.Name("ININ-Correlation-Id")!] = correlationId
+        let limit = limiter.peek(token)
+        if limiter.perMinute > 0 {
+            headers[HTTPField.Name("inin-ratelimit-count")!] = String(limit.count)
+            headers[HTTPField.Name("inin-ratelimit-allowed")!] = String(limit.allowed)
+            headers[HTTPField.Name("inin-ratelimit-reset")!] = String(limit.resetSeconds)
+        }
+        headers[.cacheControl] = "no-cache, no-store, must-revalidate"
+        guard let json else {
+            return Response(status: .init(code: status), headers: headers, body: .init())
+        }
+        headers[.contentType] = "application/json"
+        let bytes = json.serialized()
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,76 @@
+/// Maps a method and path to one of the 14 operations (named as in the official SDKs), the token
+/// endpoint, or the emulator's own `/_emulator/*` endpoints.
+enum Route {
+    case token
+    case emulatorState
+    case emulatorStats
+    case emulatorResetStats
+    case api(operation: String, run: @Sendable (GroupsHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?))
+
+    static func resolve(method: String, path: String) throws -> Route {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+            .map { String($0).removingPercentEncoding ?? String($0) }
+        func methods(_ table: [String: Route]) throws -> Route {
+            if let route = table[method] { return route }
+            throw APIFailure(status: 405, code: "method.not.allowed",
+                             message: "\(method) is not allowed on \(path); use \(table.keys.sorted().joined(separator: " or "))")
+        }
+        switch segments.count {
+        case 2 where segments == ["oauth", "token"]:
+            return try methods(["POST": .token])
+        case 2 where segments[0] == "_emulator":
+            switch segments[1] {
+            case "state": return try methods(["GET": .emulatorState])
+            case "stats": return try methods(["GET": .emulatorStats, "DELETE": .emulatorResetStats])
+            default: break
+            }
+        default: break
+        }
+        guard segments.count >= 3, segments[0] == "api", segments[1] == "v2" else { throw notFound(path) }
+        let rest = Array(segments.dropFirst(2))
+        switch rest.count {
+        case 1 where rest[0] == "groups":
+            return try methods([
+                "GET": .api(operation: "get_groups") { h, r in (200, try h.listGroups(r, profiles: false)) },
+                "POST": .api(operation: "post_groups") { h, r in (200, try h.createGroup(r)) },
+            ])
+        case 1 where rest[0] == "fieldconfig":
+            return try methods(["GET": .api(operation: "get_fieldconfig") { h, r in (200, try h.fieldConfig(r)) }])
+        case 2 where rest == ["profiles", "groups"]:
+            return try methods(["GET": .api(operation: "get_profiles_groups") { h, r in (200, try h.listGroups(r, profiles: true)) }])
+        case 2 where rest == ["groups", "search"]:
+            return try methods([
+                "GET": .api(operation: "get_groups_search") { h, r in (200, try h.searchByToken(r)) },
+                "POST": .api(operation: "post_groups_search") { h, r in (200, try h.search(r)) },
+            ])
+        case 2 where rest[0] == "groups":
+            let id = rest[1]
+            return try methods([
+                "GET": .api(operation: "get_group") { h, _ in (200, try h.getGroup(id)) },
+                "PUT": .api(operation: "put_group") { h, r in (200, try h.updateGroup(id, r)) },
+                "DELETE": .api(operation: "delete_group") { h, _ in try h.deleteGroup(id); return (200, nil) },
+            ])
+        case 3 where rest[0] == "groups":
+            let id = rest[1]
+            switch rest[2] {
+            case "members":
+                return try methods([
+                    "GET": .api(operation: "get_group_members") { h, r in (200, try h.listMembers(id, r)) },
+                    "POST": .api(operation: "post_group_members") { h, r in _ = try h.addMembers(id, r); return (202, nil) },
+                    "DELETE": .api(operation: "delete_group_members") { h, r in _ = try h.removeMembers(id, r); return (202, nil) },
+                ])
+            case "individuals":
+                return try methods(["GET": .api(operation: "get_group_individuals") { h, _ in (200, try h.listIndividuals(id)) }])
+            case "profile":
+                return try methods(["GET": .api(operation: "get_group_profile") { h, r in (200, try h.getProfile(id, query: r.query)) }])
+            default: break
+            }
+        default: break
+        }
+        throw notFound(path)
+    }
+
+    static func notFound(_ path: String) -> APIFailure {
+        APIFailure(status: 404, code: "not.found", message: "The requested resource was not found: \(path)")
+    }
+}

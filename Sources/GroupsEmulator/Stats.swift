@@ -1,0 +1,44 @@
+import Synchronization
+
+/// Counts of what clients asked, so tests can assert "the second run sent no membership writes".
+final class EmulatorStats: Sendable {
+    private struct Counts {
+        var byOperation: [String: Int] = [:]
+        var byStatus: [Int: Int] = [:]
+        var dropped = 0
+        var total = 0
+    }
+
+    private let counts = Mutex(Counts())
+
+    func record(operation: String, status: Int) {
+        counts.withLock {
+            $0.total += 1
+            $0.byOperation[operation, default: 0] += 1
+            $0.byStatus[status, default: 0] += 1
+        }
+    }
+
+    func recordDrop(operation: String) {
+        counts.withLock {
+            $0.total += 1
+            $0.dropped += 1
+            $0.byOperation[operation, default: 0] += 1
+        }
+    }
+
+    func snapshot() -> JSON {
+        counts.withLock { c in
+            object([
+                "requests": .int(c.total),
+                "dropped": .int(c.dropped),
+                "byOperation": .object(c.byOperation.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }),
+                "byStatus": .object(c.byStatus.sorted { $0.key < $1.key }.map { (String($0.key), .int($0.value)) }),
+            ])
+        }
+    }
+
+    func reset() {
+        counts.withLock { $0 = Counts() }
+    }
+}

@@ -1,0 +1,69 @@
+import CLua
+import CLuaShim
+
+/// A Swift function callable from Lua. It reads its arguments from `call`, pushes its results and
+/// returns how many it pushed. It reports mistakes by throwing, never by raising: the C trampoline
+/// raises the error after Swift has returned (DESIGN.md §3).
+public typealias HostFunction = (LuaCall) throws -> Int32
+
+final class HostFunctionBox {
+    let name: String
+    let body: HostFunction
+    unowned let state: LuaState
+
+    init(name: String, state: LuaState, body: @escaping HostFunction) {
+        self.name = name
+        self.state = state
+        self.body = body
+    }
+
+    static func installCallbacks() {
+        _ = callbacksInstalled
+    }
+}
+
+private let callbacksInstalled: Void = pclua_set_host_callbacks(dispatchHostCall, releaseHostBox)
+
+private func dispatchHostCall(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?) -> Int32 {
+    guard let L, let box else { return 0 }
+    let host = Unmanaged<HostFunctionBox>.fromOpaque(box).takeUnretainedValue()
+    let call = LuaCall(L, state: host.state)
+    let base = lua_gettop(L)
+    do {
+        let results = try host.body(call)
+        return results
+    } catch let raisable as LuaRaisable {
+        lua_settop(L, base)
+        raisable.pushLuaValue(call)
+        return PCLUA_RAISE
+    } catch let error as LuaError {
+        lua_settop(L, base)
+        switch error {
+        case let .runtime(_, _, value?):
+            value.push(L)
+        default:
+            call.push(error.description)
+        }
+        return PCLUA_RAISE
+    } catch {
+        lua_settop(L, base)
+        call.push(luaWhere(L) + String(describing: error))
+        return PCLUA_RAISE
+    }
+}
+
+/// "chunkname:currentline: " of the Lua function that called the host function, as luaL_where
+/// gives it, so argument errors point at the script line.
+func luaWhere(_ L: OpaquePointer) -> String {
+    var record = lua_Debug()
+    guard lua_getstack(L, 1, &record) != 0, lua_getinfo(L, "Sl", &record) != 0, record.currentline > 0 else { return "" }
+    let source = withUnsafeBytes(of: record.short_src) { raw in
+        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+    }
+    return "\(source):\(record.currentline): "
+}
+
+private func releaseHostBox(_ box: UnsafeMutableRawPointer?) {
+    guard let box else { return }
+    Unmanaged<HostFunctionBox>.fromOpaque(box).release()
+}

@@ -1,0 +1,45 @@
+import CLua
+
+/// What can go wrong when Swift runs Lua code.
+public enum LuaError: Error, CustomStringConvertible {
+    /// The chunk does not compile. `incomplete` is true when more input could complete it
+    /// (the REPL then asks for another line, as lua.c does).
+    case syntax(message: String, incomplete: Bool)
+    /// The code raised. `message` is the error as text (through `__tostring` for tables);
+    /// `traceback` is the stack when it was raised; `value` keeps a table or userdata error.
+    case runtime(message: String, traceback: String?, value: LuaRef?)
+    /// Lua ran out of memory or the state could not be created.
+    case memory
+    case interrupted
+
+    public var description: String {
+        switch self {
+        case let .syntax(message, _): return message
+        case let .runtime(message, _, _): return message
+        case .memory: return "not enough memory"
+        case .interrupted: return "interrupted!"
+        }
+    }
+}
+
+/// Thrown by host functions for argument mistakes; rendered the way Lua's own are:
+/// `bad argument #1 to 'get_group' (string expected, got nil)`.
+public struct LuaArgumentError: Error, CustomStringConvertible {
+    public var position: Int
+    public var function: String
+    public var message: String
+
+    public init(position: Int, function: String, message: String) {
+        self.position = position
+        self.function = function
+        self.message = message
+    }
+
+    public var description: String { "bad argument #\(position) to '\(function)' (\(message))" }
+}
+
+/// A Swift error that knows how to appear in Lua as a value other than a string (ApiError tables).
+public protocol LuaRaisable: Error {
+    /// Pushes exactly one value, the error value, onto the stack of `call`.
+    func pushLuaValue(_ call: LuaCall)
+}

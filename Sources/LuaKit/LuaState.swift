@@ -1,0 +1,135 @@
+import CLua
+import CLuaShim
+import Foundation
+
+/// One Lua 5.4 state. Not thread-safe: create it, call it and drop it on one thread
+/// (DESIGN.md §3). Every entry into Lua runs under `lua_pcall` with a traceback handler.
+public final class LuaState {
+    public let mainThread: OpaquePointer
+    /// Values the host keeps for the life of the state (shared metatables, sentinels), by name.
+    var anchors: [String: LuaRef] = [:]
+
+    public init(openStandardLibraries: Bool = true) throws {
+        guard let L = luaL_newstate() else { throw LuaError.memory }
+        mainThread = L
+        HostFunctionBox.installCallbacks()
+        if openStandardLibraries, pclua_openlibs(L) != LUA_OK {
+            lua_close(L)
+            throw LuaError.memory
+        }
+    }
+
+    deinit {
+        anchors.removeAll()
+        lua_close(mainThread)
+    }
+
+    /// A view of the main thread's stack.
+    public var main: LuaCall { LuaCall(mainThread, state: self) }
+
+    public var top: Int32 { lua_gettop(mainThread) }
+
+    // MARK: Running code
+
+    /// Compiles a chunk and leaves the function on the stack.
+    public func load(_ code: String, name: String) throws {
+        let status = code.utf8CString.withUnsafeBufferPointer { buffer in
+            pclua_loadbuffer(mainThread, buffer.baseAddress, buffer.count - 1, name)
+        }
+        guard status == LUA_OK else {
+            let message = main.string(at: -1) ?? "syntax error"
+            lua_settop(mainThread, -2)
+            if status == LUA_ERRMEM { throw LuaError.memory }
+            throw LuaError.syntax(message: message, incomplete: message.hasSuffix("<eof>"))
+        }
+    }
+
+    /// Calls the function below `nargs` arguments under protection. On success the results are on
+    /// the stack (all of them with `nresults` = LUA_MULTRET); on failure nothing is left behind.
+    public func protectedCall(nargs: Int32, nresults: Int32) throws {
+        let base = lua_gettop(mainThread) - nargs - 1
+        let status = pclua_pcall(mainThread, nargs, nresults)
+        pclua_clear_interrupt(mainThread)
+        guard status == LUA_OK else {
+            defer { lua_settop(mainThread, base) }
+            if status == LUA_ERRMEM { throw LuaError.memory }
+            throw runtimeError(at: -1)
+        }
+    }
+
+    /// Turns the error value at `index` into a `LuaError.runtime`, keeping tables and userdata.
+    func runtimeError(at index: Int32) -> LuaError {
+        let L = mainThread
+        let type = lua_type(L, index)
+        if type == LUA_TSTRING {
+            let text = main.string(at: index) ?? ""
+            if text.hasPrefix("interrupted!") { return .interrupted }
+            // The handler appended "stack traceback:"; split it off so callers can show either part.
+            if let range = text.range(of: "\nstack traceback:") {
+                return .runtime(message: String(text[..<range.lowerBound]), traceback: String(text[range.lowerBound...]).trimmingCharacters(in: .newlines), value: nil)
+            }
+            return .runtime(message: text, traceback: nil, value: nil)
+        }
+        let traceback = pclua_last_traceback(L).map { String(cString: $0) }
+        let message = main.describe(at: index)
+        lua_pushvalue(L, index)
+        return .runtime(message: message, traceback: traceback, value: LuaRef(popping: L, owner: self))
+    }
+
+    /// Runs a chunk and returns how many results it left on the stack.
+    @discardableResult
+    public func run(_ code: String, name: String, arguments: [String] = []) throws -> Int32 {
+        let base = lua_gettop(mainThread)
+        try load(code, name: name)
+        for argument in arguments { main.push(argument) }
+        try protectedCall(nargs: Int32(arguments.count), nresults: LUA_MULTRET)
+        return lua_gettop(mainThread) - base
+    }
+
+    /// Asks running code to stop at the next Lua instruction. Safe from a signal handler.
+    public func interrupt() {
+        pclua_interrupt(mainThread)
+    }
+
+    // MARK: Globals and anchors
+
+    /// Sets a global without running metamethods (a script may have put one on _G).
+    public func setGlobal(_ name: String, _ push: (LuaCall) -> Void) {
+        let L = mainThread
+        lua_rawgeti(L, pclua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+        main.push(name)
+        push(main)
+        lua_rawset(L, -3)
+        lua_settop(L, -2)
+    }
+
+    /// Pushes a global, read raw.
+    public func pushGlobal(_ name: String) {
+        let L = mainThread
+        lua_rawgeti(L, pclua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+        main.push(name)
+        lua_rawget(L, -2)
+        lua_rotate(L, -2, 1)
+        lua_settop(L, -2)
+    }
+
+    /// Keeps the value on top of the stack under `name` (popping it) for `anchor(_:)` to push later.
+    public func setAnchor(_ name: String) {
+        anchors[name] = LuaRef(popping: mainThread, owner: self)
+    }
+
+    public func anchor(_ name: String) -> LuaRef? { anchors[name] }
+
+    /// Makes `require(name)` return the value on top of the stack, and sets the global `name`
+    /// to it too. Pops the value.
+    public func registerModule(_ name: String) {
+        let L = mainThread
+        let value = lua_gettop(L)
+        setGlobal(name) { lua_pushvalue($0.L, value) }
+        lua_getfield(L, pclua_registryindex(), LUA_LOADED_TABLE)  // the registry has no metatable
+        main.push(name)
+        lua_pushvalue(L, value)
+        lua_rawset(L, -3)
+        lua_settop(L, value - 1)
+    }
+}

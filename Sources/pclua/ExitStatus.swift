@@ -1,0 +1,20 @@
+import Foundation
+
+/// Exit statuses, documented in `pclua --help` and the README.
+enum ExitStatus {
+    static let success: Int32 = 0
+    /// The script raised an error (or a bulk helper's failure was raised).
+    static let scriptError: Int32 = 1
+    /// Bad command line or configuration: unknown flag, missing credential, unknown environment.
+    static let usage: Int32 = 2
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Writes a line to standard output at once (print() buffers when stdout is a pipe, and a test
+/// or a supervisor waiting for the start-up line would wait forever).
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
