@@ -52,7 +52,8 @@ public final class GroupsEmulator: Sendable {
 
     private func makeApplication(_ onStart: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
         var logger = Logger(label: "pclua.emulator")
-        logger.logLevel = .error
+        // Cancelling the server at shutdown logs at error level; only a failure to serve is worth showing.
+        logger.logLevel = .critical
         let responder = CallbackResponder<EmulatorContext> { [self] request, context in
             try await self.respond(request, context: context)
         }

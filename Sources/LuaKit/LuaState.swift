@@ -133,3 +133,17 @@ public final class LuaState {
         lua_settop(L, value - 1)
     }
 }
+
+/// A handle another thread may use to stop the code running in a state (Ctrl-C). It only sets
+/// a hook, which lua.c also does from a signal handler; it does not touch the stack.
+public struct LuaInterruptTarget: @unchecked Sendable {
+    let L: OpaquePointer
+
+    public func interrupt() {
+        pclua_interrupt(L)
+    }
+}
+
+extension LuaState {
+    public var interruptTarget: LuaInterruptTarget { LuaInterruptTarget(L: mainThread) }
+}

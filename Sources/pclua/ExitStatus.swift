@@ -7,6 +7,10 @@ enum ExitStatus {
     static let scriptError: Int32 = 1
     /// Bad command line or configuration: unknown flag, missing credential, unknown environment.
     static let usage: Int32 = 2
+    /// The platform refused the credentials (bad client id or secret, revoked token).
+    static let authentication: Int32 = 3
+    /// Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+    static let interrupted: Int32 = 130
 }
 
 func printError(_ message: String) {

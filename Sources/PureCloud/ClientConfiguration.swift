@@ -1,0 +1,37 @@
+/// Everything one API client needs; each `GroupsClient` has its own credentials, token and pace,
+/// so a script can talk to several orgs at once.
+public struct ClientConfiguration: Sendable {
+    public var environment: Environment
+    public var credentials: Credentials?
+    public var retry = RetryPolicy()
+    /// Seconds to open a connection.
+    public var connectTimeout = 10.0
+    /// Seconds for one attempt of one request, answer included.
+    public var requestTimeout = 60.0
+    /// Writes are logged and not sent.
+    public var dryRun = false
+    /// Space requests by the `inin-ratelimit-*` headers so long jobs do not run into 429s.
+    public var pacing = true
+
+    public init(environment: Environment, credentials: Credentials?) {
+        self.environment = environment
+        self.credentials = credentials
+    }
+}
+
+/// An answer of the API.
+public struct APIResponse: Sendable {
+    public let status: Int
+    public let body: [UInt8]
+    public let correlationId: String?
+    public let attempts: Int
+
+    public init(status: Int, body: [UInt8], correlationId: String?, attempts: Int) {
+        self.status = status
+        self.body = body
+        self.correlationId = correlationId
+        self.attempts = attempts
+    }
+
+    public var json: JSONValue? { body.isEmpty ? nil : JSONValue.parse(body) }
+}

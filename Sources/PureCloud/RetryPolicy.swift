@@ -1,0 +1,44 @@
+/// When and how long the transport retries (DESIGN.md §5). On by default, unlike the official SDKs.
+public struct RetryPolicy: Sendable, Equatable {
+    /// Most times one request is sent (1 = no retries).
+    public var maxAttempts = 8
+    /// First backoff for 5xx and connection errors; doubles each time, with jitter.
+    public var baseDelay = 0.5
+    /// Cap of one backoff.
+    public var maxDelay = 30.0
+    /// A `Retry-After` above this many seconds fails the call instead of waiting (the official
+    /// Go, Java and .NET clients use 180).
+    public var maxRetryAfter = 180.0
+    /// Total time one call may take, retries and waits included.
+    public var totalBudget = 600.0
+
+    public init() {}
+
+    public static let none: RetryPolicy = {
+        var policy = RetryPolicy()
+        policy.maxAttempts = 1
+        return policy
+    }()
+
+    /// Full-jitter exponential backoff: a random wait between half and all of min(max, base·2^n).
+    func backoff(afterAttempt attempt: Int) -> Double {
+        let ceiling = min(maxDelay, baseDelay * Double(1 << min(attempt - 1, 20)))
+        return Double.random(in: (ceiling / 2)...ceiling)
+    }
+}
+
+/// Which failures an operation may be sent again after (the operation table decides, see
+/// `Operation.retrySafety`).
+public enum RetrySafety: Sendable {
+    /// Sending it twice has the effect of sending it once (reads, deletes, and writes made
+    /// conditional by a version, which the platform refuses the second time).
+    case repeatable
+    /// Only when the server cannot have acted: a 429, or a connection that never opened.
+    case onlyIfNotProcessed
+}
+
+extension Operation {
+    public var retrySafety: RetrySafety {
+        name == "post_groups" ? .onlyIfNotProcessed : .repeatable
+    }
+}

@@ -1,0 +1,94 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The access token of one client: fetched with client credentials, cached in memory, renewed
+/// before it expires and once after a 401. Concurrent callers share one renewal.
+actor TokenProvider {
+    private let credentials: Credentials
+    private let tokenURL: String
+    private let http: HTTPClient
+    private let timeout: Double
+    private let log: EventLog
+    private let stats: TransportStats
+    private var token: Secret?
+    private var expiresAt: Date?
+    private var renewal: Task<Secret, any Error>?
+
+    init(credentials: Credentials, tokenURL: String, http: HTTPClient, timeout: Double, log: EventLog, stats: TransportStats) {
+        self.credentials = credentials
+        self.tokenURL = tokenURL
+        self.http = http
+        self.timeout = timeout
+        self.log = log
+        self.stats = stats
+        if case let .accessToken(given) = credentials { token = given }
+    }
+
+    var canRenew: Bool {
+        if case .clientCredentials = credentials { return true }
+        return false
+    }
+
+    /// A token good for at least the next few seconds. `rejected` is the token a 401 came back for:
+    /// it is renewed unless another caller already did.
+    func current(rejected: Secret? = nil) async throws -> Secret {
+        if let token, token != rejected, !expiresSoon { return token }
+        if !canRenew, let token { return token }
+        if let renewal { return try await renewal.value }
+        let task = Task { try await self.fetch() }
+        renewal = task
+        defer { renewal = nil }
+        let fresh = try await task.value
+        return fresh
+    }
+
+    /// Renew when less than a minute is left, or a fifth of the lifetime for short-lived tokens.
+    private var expiresSoon: Bool {
+        guard let expiresAt else { return false }
+        return expiresAt.timeIntervalSinceNow < margin
+    }
+
+    private var margin: Double = 60
+
+    private func fetch() async throws -> Secret {
+        guard case let .clientCredentials(id, secret) = credentials else {
+            throw APIError(status: 401, code: "credentials.expired", message: "the access token was refused and cannot be renewed; configure client credentials or a new token", operation: "authenticate")
+        }
+        let basic = Data("\(id):\(secret.exposed)".utf8).base64EncodedString()
+        var request = HTTPClientRequest(url: tokenURL)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Basic \(basic)")
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: "grant_type=client_credentials"))
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            body = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            throw Transport.networkError(error, operation: "authenticate", host: tokenURL, attempts: 1)
+        }
+        let bytes = Array(body.readableBytesView)
+        let correlationId = response.headers.first(name: "ININ-Correlation-Id")
+        guard response.status.code == 200 else {
+            var failure = APIError.from(status: Int(response.status.code), body: bytes, operation: "authenticate", correlationId: correlationId, retryAfter: nil, attempts: 1)
+            if failure.code == "invalid_client" || failure.status == 401 {
+                failure.message = "the client id or secret was refused (\(failure.message))"
+            }
+            throw failure
+        }
+        guard let parsed = JSONValue.parse(bytes), let value = parsed["access_token"]?.stringValue, !value.isEmpty else {
+            throw APIError(status: 200, code: "bad.token.response", message: "the token endpoint answered without an access_token", operation: "authenticate", correlationId: correlationId)
+        }
+        let lifetime = Double(parsed["expires_in"]?.intValue ?? 86400)
+        margin = min(60, lifetime / 5)
+        expiresAt = Date().addingTimeInterval(lifetime)
+        token = Secret(value)
+        stats.update { $0.tokenRenewals += 1 }
+        log.info("obtained an access token", [("expires_in", .int(Int64(lifetime)))])
+        return Secret(value)
+    }
+}

@@ -1,0 +1,120 @@
+import LuaKit
+import PureCloud
+
+/// Reads the option tables of `purecloud.configure{...}` and `GroupsApi.new{...}`: every key is
+/// checked, an unknown one gets a suggestion, a wrong type names the key.
+struct OptionReader {
+    let call: LuaCall
+    let index: Int32
+    let function: String
+    let known: [String]
+    var values: [String: Int32] = [:]
+
+    /// `position` is the argument number Lua users see.
+    init(_ call: LuaCall, index: Int32, function: String, position: Int, known: [String]) throws {
+        self.call = call
+        self.index = call.absolute(index)
+        self.function = function
+        self.known = known
+        guard call.type(at: index) == .table else {
+            throw LuaArgumentError(position: position, function: function, message: "table expected, got \(call.typeName(at: index))")
+        }
+        var unknown: String?
+        var badKey = false
+        call.forEach(self.index) {
+            guard call.type(at: -2) == .string, let key = call.string(at: -2) else { badKey = true; return }
+            if !known.contains(key) { unknown = unknown ?? key }
+        }
+        if badKey { throw ConfigurationError("\(function): option keys must be strings") }
+        if let unknown {
+            var message = "\(function): unknown option '\(unknown)'"
+            if let guess = Validator.closest(unknown, among: known) { message += " (did you mean '\(guess)'?)" }
+            else { message += " (options: \(known.joined(separator: ", ")))" }
+            throw ConfigurationError(message)
+        }
+    }
+
+    func has(_ key: String) -> Bool {
+        call.getField(index, key)
+        defer { call.pop() }
+        return call.type(at: -1) != .nil
+    }
+
+    func string(_ key: String) throws -> String? {
+        call.getField(index, key)
+        defer { call.pop() }
+        switch call.type(at: -1) {
+        case .nil: return nil
+        case .string: return call.string(at: -1)
+        default: throw ConfigurationError("\(function): '\(key)' must be a string, got \(call.typeName(at: -1))")
+        }
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        call.getField(index, key)
+        defer { call.pop() }
+        switch call.type(at: -1) {
+        case .nil: return nil
+        case .boolean: return call.boolean(at: -1)
+        default: throw ConfigurationError("\(function): '\(key)' must be a boolean, got \(call.typeName(at: -1))")
+        }
+    }
+
+    func number(_ key: String, minimum: Double = 0) throws -> Double? {
+        call.getField(index, key)
+        defer { call.pop() }
+        switch call.type(at: -1) {
+        case .nil: return nil
+        case .number:
+            let value = call.number(at: -1) ?? 0
+            guard value >= minimum, value.isFinite else { throw ConfigurationError("\(function): '\(key)' must be at least \(minimum), got \(value)") }
+            return value
+        default: throw ConfigurationError("\(function): '\(key)' must be a number, got \(call.typeName(at: -1))")
+        }
+    }
+
+    /// A nested option table (e.g. `retry = {...}`).
+    func table(_ key: String, known: [String]) throws -> OptionReader? {
+        call.getField(index, key)
+        guard call.type(at: -1) != .nil else { call.pop(); return nil }
+        // The nested table stays on the stack for the reader; the caller's stack guard clears it.
+        return try OptionReader(call, index: -1, function: "\(function) \(key)", position: 1, known: known)
+    }
+}
+
+/// Connection options shared by `configure` and `GroupsApi.new`.
+enum ConnectionOptions {
+    static let keys = ["environment", "base_url", "client_id", "client_secret", "access_token", "dry_run",
+                       "retry", "timeout", "connect_timeout", "pacing"]
+    static let retryKeys = ["max_attempts", "base_delay", "max_delay", "max_retry_after", "total_budget"]
+
+    /// Applies the options in `reader` to `settings`.
+    static func apply(_ reader: OptionReader, to settings: inout SessionSettings) throws {
+        if let baseURL = try reader.string("base_url") {
+            settings.environment = try Environment.baseURL(baseURL)
+        } else if let environment = try reader.string("environment") {
+            settings.environment = try Environment.named(environment)
+        }
+        let id = try reader.string("client_id"), secret = try reader.string("client_secret")
+        if let token = try reader.string("access_token") {
+            guard !token.isEmpty else { throw ConfigurationError("\(reader.function): 'access_token' is empty") }
+            settings.credentials = .accessToken(Secret(token))
+        } else if id != nil || secret != nil {
+            guard let id, !id.isEmpty, let secret, !secret.isEmpty else {
+                throw ConfigurationError("\(reader.function): 'client_id' and 'client_secret' go together; one is missing or empty")
+            }
+            settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
+        }
+        if let dryRun = try reader.bool("dry_run") { settings.dryRun = dryRun }
+        if let pacing = try reader.bool("pacing") { settings.pacing = pacing }
+        if let timeout = try reader.number("timeout", minimum: 0.001) { settings.requestTimeout = timeout }
+        if let connect = try reader.number("connect_timeout", minimum: 0.001) { settings.connectTimeout = connect }
+        if let retry = try reader.table("retry", known: retryKeys) {
+            if let n = try retry.number("max_attempts", minimum: 1) { settings.retry.maxAttempts = Int(n) }
+            if let n = try retry.number("base_delay") { settings.retry.baseDelay = n }
+            if let n = try retry.number("max_delay") { settings.retry.maxDelay = n }
+            if let n = try retry.number("max_retry_after") { settings.retry.maxRetryAfter = n }
+            if let n = try retry.number("total_budget", minimum: 0.001) { settings.retry.totalBudget = n }
+        }
+    }
+}

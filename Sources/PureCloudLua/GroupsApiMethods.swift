@@ -1,0 +1,121 @@
+import CLua
+import CLuaShim
+import LuaKit
+import PureCloud
+
+/// The methods of a `GroupsApi` object: one per operation of the table, with the SDK's names and
+/// argument order (required arguments positional, optional ones in a trailing options table).
+enum GroupsApiMethods {
+    static func install(_ call: LuaCall, session: PurecloudSession) {
+        for op in GroupsAPI.operations {
+            call.push(function: op.name) { c in try invoke(op, c, session: session) }
+            call.setField(-2, op.name)
+        }
+    }
+
+    /// `purecloud.GroupsApi.new()` uses the session's configuration (flags, environment, configure);
+    /// `GroupsApi.new{ environment = ..., client_id = ..., ... }` gets its own client.
+    static func new(_ call: LuaCall, session: PurecloudSession) throws -> Int32 {
+        var handle = 0
+        if call.type(at: 1) != .nil && call.type(at: 1) != .none {
+            let reader = try OptionReader(call, index: 1, function: "GroupsApi.new", position: 1, known: ConnectionOptions.keys)
+            var settings = session.settings
+            if reader.has("client_id") || reader.has("access_token") {
+                settings.credentials = nil  // an explicit login does not inherit the session's
+            }
+            try ConnectionOptions.apply(reader, to: &settings)
+            handle = session.addClient(try settings.clientConfiguration())
+        }
+        let slot = pclua_newuserdata(call.L, MemoryLayout<Int>.size)!
+        slot.storeBytes(of: handle, as: Int.self)
+        call.push(anchor: ModuleAnchors.apiMT)
+        call.setMetatable(-2)
+        return 1
+    }
+
+    /// The client handle of the `GroupsApi` at index 1, or nil when it is something else.
+    static func handle(_ call: LuaCall, anchors: ModuleAnchors) -> Int? {
+        guard call.type(at: 1) == .userdata, call.getMetatable(1) else { return nil }
+        defer { call.pop() }
+        guard call.identity(at: -1) == anchors.apiMTIdentity, let pointer = call.userdata(at: 1) else { return nil }
+        return pointer.load(as: Int.self)
+    }
+
+    static func invoke(_ op: Operation, _ call: LuaCall, session: PurecloudSession) throws -> Int32 {
+        guard let handle = handle(call, anchors: session.anchors) else {
+            throw LuaArgumentError(position: 1, function: op.name,
+                                   message: "purecloud.GroupsApi expected, got \(call.typeName(at: 1)); call it with a colon: api:\(op.name)(...)")
+        }
+        let json = LuaJSON(call, anchors: session.anchors)
+        var arguments: [String: JSONValue] = [:]
+        let positional = op.positional
+        for (offset, name) in positional.enumerated() {
+            let index = Int32(offset + 2)
+            arguments[name] = try positionalArgument(op, name, call, index: index, position: offset + 1, json: json)
+        }
+        let optionsIndex = Int32(positional.count + 2)
+        switch call.type(at: optionsIndex) {
+        case .none, .nil: break
+        case .table:
+            try readOptions(op, call, index: optionsIndex, json: json, into: &arguments)
+        default:
+            let expected = op.optionKeys.isEmpty ? "no more arguments" : "options table"
+            throw LuaArgumentError(position: positional.count + 1, function: op.name, message: "\(expected) expected, got \(call.typeName(at: optionsIndex))")
+        }
+        let client = try session.client(handle: handle)
+        let (operation, request) = try client.prepare(op.name, arguments)
+        guard let response = try session.wait({ try await client.perform(operation, request) }) else { return 0 }
+        guard !response.body.isEmpty else { return 0 }
+        try json.push(jsonBytes: response.body)
+        return 1
+    }
+
+    static func positionalArgument(_ op: Operation, _ name: String, _ call: LuaCall, index: Int32, position: Int, json: LuaJSON) throws -> JSONValue {
+        if name == op.body?.name {
+            guard call.type(at: index) == .table else {
+                throw LuaArgumentError(position: position, function: op.name, message: "\(op.body!.model) table expected, got \(call.typeName(at: index))")
+            }
+            return try json.value(at: index, path: op.body!.model)
+        }
+        let parameter = op.parameters.first { $0.name == name }!
+        switch (parameter.kind, call.type(at: index)) {
+        case (.string, .string), (.integer, .number):
+            return try json.value(at: index, path: name)
+        case (.stringList, .string), (.stringList, .table), (.commaSeparated, .string), (.commaSeparated, .table):
+            return try json.value(at: index, path: name)
+        case (.integer, _):
+            throw LuaArgumentError(position: position, function: op.name, message: "number expected, got \(call.typeName(at: index))")
+        case (.string, _):
+            throw LuaArgumentError(position: position, function: op.name, message: "string expected, got \(call.typeName(at: index))")
+        default:
+            throw LuaArgumentError(position: position, function: op.name, message: "string or array of strings expected, got \(call.typeName(at: index))")
+        }
+    }
+
+    /// Options are the optional parameters by their snake_case names; the camelCase wire name is
+    /// accepted too, since scripts translated from other SDKs or the docs use either.
+    static func readOptions(_ op: Operation, _ call: LuaCall, index: Int32, json: LuaJSON, into arguments: inout [String: JSONValue]) throws {
+        let options = call.absolute(index)
+        var keys: [String] = []
+        var bad: String?
+        call.forEach(options) {
+            if let key = call.string(at: -2) { keys.append(key) } else { bad = call.typeName(at: -2) }
+        }
+        if let bad { throw ValidationError("\(op.name): option keys must be strings, got a \(bad)") }
+        for key in keys.sorted() {
+            let parameter = op.parameters.first { !$0.required && ($0.name == key || $0.wireName == key) }
+            let name: String
+            if let parameter { name = parameter.name }
+            else if let body = op.body, !body.required, key == body.name { name = body.name }
+            else {
+                var message = "\(op.name): unknown option '\(key)'"
+                if let guess = Validator.closest(key, among: op.optionKeys) { message += " (did you mean '\(guess)'?)" }
+                else { message += op.optionKeys.isEmpty ? " (\(op.name) takes no options)" : " (options: \(op.optionKeys.joined(separator: ", ")))" }
+                throw ValidationError(message)
+            }
+            call.getField(options, key)
+            defer { call.pop() }
+            arguments[name] = try json.value(at: -1, path: name == op.body?.name ? op.body!.model : "\(op.name) option '\(key)'")
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import CLua
+import CLuaShim
+import LuaKit
+import PureCloud
+
+/// Installs the `purecloud` module (DESIGN.md §4) into a Lua state: `require "purecloud"` and the
+/// global `purecloud`.
+public enum PurecloudModule {
+    public static func install(into state: LuaState, session: PurecloudSession) {
+        let call = state.main
+        let base = call.top
+        defer { call.settop(base) }
+
+        // purecloud.null: a unique userdata that prints as "purecloud.null".
+        _ = pclua_newuserdata(call.L, 1)
+        call.newTable()
+        call.push("purecloud.null"); call.setField(-2, "__name")
+        call.push(function: "tostring") { c in c.push("purecloud.null"); return 1 }
+        call.setField(-2, "__tostring")
+        call.setMetatable(-2)
+        session.anchors.nullIdentity = call.identity(at: -1)
+        state.setAnchor(ModuleAnchors.null)
+
+        // purecloud.array_mt: marks decoded arrays so `{}` goes back as [].
+        call.newTable()
+        call.push("purecloud.array"); call.setField(-2, "__name")
+        session.anchors.arrayMTIdentity = call.identity(at: -1)
+        state.setAnchor(ModuleAnchors.arrayMT)
+
+        // The ApiError metatable.
+        call.newTable()
+        call.push("purecloud.ApiError"); call.setField(-2, "__name")
+        call.push(function: "__tostring") { c in c.push(LuaApiError.describe(c)); return 1 }
+        call.setField(-2, "__tostring")
+        let anchorsForIs = { session.anchors }
+        call.push(function: "is") { c in
+            var isError = false
+            if c.type(at: 1) == .table, c.getMetatable(1) {
+                isError = c.identity(at: -1) == anchorsForIs().errorMTIdentity
+                c.pop()
+            }
+            c.push(isError)
+            return 1
+        }
+        call.setField(-2, "is")
+        session.anchors.errorMTIdentity = call.identity(at: -1)
+        state.setAnchor(ModuleAnchors.errorMT)
+
+        // The GroupsApi metatable, whose __index is the methods table.
+        call.newTable()
+        call.push(ModuleAnchors.apiMT); call.setField(-2, "__name")
+        call.newTable()
+        GroupsApiMethods.install(call, session: session)
+        call.setField(-2, "__index")
+        call.push(function: "__tostring") { c in
+            let handle = GroupsApiMethods.handle(c, anchors: session.anchors) ?? 0
+            let target = (try? session.client(handle: handle).configuration.environment.displayName) ?? "not configured"
+            c.push("purecloud.GroupsApi (\(target))")
+            return 1
+        }
+        call.setField(-2, "__tostring")
+        session.anchors.apiMTIdentity = call.identity(at: -1)
+        state.setAnchor(ModuleAnchors.apiMT)
+
+        // The module table.
+        call.newTable()
+        let module = call.top
+        call.push(PurecloudVersion.current); call.setField(module, "version")
+        call.push(anchor: ModuleAnchors.null); call.setField(module, "null")
+        call.push(anchor: ModuleAnchors.arrayMT); call.setField(module, "array_mt")
+        call.push(anchor: ModuleAnchors.errorMT); call.setField(module, "ApiError")
+
+        call.push(function: "configure") { c in
+            let reader = try OptionReader(c, index: 1, function: "configure", position: 1, known: ConnectionOptions.keys)
+            var settings = session.settings
+            try ConnectionOptions.apply(reader, to: &settings)
+            session.update { $0 = settings }
+            return 0
+        }
+        call.setField(module, "configure")
+
+        call.push(function: "authenticate_with_client_credentials") { c in
+            let name = "authenticate_with_client_credentials"
+            guard let id = c.string(at: 1), !id.isEmpty else {
+                throw LuaArgumentError(position: 1, function: name, message: "client id (string) expected, got \(c.typeName(at: 1))")
+            }
+            guard let secret = c.string(at: 2), !secret.isEmpty else {
+                throw LuaArgumentError(position: 2, function: name, message: "client secret (string) expected, got \(c.typeName(at: 2))")
+            }
+            var settings = session.settings
+            if c.type(at: 3) != .nil && c.type(at: 3) != .none {
+                guard let environment = c.string(at: 3) else {
+                    throw LuaArgumentError(position: 3, function: name, message: "environment (string) expected, got \(c.typeName(at: 3))")
+                }
+                settings.environment = try Environment.named(environment)
+            }
+            settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
+            let configuration = try settings.clientConfiguration()
+            let log = session.log
+            let token = try session.wait {
+                let transport = Transport(configuration: configuration, log: log)
+                return try await transport.currentToken()
+            }
+            session.update { $0 = settings }
+            c.push(token.exposed)
+            return 1
+        }
+        call.setField(module, "authenticate_with_client_credentials")
+
+        // purecloud.GroupsApi
+        call.newTable()
+        call.push(function: "new") { c in try GroupsApiMethods.new(c, session: session) }
+        call.setField(-2, "new")
+        call.push(anchor: ModuleAnchors.apiMT); call.setField(-2, "metatable")
+        call.setField(module, "GroupsApi")
+
+        // Model constructors: purecloud.GroupCreate.new{...} validates and returns the table.
+        for model in Models.requestModels {
+            call.newTable()
+            call.push(function: "new") { c in try ModelConstructor.new(model, c, session: session) }
+            call.setField(-2, "new")
+            call.push(model); call.setField(-2, "name")
+            call.setField(module, model)
+        }
+
+        // purecloud.json
+        call.newTable()
+        call.push(anchor: ModuleAnchors.null)
+        call.push(anchor: ModuleAnchors.arrayMT)
+        lua_pushcclosure(call.L, pclua_json_decode_lua, 2)
+        call.setField(-2, "decode")
+        call.push(function: "encode") { c in
+            let value = try LuaJSON(c, anchors: session.anchors).value(at: 1, path: "value")
+            c.push(value.text)
+            return 1
+        }
+        call.setField(-2, "encode")
+        call.setField(module, "json")
+
+        // purecloud.operations: the names of the 14 operations, for discovery.
+        call.newTable()
+        for (i, op) in GroupsAPI.operations.enumerated() {
+            call.push(op.name)
+            call.setIndex(-2, i + 1)
+        }
+        call.setField(module, "operations")
+
+        state.registerModule("purecloud")
+    }
+}
+

@@ -1,0 +1,89 @@
+import Foundation
+import LuaKit
+import PureCloud
+
+/// What the command line (or the REPL) hands to the module: where to connect and how.
+public struct SessionSettings: Sendable {
+    public var environment: Environment?
+    public var credentials: Credentials?
+    public var dryRun = false
+    public var retry = RetryPolicy()
+    public var requestTimeout = 60.0
+    public var connectTimeout = 10.0
+    public var pacing = true
+
+    public init() {}
+
+    public func clientConfiguration() throws -> ClientConfiguration {
+        guard let credentials else {
+            throw ConfigurationError("no credentials: pass --client-id and --client-secret (or --access-token), set PURECLOUD_CLIENT_ID and PURECLOUD_SECRET, use --emulator, or call purecloud.configure{ client_id = ..., client_secret = ... }")
+        }
+        var configuration = ClientConfiguration(environment: environment ?? .default, credentials: credentials)
+        configuration.dryRun = dryRun
+        configuration.retry = retry
+        configuration.requestTimeout = requestTimeout
+        configuration.connectTimeout = connectTimeout
+        configuration.pacing = pacing
+        return configuration
+    }
+}
+
+/// The module's state in one Lua state: settings, the clients of the `GroupsApi` objects, the
+/// bridge that runs their calls. Used on the Lua thread only.
+public final class PurecloudSession {
+    public private(set) var settings: SessionSettings
+    public let log: EventLog
+    public let bridge: BlockingBridge
+    var anchors = ModuleAnchors()
+    /// Client of `GroupsApi.new()` without arguments; rebuilt after `configure`.
+    private var defaultClient: GroupsClient?
+    /// Clients of `GroupsApi.new{...}` with their own configuration, by handle.
+    private var clients: [Int: GroupsClient] = [:]
+    private var nextHandle = 1
+    /// Every client made in this session, for the run's summary.
+    public private(set) var allClients: [GroupsClient] = []
+
+    public init(settings: SessionSettings, log: EventLog, bridge: BlockingBridge = BlockingBridge()) {
+        self.settings = settings
+        self.log = log
+        self.bridge = bridge
+    }
+
+    func update(_ change: (inout SessionSettings) -> Void) {
+        change(&settings)
+        defaultClient = nil
+    }
+
+    /// Handle 0 is the default client, resolved at each call so `configure` applies to it.
+    func client(handle: Int) throws -> GroupsClient {
+        if handle != 0 {
+            guard let client = clients[handle] else { throw ConfigurationError("this GroupsApi was closed") }
+            return client
+        }
+        if let defaultClient { return defaultClient }
+        let client = GroupsClient(configuration: try settings.clientConfiguration(), log: log)
+        defaultClient = client
+        allClients.append(client)
+        return client
+    }
+
+    func addClient(_ configuration: ClientConfiguration) -> Int {
+        let handle = nextHandle
+        nextHandle += 1
+        let client = GroupsClient(configuration: configuration, log: log)
+        clients[handle] = client
+        allClients.append(client)
+        return handle
+    }
+
+    /// Runs async client work from the Lua thread.
+    func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        do {
+            return try bridge.run(work)
+        } catch let error as APIError {
+            throw LuaApiError(error: error, anchors: anchors)
+        } catch is CancellationError {
+            throw LuaError.interrupted
+        }
+    }
+}

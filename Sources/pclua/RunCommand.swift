@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import GroupsEmulator
+import PureCloud
+import PureCloudLua
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a Lua script or chunk with the purecloud module (the default command).",
+        discussion: """
+            pclua script.lua [args...]     run a script; its arguments are in `arg` and `...`
+            pclua -e 'chunk'               run a chunk (repeatable, in order, before the script)
+            pclua --emulator script.lua    run against an in-process emulator with a demo org
+
+            Credentials, first found wins: --client-id/--client-secret or --access-token; the
+            environment variables PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, PURECLOUD_ENVIRONMENT, or
+            GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION,
+            GENESYSCLOUD_ACCESS_TOKEN.
+
+            Exit status: 0 success; 1 the script failed; 2 usage or configuration error;
+            3 authentication refused; 130 interrupted (Ctrl-C or SIGTERM).
+            """)
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("Run this Lua chunk.", valueName: "chunk")) var chunks: [String] = []
+    @Flag(help: "Run against an in-process emulator seeded with a demo org (no credentials needed).") var emulator = false
+    @Option(help: "API base URL, e.g. https://api.mypurecloud.ie or http://127.0.0.1:8787.") var baseUrl: String?
+    @Option(help: "Genesys Cloud domain or region: mypurecloud.ie, eu_west_1, localhost:PORT.") var environment: String?
+    @Option(help: "OAuth client id (client credentials grant).") var clientId: String?
+    @Option(help: "OAuth client secret. Prefer PURECLOUD_SECRET: flags are visible to other users in ps.") var clientSecret: String?
+    @Option(help: "An access token obtained elsewhere, instead of client credentials.") var accessToken: String?
+    @Flag(help: "Log writes instead of sending them; bulk helpers return their plan.") var dryRun = false
+    @Option(help: "Log level: debug, info, warn, error.") var logLevel = "warn"
+    @Option(help: "Log format: text or json (one object per line on stderr).") var logFormat = "text"
+    @Option(help: "Seconds one request may take.") var timeout: Double = 60
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script and its arguments ('-' reads the script from standard input).", valueName: "script [args...]"))
+    var scriptAndArguments: [String] = []
+
+    func validate() throws {
+        guard LogLevel(name: logLevel) != nil else { throw ArgumentParser.ValidationError("--log-level must be debug, info, warn or error, got '\(logLevel)'") }
+        guard EventLog.Format(rawValue: logFormat) != nil else { throw ArgumentParser.ValidationError("--log-format must be text or json, got '\(logFormat)'") }
+        guard timeout > 0 else { throw ArgumentParser.ValidationError("--timeout must be positive, got \(timeout)") }
+        if emulator && (baseUrl != nil || environment != nil) {
+            throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
+        }
+        if baseUrl != nil && environment != nil { throw ArgumentParser.ValidationError("give --base-url or --environment, not both") }
+        if let first = scriptAndArguments.first, first.hasPrefix("-"), first != "-" {
+            throw ArgumentParser.ValidationError("unknown option '\(first)'")
+        }
+    }
+
+    func run() async throws {
+        let log = EventLog(level: LogLevel(name: logLevel)!, format: EventLog.Format(rawValue: logFormat)!)
+        var settings = SessionSettings()
+        settings.dryRun = dryRun
+        settings.requestTimeout = timeout
+        var runningEmulator: RunningEmulator?
+        do {
+            if emulator {
+                let server = try GroupsEmulator(configuration: EmulatorConfiguration())
+                let running = try await server.start()
+                runningEmulator = running
+                settings.environment = try Environment.baseURL(running.baseURL)
+                settings.credentials = .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(EmulatorConfiguration.defaultClientSecret))
+                log.info("started the in-process emulator", [("url", .string(running.baseURL))])
+            } else {
+                try CredentialSources.apply(flags: self, environment: ProcessInfo.processInfo.environment, to: &settings)
+            }
+        } catch let error as ConfigurationError {
+            printError("pclua: \(error)")
+            throw ExitCode(ExitStatus.usage)
+        }
+
+        var sources = chunks.map(ScriptRunner.Source.chunk)
+        var scriptName: String?
+        var scriptArguments: [String] = []
+        if let script = scriptAndArguments.first {
+            scriptName = script
+            scriptArguments = Array(scriptAndArguments.dropFirst())
+            sources.append(script == "-" ? .standardInput(arguments: scriptArguments) : .file(path: script, arguments: scriptArguments))
+        } else if chunks.isEmpty {
+            if isatty(STDIN_FILENO) == 0 {
+                sources.append(.standardInput(arguments: []))
+            } else {
+                printError("pclua: the interactive REPL is not built yet; give a script or -e 'chunk' (see pclua --help)")
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+
+        let session = PurecloudSession(settings: settings, log: log)
+        let runner = ScriptRunner(sources: sources, session: session, scriptName: scriptName, scriptArguments: scriptArguments)
+        let signals = SignalHandling(bridge: session.bridge)
+        let status = await runner.runOnLuaThread(onStart: signals.watch)
+        signals.stop()
+        await runningEmulator?.stop()
+        if status != ExitStatus.success { throw ExitCode(status) }
+    }
+}
+
+/// Where credentials and the environment come from when no flag gives them (flags > environment).
+enum CredentialSources {
+    static func apply(flags: RunCommand, environment env: [String: String], to settings: inout SessionSettings) throws {
+        func value(_ names: String...) -> String? {
+            names.lazy.compactMap { env[$0] }.first { !$0.isEmpty }
+        }
+        if let baseURL = flags.baseUrl {
+            settings.environment = try Environment.baseURL(baseURL)
+        } else if let name = flags.environment ?? value("PURECLOUD_ENVIRONMENT", "GENESYSCLOUD_REGION", "GENESYSCLOUD_ENVIRONMENT") {
+            settings.environment = try Environment.named(name)
+        }
+        if let token = flags.accessToken {
+            settings.credentials = .accessToken(Secret(token))
+            return
+        }
+        if flags.clientId != nil || flags.clientSecret != nil {
+            guard let id = flags.clientId ?? value("PURECLOUD_CLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_ID"),
+                  let secret = flags.clientSecret ?? value("PURECLOUD_SECRET", "PURECLOUD_CLIENT_SECRET", "GENESYSCLOUD_OAUTHCLIENT_SECRET")
+            else {
+                throw ConfigurationError(flags.clientId == nil ? "--client-secret was given without a client id (--client-id or PURECLOUD_CLIENT_ID)" : "--client-id was given without a secret (--client-secret or PURECLOUD_SECRET)")
+            }
+            settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
+            return
+        }
+        if let id = value("PURECLOUD_CLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_ID") {
+            guard let secret = value("PURECLOUD_SECRET", "PURECLOUD_CLIENT_SECRET", "GENESYSCLOUD_OAUTHCLIENT_SECRET") else {
+                throw ConfigurationError("PURECLOUD_CLIENT_ID is set but no secret: set PURECLOUD_SECRET (or GENESYSCLOUD_OAUTHCLIENT_SECRET)")
+            }
+            settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
+        } else if let token = value("GENESYSCLOUD_ACCESS_TOKEN", "PURECLOUD_ACCESS_TOKEN") {
+            settings.credentials = .accessToken(Secret(token))
+        }
+    }
+}
