@@ -50,6 +50,7 @@ let package = Package(
             ]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
         .testTarget(name: "PureCloudTests", dependencies: ["PureCloud", "GroupsEmulator"]),
+        .testTarget(name: "PureCloudLuaTests", dependencies: ["PureCloudLua", "LuaKit", "PureCloud", "GroupsEmulator"]),
         .testTarget(
             name: "GroupsEmulatorTests",
             dependencies: [

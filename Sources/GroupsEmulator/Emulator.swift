@@ -94,3 +94,18 @@ struct EmulatorContext: RequestContext {
         channel = source.channel
     }
 }
+
+extension GroupsEmulator {
+    /// How many requests the emulator answered for an operation (SDK name, e.g. `post_group_members`),
+    /// for in-process tests; `GET /_emulator/stats` gives the same over HTTP.
+    public func requestCount(_ operation: String) -> Int {
+        stats.count(operation)
+    }
+}
+
+extension GroupsEmulator {
+    /// The whole org as the JSON that `GET /_emulator/state` returns.
+    public func exportedState() -> String {
+        String(decoding: org.withState { $0.exported() }.serialized(), as: UTF8.self)
+    }
+}

@@ -32,7 +32,9 @@ extension GroupsEmulator {
             stats.reset()
             return answer(204, nil, correlationId: correlationId, token: nil)
         case .token:
-            if let early = try await injectLatencyAndFault(operation: "oauth_token", context: context, correlationId: correlationId) { return early }
+            if let fault = try await latencyThenFault() {
+                return deliver(fault, operation: "oauth_token", context: context, correlationId: correlationId, token: nil)
+            }
             let (status, json) = tokens.issue(authorization: request.headers[.authorization], form: String(decoding: body, as: UTF8.self))
             stats.record(operation: "oauth_token", status: status)
             return answer(status, json, correlationId: correlationId, token: nil)
@@ -46,17 +48,31 @@ extension GroupsEmulator {
         _ parts: EmulatorRequest, request: Request, context: EmulatorContext, correlationId: String
     ) async throws -> Response {
         let token = Self.bearer(request.headers[.authorization])
-        switch tokens.check(token) {
-        case .valid: break
-        case .missing:
+        let fault = try await latencyThenFault()
+        if case let .some(early) = fault, !early.afterWork {
+            return deliver(early, operation: operation, context: context, correlationId: correlationId, token: token)
+        }
+        let answer = authorizeAndRun(operation: operation, run: run, parts, token: token, correlationId: correlationId)
+        if let late = fault {
+            // The operation ran; the answer is lost on the way back, as when a gateway times out.
+            return deliver(late, operation: operation, context: context, correlationId: correlationId, token: token)
+        }
+        return answer
+    }
+
+    private func authorizeAndRun(
+        operation: String, run: (GroupsHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?),
+        _ parts: EmulatorRequest, token: String?, correlationId: String
+    ) -> Response {
+        let refusal: APIFailure? = switch tokens.check(token) {
+        case .valid: nil
+        case .missing: APIFailure(status: 401, code: "authentication.required", message: "No authentication bearer token specified in authorization header.")
+        case .unknown: APIFailure(status: 401, code: "bad.credentials", message: "Invalid login credentials.")
+        case .expired: APIFailure(status: 401, code: "credentials.expired", message: "The access token has expired.")
+        }
+        if let refusal {
             stats.record(operation: operation, status: 401)
-            return answer(APIFailure(status: 401, code: "authentication.required", message: "No authentication bearer token specified in authorization header."), correlationId: correlationId, token: nil)
-        case .unknown:
-            stats.record(operation: operation, status: 401)
-            return answer(APIFailure(status: 401, code: "bad.credentials", message: "Invalid login credentials."), correlationId: correlationId, token: nil)
-        case .expired:
-            stats.record(operation: operation, status: 401)
-            return answer(APIFailure(status: 401, code: "credentials.expired", message: "The access token has expired."), correlationId: correlationId, token: nil)
+            return answer(refusal, correlationId: correlationId, token: nil)
         }
         let verdict = limiter.admit(token!)
         if verdict.limited {
@@ -66,9 +82,6 @@ extension GroupsEmulator {
             failure.retryAfter = verdict.resetSeconds
             return answer(failure, correlationId: correlationId, token: token)
         }
-        if let early = try await injectLatencyAndFault(operation: operation, context: context, correlationId: correlationId, token: token, parts: parts, run: run) {
-            return early
-        }
         do {
             let (status, json) = try run(handlers, parts)
             stats.record(operation: operation, status: status)
@@ -76,40 +89,42 @@ extension GroupsEmulator {
         } catch let failure as APIFailure {
             stats.record(operation: operation, status: failure.status)
             return answer(failure, correlationId: correlationId, token: token)
+        } catch {
+            stats.record(operation: operation, status: 500)
+            return answer(APIFailure(status: 500, code: "internal.server.error", message: "\(error)"), correlationId: correlationId, token: token)
         }
     }
 
-    /// Sleeps the configured latency, then maybe answers with a fault instead of the real answer.
-    /// A fault "after work" runs the operation first and then loses the answer, as a gateway can.
-    private func injectLatencyAndFault(
-        operation: String, context: EmulatorContext, correlationId: String, token: String? = nil,
-        parts: EmulatorRequest? = nil, run: ((GroupsHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?))? = nil
-    ) async throws -> Response? {
+    struct InjectedFault {
+        var status: Int?  // nil: drop the connection
+        var afterWork: Bool
+    }
+
+    /// Sleeps the configured latency, then rolls for a fault.
+    func latencyThenFault() async throws -> InjectedFault? {
         if configuration.latencyMilliseconds > 0 {
             try await Task.sleep(for: .milliseconds(configuration.latencyMilliseconds))
         }
-        let fault = faults.next()
-        func workFirst(_ after: Bool) {
-            if after, let run, let parts { _ = try? run(handlers, parts) }
+        switch faults.next() {
+        case .none: return nil
+        case let .drop(after): return InjectedFault(status: nil, afterWork: after)
+        case let .status(status, after): return InjectedFault(status: status, afterWork: after)
         }
-        switch fault {
-        case .none:
-            return nil
-        case let .drop(after):
-            workFirst(after)
+    }
+
+    func deliver(_ fault: InjectedFault, operation: String, context: EmulatorContext, correlationId: String, token: String?) -> Response {
+        guard let status = fault.status else {
             stats.recordDrop(operation: operation)
             context.channel.close(promise: nil)
             return Response(status: .internalServerError)
-        case let .status(status, after):
-            workFirst(after)
-            stats.record(operation: operation, status: status)
-            let (code, message) = switch status {
-            case 502: ("bad.gateway", "The gateway received an invalid response (injected fault)")
-            case 503: ("service.unavailable", "The service is unavailable (injected fault)")
-            default: ("request.timeout", "The request timed out at the gateway (injected fault)")
-            }
-            return answer(APIFailure(status: status, code: code, message: message), correlationId: correlationId, token: token)
         }
+        stats.record(operation: operation, status: status)
+        let (code, message) = switch status {
+        case 502: ("bad.gateway", "The gateway received an invalid response (injected fault)")
+        case 503: ("service.unavailable", "The service is unavailable (injected fault)")
+        default: ("request.timeout", "The request timed out at the gateway (injected fault)")
+        }
+        return answer(APIFailure(status: status, code: code, message: message), correlationId: correlationId, token: token)
     }
 
     static func bearer(_ header: String?) -> String? {

@@ -38,6 +38,10 @@ final class EmulatorStats: Sendable {
         }
     }
 
+    func count(_ operation: String) -> Int {
+        counts.withLock { $0.byOperation[operation] ?? 0 }
+    }
+
     func reset() {
         counts.withLock { $0 = Counts() }
     }

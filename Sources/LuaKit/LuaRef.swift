@@ -8,7 +8,7 @@ import CLuaShim
 public final class LuaRef: @unchecked Sendable {
     public let state: OpaquePointer
     public let ref: Int32
-    private weak var owner: LuaState?
+    public private(set) weak var owner: LuaState?
 
     /// Pops the top value of `L` into the registry.
     init(popping L: OpaquePointer, owner: LuaState) {

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// Sends prepared requests: auth header, pacing, retries, timeouts, logging (DESIGN.md §5).
 /// One per client; the HTTP connection pool is shared by the process.
@@ -14,25 +15,35 @@ public final class Transport: Sendable {
     let tokens: TokenProvider?
     let http: HTTPClient
 
-    /// One pool for the process: AsyncHTTPClient wants a client shut down before it is released,
-    /// and a process-wide one never is. Redirects are not followed, so a token never travels to
-    /// another host.
-    static let sharedHTTP: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(connect: .seconds(10))
-        configuration.connectionPool = .init(idleTimeout: .seconds(30))
-        return HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
-    }()
+    /// Connection pools for the process, one per connect timeout: AsyncHTTPClient keeps retrying
+    /// a refused connection until the pool's connect timeout, so that timeout must be the
+    /// configured one. Pools live for the process (a client must be shut down before it is
+    /// released; these never are). Redirects are not followed, so a token never travels to another host.
+    private static let pools = Mutex<[Int: HTTPClient]>([:])
+
+    static func pool(connectTimeout: Double) -> HTTPClient {
+        let milliseconds = max(1, Int(connectTimeout * 1000))
+        return pools.withLock { pools in
+            if let existing = pools[milliseconds] { return existing }
+            var configuration = HTTPClient.Configuration()
+            configuration.redirectConfiguration = .disallow
+            configuration.timeout = .init(connect: .milliseconds(Int64(milliseconds)))
+            configuration.connectionPool = .init(idleTimeout: .seconds(30))
+            let client = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
+            pools[milliseconds] = client
+            return client
+        }
+    }
 
     public init(configuration: ClientConfiguration, log: EventLog) {
         self.configuration = configuration
         self.log = log
-        http = Transport.sharedHTTP
+        let http = Transport.pool(connectTimeout: configuration.connectTimeout)
+        self.http = http
         let stats = TransportStats()
         self.stats = stats
         tokens = configuration.credentials.map {
-            TokenProvider(credentials: $0, tokenURL: configuration.environment.tokenURL, http: Transport.sharedHTTP,
+            TokenProvider(credentials: $0, tokenURL: configuration.environment.tokenURL, http: http,
                           timeout: configuration.requestTimeout, log: log, stats: stats)
         }
     }

@@ -7,7 +7,9 @@ public struct ValidationError: Error, CustomStringConvertible, Sendable {
 /// Checks a body against its model before anything is sent, and shapes it for the wire:
 /// `{}` for an array field becomes `[]`, read-only fields are left out, `null` stays explicit.
 public enum Validator {
-    public static func validate(_ value: JSONValue, model modelName: String, path: String? = nil) throws -> JSONValue {
+    /// `requireAll: false` checks only what is given (a model being built field by field, as the
+    /// SDKs' `GroupCreate.new` then `body.name = ...`); required fields are checked when it is sent.
+    public static func validate(_ value: JSONValue, model modelName: String, path: String? = nil, requireAll: Bool = true) throws -> JSONValue {
         guard let model = Models.all[modelName] else { throw ValidationError("unknown model '\(modelName)'") }
         let here = path ?? modelName
         let members: [(key: String, value: JSONValue)]
@@ -29,19 +31,19 @@ public enum Validator {
             }
             given[member.key] = member.value
         }
-        for field in model.required where given[field.name] == nil || given[field.name] == .null {
+        for field in model.required where requireAll && (given[field.name] == nil || given[field.name] == .null) {
             throw ValidationError("\(here): missing required field '\(field.name)' (\(field.typeDescription))")
         }
         // Model order, so bodies and dry-run plans read the same every time.
         var out: [(key: String, value: JSONValue)] = []
         for field in model.fields {
             guard let v = given[field.name], !field.readOnly else { continue }
-            out.append((field.name, try check(v, field.kind, field: field, path: "\(here).\(field.name)")))
+            out.append((field.name, try check(v, field.kind, field: field, path: "\(here).\(field.name)", requireAll: requireAll)))
         }
         return .object(out)
     }
 
-    static func check(_ value: JSONValue, _ kind: Field.Kind, field: Field, path: String) throws -> JSONValue {
+    static func check(_ value: JSONValue, _ kind: Field.Kind, field: Field, path: String, requireAll: Bool = true) throws -> JSONValue {
         if value == .null { return .null }
         switch kind {
         case .string, .dateTime:
@@ -74,10 +76,10 @@ public enum Validator {
                 throw ValidationError("\(path) holds \(items.count) items; at most \(limit) are allowed per request")
             }
             return .array(try items.enumerated().map { index, item in
-                try check(item, inner, field: field, path: "\(path)[\(index + 1)]")
+                try check(item, inner, field: field, path: "\(path)[\(index + 1)]", requireAll: requireAll)
             })
         case let .model(name):
-            return try validate(value, model: name, path: path)
+            return try validate(value, model: name, path: path, requireAll: requireAll)
         case .map:
             return value
         }

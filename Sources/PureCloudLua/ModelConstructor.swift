@@ -1,8 +1,10 @@
 import LuaKit
 import PureCloud
 
-/// `purecloud.<Model>.new{...}`: checks the fields against the model and returns the same table,
-/// marked with the model's name, so mistakes surface where the body is written, not when it is sent.
+/// `purecloud.<Model>.new{...}`: checks the given fields against the model (names, types, enum
+/// values) and returns the same table, marked with the model's name, so mistakes surface where the
+/// body is written. Required fields are checked when it is sent, so the SDKs' pattern of an empty
+/// model filled in field by field translates line by line.
 enum ModelConstructor {
     static func new(_ model: String, _ call: LuaCall, session: PurecloudSession) throws -> Int32 {
         let function = "\(model).new"
@@ -14,7 +16,7 @@ enum ModelConstructor {
             throw LuaArgumentError(position: 1, function: function, message: "table expected, got \(call.typeName(at: 1))")
         }
         let value = try LuaJSON(call, anchors: session.anchors).value(at: 1, path: model)
-        _ = try Validator.validate(value, model: model)
+        _ = try Validator.validate(value, model: model, requireAll: false)
         if !call.getMetatable(1) {
             call.newTable()
             call.push("purecloud.\(model)")

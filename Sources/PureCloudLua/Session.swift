@@ -42,6 +42,9 @@ public final class PurecloudSession {
     private var nextHandle = 1
     /// Every client made in this session, for the run's summary.
     public private(set) var allClients: [GroupsClient] = []
+    /// The last configuration problem a call ran into (missing credentials...), so the runner can
+    /// tell a configuration error (exit 2) from a script error when it reaches the top.
+    public private(set) var lastConfigurationError: ConfigurationError?
 
     public init(settings: SessionSettings, log: EventLog, bridge: BlockingBridge = BlockingBridge()) {
         self.settings = settings
@@ -61,7 +64,12 @@ public final class PurecloudSession {
             return client
         }
         if let defaultClient { return defaultClient }
-        let client = GroupsClient(configuration: try settings.clientConfiguration(), log: log)
+        let configuration: ClientConfiguration
+        do { configuration = try settings.clientConfiguration() } catch let error as ConfigurationError {
+            lastConfigurationError = error
+            throw error
+        }
+        let client = GroupsClient(configuration: configuration, log: log)
         defaultClient = client
         allClients.append(client)
         return client
@@ -74,6 +82,22 @@ public final class PurecloudSession {
         clients[handle] = client
         allClients.append(client)
         return handle
+    }
+
+    /// The status and operation of an ApiError value, if `ref` holds one.
+    public func apiError(_ ref: LuaRef) -> (status: Int, operation: String)? {
+        guard let state = ref.owner else { return nil }
+        let call = state.main
+        let top = call.top
+        defer { call.settop(top) }
+        call.push(ref)
+        guard call.type(at: -1) == .table, call.getMetatable(-1) else { return nil }
+        guard call.identity(at: -1) == anchors.errorMTIdentity else { return nil }
+        call.pop()
+        call.getField(-1, "status")
+        let status = Int(call.integer(at: -1) ?? 0)
+        call.getField(-2, "operation")
+        return (status, call.string(at: -1) ?? "")
     }
 
     /// Runs async client work from the Lua thread.

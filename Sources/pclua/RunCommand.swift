@@ -33,6 +33,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Log level: debug, info, warn, error.") var logLevel = "warn"
     @Option(help: "Log format: text or json (one object per line on stderr).") var logFormat = "text"
     @Option(help: "Seconds one request may take.") var timeout: Double = 60
+    @Option(help: "Seconds to open a connection.") var connectTimeout: Double = 10
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script and its arguments ('-' reads the script from standard input).", valueName: "script [args...]"))
     var scriptAndArguments: [String] = []
@@ -41,6 +42,7 @@ struct RunCommand: AsyncParsableCommand {
         guard LogLevel(name: logLevel) != nil else { throw ArgumentParser.ValidationError("--log-level must be debug, info, warn or error, got '\(logLevel)'") }
         guard EventLog.Format(rawValue: logFormat) != nil else { throw ArgumentParser.ValidationError("--log-format must be text or json, got '\(logFormat)'") }
         guard timeout > 0 else { throw ArgumentParser.ValidationError("--timeout must be positive, got \(timeout)") }
+        guard connectTimeout > 0 else { throw ArgumentParser.ValidationError("--connect-timeout must be positive, got \(connectTimeout)") }
         if emulator && (baseUrl != nil || environment != nil) {
             throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
         }
@@ -55,6 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         var settings = SessionSettings()
         settings.dryRun = dryRun
         settings.requestTimeout = timeout
+        settings.connectTimeout = connectTimeout
         var runningEmulator: RunningEmulator?
         do {
             if emulator {

@@ -108,12 +108,14 @@ final class ScriptRunner: @unchecked Sendable {
         case .memory:
             printError("pclua: not enough memory")
             return ExitStatus.scriptError
-        case let .runtime(message, traceback, _):
+        case let .runtime(message, traceback, value):
             printError("pclua: \(message)")
             if let traceback { printError(traceback) }
-            if message.contains("interrupted") && session.bridge.isShuttingDown { return ExitStatus.interrupted }
-            if message.contains("no credentials:") || message.contains("unknown environment") { return ExitStatus.usage }
-            if message.contains("authenticate failed") { return ExitStatus.authentication }
+            if session.bridge.isShuttingDown { return ExitStatus.interrupted }
+            if let value, let failure = session.apiError(value), failure.operation == "authenticate", [400, 401].contains(failure.status) {
+                return ExitStatus.authentication
+            }
+            if let configuration = session.lastConfigurationError, message.hasSuffix(configuration.description) { return ExitStatus.usage }
             return ExitStatus.scriptError
         }
     }

@@ -1,0 +1,92 @@
+import Foundation
+import GroupsEmulator
+import LuaKit
+import PureCloud
+import PureCloudLua
+import XCTest
+
+/// One emulator per test class; each test gets a fresh Lua state with the module installed and
+/// runs real Lua against it. The test thread is the Lua thread (it is not a Swift-concurrency
+/// thread, so blocking it on HTTP is allowed).
+class ModuleTestCase: XCTestCase {
+    nonisolated(unsafe) static var running: [String: RunningEmulator] = [:]
+    nonisolated(unsafe) static var emulators: [String: GroupsEmulator] = [:]
+
+    class func configure(_ c: inout EmulatorConfiguration) {}
+
+    override class func setUp() {
+        var configuration = EmulatorConfiguration()
+        configuration.rateLimit = 0
+        configure(&configuration)
+        let emulator = try! GroupsEmulator(configuration: configuration)
+        let done = DispatchSemaphore(value: 0)
+        let key = String(describing: self)
+        Task {
+            running[key] = try! await emulator.start()
+            done.signal()
+        }
+        done.wait()
+        emulators[key] = emulator
+    }
+
+    override class func tearDown() {
+        let done = DispatchSemaphore(value: 0)
+        let key = String(describing: self)
+        Task { await running[key]?.stop(); done.signal() }
+        done.wait()
+    }
+
+    var baseURL: String { Self.running[String(describing: type(of: self))]!.baseURL }
+
+    var logLines: [String] = []
+
+    func makeState(secret: String = EmulatorConfiguration.defaultClientSecret, dryRun: Bool = false, level: LogLevel = .warn) throws -> LuaState {
+        var settings = SessionSettings()
+        settings.environment = try Environment.baseURL(baseURL)
+        settings.credentials = .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(secret))
+        settings.dryRun = dryRun
+        settings.retry.baseDelay = 0.01
+        let lines = LockedLines()
+        collected = lines
+        let log = EventLog(level: level, format: .text) { lines.append($0) }
+        let state = try LuaState()
+        PurecloudModule.install(into: state, session: PurecloudSession(settings: settings, log: log))
+        return state
+    }
+
+    var collected: LockedLines?
+
+    /// Runs Lua and fails the test with Lua's message and traceback if it raises.
+    func lua(_ code: String, in state: LuaState? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+        let state = try state ?? makeState()
+        do {
+            try state.run(code, name: "=test")
+        } catch let LuaError.runtime(message, traceback, _) {
+            XCTFail("\(message)\n\(traceback ?? "")", file: file, line: line)
+        }
+    }
+
+    /// Runs Lua that must fail, and returns the error message.
+    func luaError(_ code: String, in state: LuaState? = nil) throws -> String {
+        let state = try state ?? makeState()
+        do {
+            try state.run(code, name: "@test.lua")
+        } catch let error as LuaError {
+            return error.description
+        }
+        XCTFail("expected an error from: \(code)")
+        return ""
+    }
+
+    /// What the emulator was asked, by operation.
+    func requestCount(_ operation: String) throws -> Int {
+        Self.emulators[String(describing: type(of: self))]!.requestCount(operation)
+    }
+}
+
+final class LockedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+}
