@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -34,7 +35,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        .target(name: "PureCloudLua", dependencies: ["LuaKit", "PureCloud"]),
+        .target(
+            name: "PureCloudLua",
+            dependencies: ["LuaKit", "PureCloud", .product(name: "CSV", package: "CSV.swift")]),
         .target(
             name: "GroupsEmulator",
             dependencies: [

@@ -11,6 +11,20 @@ public final class GroupsClient: Sendable {
         transport = Transport(configuration: configuration, log: log)
     }
 
+    private init(configuration: ClientConfiguration, log: EventLog, transport: Transport) {
+        self.configuration = configuration
+        self.log = log
+        self.transport = transport
+    }
+
+    /// The same client (same token, same pace) with dry run switched on or off.
+    public func with(dryRun: Bool) -> GroupsClient {
+        guard dryRun != configuration.dryRun else { return self }
+        var changed = configuration
+        changed.dryRun = dryRun
+        return GroupsClient(configuration: changed, log: log, transport: transport)
+    }
+
     /// Validates and builds the request for `operation`; throws `ValidationError` before anything is sent.
     public func prepare(_ operation: String, _ arguments: [String: JSONValue]) throws -> (Operation, PreparedRequest) {
         guard let op = GroupsAPI.operation(operation) else { throw ValidationError("unknown operation '\(operation)'") }
@@ -22,7 +36,7 @@ public final class GroupsClient: Sendable {
         if configuration.dryRun && request.isWrite {
             var fields: [(String, JSONValue)] = [("operation", .string(op.name)), ("method", .string(request.method.rawValue)), ("path", .string(request.target))]
             if let body = request.body { fields.append(("body", JSONValue.parse(body) ?? .string(String(decoding: body, as: UTF8.self)))) }
-            log.log(.warn, "dry run: not sent: \(request.method.rawValue) \(request.target)", fields)
+            log.log(.warn, "dry run: not sent", fields)
             return nil
         }
         return try await transport.send(request, safety: op.retrySafety)

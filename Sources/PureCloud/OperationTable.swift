@@ -19,6 +19,9 @@ public struct Operation: Sendable {
     public let deprecated: Bool
     /// When the listing is paged this way, the iterator helpers know how to walk it.
     public let paging: Paging?
+    /// Page size the iterators ask for: the largest known to be served (500 for groups, contract
+    /// §3), or a safe 100 where the maximum is not published (members, search).
+    public var iteratorPageSize: Int? = nil
 
     public enum Paging: Sendable {
         /// `entities` + `pageNumber`/`pageCount` (GET /groups, /members, /profiles/groups).
@@ -140,7 +143,7 @@ public enum GroupsAPI {
             name: "get_group_members", method: .get, path: "/api/v2/groups/{groupId}/members",
             summary: "Get group members, including individuals, owners, and dynamically included people",
             parameters: [groupId, pageSize, pageNumber, sortOrder, userExpand], body: nil, response: "UserEntityListing",
-            permissions: [], deprecated: false, paging: .entityListing),
+            permissions: [], deprecated: false, paging: .entityListing, iteratorPageSize: 100),
         Operation(
             name: "get_group_profile", method: .get, path: "/api/v2/groups/{groupId}/profile", summary: "Get group profile",
             parameters: [groupId, Parameter("fields", "fields", .query, .commaSeparated,
@@ -149,7 +152,7 @@ public enum GroupsAPI {
         Operation(
             name: "get_groups", method: .get, path: "/api/v2/groups", summary: "Get a group list",
             parameters: [pageSize, pageNumber, groupIds, jabberIds, sortOrder], body: nil, response: "GroupEntityListing",
-            permissions: [], deprecated: false, paging: .entityListing),
+            permissions: [], deprecated: false, paging: .entityListing, iteratorPageSize: maximumPageSize),
         Operation(
             name: "get_groups_search", method: .get, path: "/api/v2/groups/search", summary: "Search groups using the q64 value returned from a previous search",
             parameters: [Parameter("q64", "q64", .query, .string, required: true, "q64"),
@@ -158,7 +161,7 @@ public enum GroupsAPI {
         Operation(
             name: "get_profiles_groups", method: .get, path: "/api/v2/profiles/groups", summary: "Get group profile listing",
             parameters: [pageSize, pageNumber, groupIds, jabberIds, sortOrder], body: nil, response: "GroupProfileEntityListing",
-            permissions: [], deprecated: true, paging: .entityListing),
+            permissions: [], deprecated: true, paging: .entityListing, iteratorPageSize: maximumPageSize),
         Operation(
             name: "post_group_members", method: .post, path: "/api/v2/groups/{groupId}/members", summary: "Add members",
             parameters: [groupId], body: BodyParameter(name: "body", model: "GroupMembersUpdate", required: true),
@@ -170,7 +173,7 @@ public enum GroupsAPI {
         Operation(
             name: "post_groups_search", method: .post, path: "/api/v2/groups/search", summary: "Search groups",
             parameters: [], body: BodyParameter(name: "body", model: "GroupSearchRequest", required: true),
-            response: "GroupsSearchResponse", permissions: [], deprecated: false, paging: .searchResults),
+            response: "GroupsSearchResponse", permissions: [], deprecated: false, paging: .searchResults, iteratorPageSize: 100),
         Operation(
             name: "put_group", method: .put, path: "/api/v2/groups/{groupId}", summary: "Update group",
             parameters: [groupId], body: BodyParameter(name: "body", model: "GroupUpdate", required: false), response: "Group",

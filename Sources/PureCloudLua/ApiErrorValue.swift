@@ -7,9 +7,15 @@ import PureCloud
 struct LuaApiError: LuaRaisable {
     let error: APIError
     let anchors: ModuleAnchors
+    /// A bulk helper's report of what it did before it stopped (`err.report`).
+    var report: JSONValue? = nil
 
     func pushLuaValue(_ call: LuaCall) {
         LuaApiError.push(error, call, anchors)
+        if let report {
+            LuaJSON(call, anchors: anchors).push(report)
+            call.setField(-2, "report")
+        }
     }
 
     static func push(_ error: APIError, _ call: LuaCall, _ anchors: ModuleAnchors) {

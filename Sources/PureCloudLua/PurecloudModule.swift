@@ -51,6 +51,9 @@ public enum PurecloudModule {
         call.push(ModuleAnchors.apiMT); call.setField(-2, "__name")
         call.newTable()
         GroupsApiMethods.install(call, session: session)
+        MembershipHelpers.install(call, session: session)
+        call.pushValue(-1)
+        let methods = call.ref()
         call.setField(-2, "__index")
         call.push(function: "__tostring") { c in
             let handle = GroupsApiMethods.handle(c, anchors: session.anchors) ?? 0
@@ -145,6 +148,26 @@ public enum PurecloudModule {
         }
         call.setField(module, "operations")
 
+        UtilityModules.installCSV(call, session: session)
+        call.setField(module, "csv")
+        UtilityModules.installLog(call, session: session)
+        call.setField(module, "log")
+
+        // The Lua part: iterators and collect (Prelude.swift).
+        do {
+            try state.load(Prelude.source, name: "=purecloud.prelude")
+            call.pushValue(module)
+            call.push(methods)
+            call.newTable()
+            for op in GroupsAPI.operations {
+                if let size = op.iteratorPageSize { call.push(size); call.setField(-2, op.name) }
+            }
+            try state.protectedCall(nargs: 3, nresults: 0)
+        } catch {
+            preconditionFailure("the purecloud prelude failed to load: \(error)")  // a bug in pclua itself, caught by every test
+        }
+
+        call.pushValue(module)
         state.registerModule("purecloud")
     }
 }

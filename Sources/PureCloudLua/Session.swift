@@ -84,6 +84,11 @@ public final class PurecloudSession {
         return handle
     }
 
+    /// How many bulk helper calls reported failed ids or stopped early (for the exit status).
+    public private(set) var bulkFailures = 0
+
+    func recordBulkFailure() { bulkFailures += 1 }
+
     /// The status and operation of an ApiError value, if `ref` holds one.
     public func apiError(_ ref: LuaRef) -> (status: Int, operation: String)? {
         guard let state = ref.owner else { return nil }

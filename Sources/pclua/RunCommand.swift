@@ -24,6 +24,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Run this Lua chunk.", valueName: "chunk")) var chunks: [String] = []
     @Flag(help: "Run against an in-process emulator seeded with a demo org (no credentials needed).") var emulator = false
+    @Option(help: ArgumentHelp("Run against an in-process emulator loaded from this org file (see docs/emulator.md).", valueName: "file")) var emulatorData: String?
     @Option(help: "API base URL, e.g. https://api.mypurecloud.ie or http://127.0.0.1:8787.") var baseUrl: String?
     @Option(help: "Genesys Cloud domain or region: mypurecloud.ie, eu_west_1, localhost:PORT.") var environment: String?
     @Option(help: "OAuth client id (client credentials grant).") var clientId: String?
@@ -43,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
         guard EventLog.Format(rawValue: logFormat) != nil else { throw ArgumentParser.ValidationError("--log-format must be text or json, got '\(logFormat)'") }
         guard timeout > 0 else { throw ArgumentParser.ValidationError("--timeout must be positive, got \(timeout)") }
         guard connectTimeout > 0 else { throw ArgumentParser.ValidationError("--connect-timeout must be positive, got \(connectTimeout)") }
-        if emulator && (baseUrl != nil || environment != nil) {
+        if (emulator || emulatorData != nil) && (baseUrl != nil || environment != nil) {
             throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
         }
         if baseUrl != nil && environment != nil { throw ArgumentParser.ValidationError("give --base-url or --environment, not both") }
@@ -60,8 +61,13 @@ struct RunCommand: AsyncParsableCommand {
         settings.connectTimeout = connectTimeout
         var runningEmulator: RunningEmulator?
         do {
-            if emulator {
-                let server = try GroupsEmulator(configuration: EmulatorConfiguration())
+            if emulator || emulatorData != nil {
+                var configuration = EmulatorConfiguration()
+                if let emulatorData { configuration.data = .file(emulatorData) }
+                let server: GroupsEmulator
+                do { server = try GroupsEmulator(configuration: configuration) } catch {
+                    throw ConfigurationError("\(error)")
+                }
                 let running = try await server.start()
                 runningEmulator = running
                 settings.environment = try Environment.baseURL(running.baseURL)

@@ -81,7 +81,7 @@ final class GroupsApiTests: ModuleTestCase {
             assert(api:get_groups{ page_size = 1 }.total > 0, "reads still go out")
             """, in: state)
         XCTAssertEqual(try requestCount("post_groups"), before)
-        XCTAssertTrue(collected!.all.contains { $0.contains("dry run: not sent: POST /api/v2/groups") && $0.contains("\"name\":\"Dry\"") }, "\(collected!.all)")
+        XCTAssertTrue(collected!.all.contains { $0.contains("dry run: not sent") && $0.contains("method=POST path=/api/v2/groups ") && $0.contains("\"name\":\"Dry\"") }, "\(collected!.all)")
     }
 
     func testConfigureAndGroupsApiNewCheckTheirOptions() throws {

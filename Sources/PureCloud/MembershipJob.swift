@@ -1,0 +1,195 @@
+import Foundation
+
+/// What a bulk membership helper did (or, in a dry run, would do).
+public struct MembershipReport: Sendable {
+    public var groupId: String
+    public var added: [String] = []
+    public var removed: [String] = []
+    /// Ids already in the wanted state: nothing was sent for them.
+    public var unchanged = 0
+    public var failed: [(id: String, reason: String)] = []
+    /// Ids not attempted because the job stopped (see `stoppedBy`).
+    public var notDone: [String] = []
+    public var stoppedBy: APIError?
+    /// HTTP requests sent, retries included.
+    public var requests = 0
+    public var dryRun = false
+
+    public var json: JSONValue {
+        func ids(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
+        var members: [(key: String, value: JSONValue)] = [
+            ("group_id", .string(groupId)),
+            ("added", .int(Int64(added.count))), ("removed", .int(Int64(removed.count))),
+            ("unchanged", .int(Int64(unchanged))),
+            ("failed", .array(failed.map { .object([("id", .string($0.id)), ("error", .string($0.reason))]) })),
+            ("requests", .int(Int64(requests))), ("dry_run", .bool(dryRun)),
+            ("added_ids", ids(added)), ("removed_ids", ids(removed)),
+        ]
+        if !notDone.isEmpty || stoppedBy != nil {
+            members.append(("not_done", ids(notDone)))
+            members.append(("stopped_by", .string(stoppedBy?.description ?? "")))
+        }
+        return .object(members)
+    }
+}
+
+/// Chunked, version-aware, idempotent membership changes (DESIGN.md §4): chunks of at most 50,
+/// the group's version carried from one chunk to the next (no GET per chunk), a fresh version
+/// fetched only after a conflict, ids already in the wanted state skipped, per-id failures found
+/// by splitting a refused chunk.
+public struct MembershipJob: Sendable {
+    public enum Mode: Sendable { case add, remove, sync(add: Bool, remove: Bool) }
+
+    public let client: GroupsClient
+    /// Most attempts of one chunk after version conflicts (Terraform uses 10).
+    public var conflictAttempts = 10
+    /// Most ids one call takes; more is almost certainly a mistake (a whole org is ~10^5 users).
+    public static let maximumIds = 1_000_000
+
+    public init(client: GroupsClient) {
+        self.client = client
+    }
+
+    /// Checks the ids before anything is sent: strings that are not blank, no more than the limit.
+    public static func normalize(_ ids: [String]) throws -> [String] {
+        guard ids.count <= maximumIds else {
+            throw ValidationError("\(ids.count) ids is more than the \(maximumIds) one call accepts; split the list")
+        }
+        var seen = Set<String>()
+        var out: [String] = []
+        for (index, raw) in ids.enumerated() {
+            let id = raw.trimmingCharacters(in: .whitespaces)
+            guard !id.isEmpty else { throw ValidationError("id #\(index + 1) is blank") }
+            guard !id.contains(",") else { throw ValidationError("id #\(index + 1) ('\(id)') contains a comma; give one id per item") }
+            if seen.insert(id).inserted { out.append(id) }
+        }
+        return out
+    }
+
+    public func run(_ mode: Mode, groupId: String, ids rawIds: [String]) async throws -> MembershipReport {
+        let ids = try Self.normalize(rawIds)
+        let startRequests = client.transport.counts.requests
+        var report = MembershipReport(groupId: groupId, dryRun: client.configuration.dryRun)
+        // One read of the group (its version; a 404 stops everything before any write) and one of its
+        // direct members, to diff against.
+        guard let group = try await client.call("get_group", ["group_id": .string(groupId)]),
+              var version = group["version"]?.intValue
+        else { throw ValidationError("get_group \(groupId) returned no version") }
+        let current = try await directMembers(groupId)
+
+        var toAdd: [String] = [], toRemove: [String] = []
+        switch mode {
+        case .add:
+            toAdd = ids.filter { !current.contains($0) }
+            report.unchanged = ids.count - toAdd.count
+        case .remove:
+            toRemove = ids.filter { current.contains($0) }
+            report.unchanged = ids.count - toRemove.count
+        case let .sync(add, remove):
+            let wanted = Set(ids)
+            if add { toAdd = ids.filter { !current.contains($0) } }
+            if remove { toRemove = current.sorted().filter { !wanted.contains($0) } }
+            report.unchanged = ids.count { current.contains($0) }
+        }
+        client.log.info("membership plan", [("group_id", .string(groupId)), ("add", .int(Int64(toAdd.count))), ("remove", .int(Int64(toRemove.count))), ("unchanged", .int(Int64(report.unchanged)))])
+
+        var pending = toAdd.chunked(GroupsAPI.maximumMembersPerRequest).map { (Chunk.add, $0) }
+            + toRemove.chunked(GroupsAPI.maximumMembersPerRequest).map { (Chunk.remove, $0) }
+        while !pending.isEmpty {
+            let (kind, chunk) = pending.removeFirst()
+            do {
+                switch kind {
+                case .add:
+                    try await addChunk(groupId, chunk, version: &version, report: &report)
+                case .remove:
+                    try await removeChunk(groupId, chunk, version: &version, report: &report)
+                }
+            } catch let error as APIError {
+                // The job stops; the report says what was done and what was not.
+                report.stoppedBy = error
+                report.notDone = chunk + pending.flatMap(\.1)
+                report.requests = client.transport.counts.requests - startRequests
+                throw MembershipJobError(report: report, cause: error)
+            }
+        }
+        report.requests = client.transport.counts.requests - startRequests
+        return report
+    }
+
+    enum Chunk { case add, remove }
+
+    private func directMembers(_ groupId: String) async throws -> Set<String> {
+        let listing = try await client.call("get_group_individuals", ["group_id": .string(groupId)])
+        let entities = listing?["entities"]?.arrayValue ?? []
+        return Set(entities.compactMap { $0["id"]?.stringValue })
+    }
+
+    private func addChunk(_ groupId: String, _ chunk: [String], version: inout Int64, report: inout MembershipReport) async throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let body: JSONValue = .object([("memberIds", .array(chunk.map(JSONValue.string))), ("version", .int(version))])
+                _ = try await client.call("post_group_members", ["group_id": .string(groupId), "body": body])
+                version += 1  // the ids were not members, so the membership changed and the version moved
+                report.added += chunk
+                return
+            } catch let error as APIError where error.isVersionConflict && attempt < conflictAttempts {
+                client.log.info("version conflict; reading the group's version again", [("group_id", .string(groupId)), ("attempt", .int(Int64(attempt))), ("correlation_id", .string(error.correlationId ?? ""))])
+                try await Task.sleep(nanoseconds: UInt64(attempt) * 200_000_000)
+                version = try await freshVersion(groupId)
+            } catch let error as APIError where error.status == 400 {
+                // Refused as a whole (an unknown user id, say): find which ids by halving the chunk.
+                try await splitRefused(chunk, error) { part in
+                    try await addChunk(groupId, part, version: &version, report: &report)
+                } record: { report.failed.append(($0, $1)) }
+                return
+            }
+        }
+    }
+
+    private func removeChunk(_ groupId: String, _ chunk: [String], version: inout Int64, report: inout MembershipReport) async throws {
+        do {
+            _ = try await client.call("delete_group_members", ["group_id": .string(groupId), "ids": .string(chunk.joined(separator: ","))])
+            version += 1
+            report.removed += chunk
+        } catch let error as APIError where error.status == 400 {
+            try await splitRefused(chunk, error) { part in
+                try await removeChunk(groupId, part, version: &version, report: &report)
+            } record: { report.failed.append(($0, $1)) }
+        }
+    }
+
+    private func splitRefused(_ chunk: [String], _ error: APIError, retry: ([String]) async throws -> Void, record: (String, String) -> Void) async throws {
+        guard chunk.count > 1 else {
+            record(chunk[0], "HTTP \(error.status) \(error.code): \(error.message)")
+            return
+        }
+        let middle = chunk.count / 2
+        try await retry(Array(chunk[..<middle]))
+        try await retry(Array(chunk[middle...]))
+    }
+
+    private func freshVersion(_ groupId: String) async throws -> Int64 {
+        guard let version = try await client.call("get_group", ["group_id": .string(groupId)])?["version"]?.intValue else {
+            throw APIError(status: 0, code: "bad.response", message: "get_group returned no version", operation: "get_group")
+        }
+        return version
+    }
+}
+
+/// A bulk job stopped by an error it could not get past; `report` says what was and was not done.
+public struct MembershipJobError: Error, CustomStringConvertible, Sendable {
+    public let report: MembershipReport
+    public let cause: APIError
+
+    public var description: String {
+        "\(cause.description); \(report.added.count) added and \(report.removed.count) removed before it stopped, \(report.notDone.count) not done"
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

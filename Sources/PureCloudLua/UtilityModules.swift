@@ -1,0 +1,121 @@
+import LuaKit
+import PureCloud
+
+/// `purecloud.csv` and `purecloud.log`: what migration scripts need besides the API.
+enum UtilityModules {
+    static func installCSV(_ call: LuaCall, session: PurecloudSession) {
+        call.newTable()
+        // for row, line in purecloud.csv.rows(path) do ... end   (lazy)
+        call.push(function: "rows") { c in
+            guard let path = c.string(at: 1) else {
+                throw LuaArgumentError(position: 1, function: "csv.rows", message: "file path (string) expected, got \(c.typeName(at: 1))")
+            }
+            let table = try CSVTable(path: path)
+            c.push(function: "csv.rows iterator") { c in
+                guard let (row, line) = try table.next() else { return 0 }
+                pushRow(row, c)
+                c.push(line)
+                return 2
+            }
+            return 1
+        }
+        call.setField(-2, "rows")
+        // local rows, header = purecloud.csv.read(path)   (all rows; a malformed file fails before any is returned)
+        call.push(function: "read") { c in
+            guard let path = c.string(at: 1) else {
+                throw LuaArgumentError(position: 1, function: "csv.read", message: "file path (string) expected, got \(c.typeName(at: 1))")
+            }
+            let table = try CSVTable(path: path)
+            var rows: [[(String, String)]] = []
+            while let (row, _) = try table.next() { rows.append(row) }
+            c.newTable(arrayCapacity: Int32(min(rows.count, 1 << 24)))
+            c.push(anchor: ModuleAnchors.arrayMT)
+            c.setMetatable(-2)
+            for (index, row) in rows.enumerated() {
+                pushRow(row, c)
+                c.setIndex(-2, index + 1)
+            }
+            c.newTable(arrayCapacity: Int32(table.header.count))
+            for (index, name) in table.header.enumerated() {
+                c.push(name)
+                c.setIndex(-2, index + 1)
+            }
+            return 2
+        }
+        call.setField(-2, "read")
+        // purecloud.csv.write(path, rows, header)
+        call.push(function: "write") { c in
+            guard let path = c.string(at: 1) else {
+                throw LuaArgumentError(position: 1, function: "csv.write", message: "file path (string) expected, got \(c.typeName(at: 1))")
+            }
+            guard c.type(at: 2) == .table else {
+                throw LuaArgumentError(position: 2, function: "csv.write", message: "array of rows expected, got \(c.typeName(at: 2))")
+            }
+            guard c.type(at: 3) == .table else {
+                throw LuaArgumentError(position: 3, function: "csv.write", message: "header (array of column names) expected, got \(c.typeName(at: 3))")
+            }
+            var header: [String] = []
+            for index in 1...max(1, c.rawLength(3)) where c.rawLength(3) > 0 {
+                c.getIndex(3, index)
+                defer { c.pop() }
+                guard let name = c.string(at: -1) else { throw LuaArgumentError(position: 3, function: "csv.write", message: "column names must be strings") }
+                header.append(name)
+            }
+            guard !header.isEmpty else { throw LuaArgumentError(position: 3, function: "csv.write", message: "the header is empty") }
+            var rows: [[String]] = []
+            for index in 1...max(1, c.rawLength(2)) where c.rawLength(2) > 0 {
+                c.getIndex(2, index)
+                defer { c.pop() }
+                guard c.type(at: -1) == .table else { throw ConfigurationError("csv.write: row \(index) is a \(c.typeName(at: -1)), not a table") }
+                rows.append(try header.map { name in
+                    c.getField(-1, name)
+                    defer { c.pop() }
+                    switch c.type(at: -1) {
+                    case .nil: return ""
+                    case .string: return c.string(at: -1) ?? ""
+                    case .number: return c.isInteger(at: -1) ? String(c.integer(at: -1) ?? 0) : String(c.number(at: -1) ?? 0)
+                    case .boolean: return c.boolean(at: -1) ? "true" : "false"
+                    default: throw ConfigurationError("csv.write: row \(index), column '\(name)': a \(c.typeName(at: -1)) cannot be written to CSV")
+                    }
+                })
+            }
+            try CSVTable.write(path: path, header: header, rows: rows)
+            c.push(rows.count)
+            return 1
+        }
+        call.setField(-2, "write")
+    }
+
+    static func pushRow(_ row: [(String, String)], _ c: LuaCall) {
+        c.newTable(recordCapacity: Int32(row.count))
+        for (name, value) in row {
+            c.push(value)
+            c.setField(-2, name)
+        }
+    }
+
+    /// purecloud.log.info("message", { key = value, ... }): the run's log (level and format from
+    /// --log-level and --log-format), on stderr.
+    static func installLog(_ call: LuaCall, session: PurecloudSession) {
+        call.newTable()
+        for level in LogLevel.allCases {
+            call.push(function: "log.\(level.name)") { c in
+                guard session.log.enabled(level) else { return 0 }
+                let message = c.type(at: 1) == .string ? (c.string(at: 1) ?? "") : c.describe(at: 1)
+                var fields: [(String, JSONValue)] = []
+                if c.type(at: 2) == .table {
+                    if case let .object(members) = try LuaJSON(c, anchors: session.anchors).value(at: 2, path: "log fields") {
+                        fields = members.map { ($0.key, $0.value) }
+                    }
+                } else if c.type(at: 2) != .none && c.type(at: 2) != .nil {
+                    throw LuaArgumentError(position: 2, function: "log.\(level.name)", message: "fields table expected, got \(c.typeName(at: 2))")
+                }
+                session.log.log(level, message, fields)
+                return 0
+            }
+            call.setField(-2, level.name)
+        }
+        call.push(session.log.level.name)
+        call.setField(-2, "level")
+    }
+}

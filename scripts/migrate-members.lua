@@ -1,0 +1,98 @@
+-- Move users between groups as a CSV says.
+--
+--   pclua scripts/migrate-members.lua moves.csv              (add --dry-run to see the plan first)
+--
+-- moves.csv has a header and the columns user_id, from_group, to_group. A group is its id or its
+-- exact name. Leave from_group empty to only add, or to_group empty to only remove.
+--
+-- Everything is checked before the first write: the file, every group, contradictions. Users are
+-- added to their new groups before they leave the old ones, so nobody is left without access.
+-- It is safe to run again (after a failure, or twice by mistake): users already where the file
+-- wants them are skipped, so a second run sends no membership writes.
+
+local purecloud = require "purecloud"
+local log = purecloud.log
+
+local path = arg[1]
+if not path then
+  io.stderr:write("usage: pclua scripts/migrate-members.lua moves.csv\n")
+  os.exit(2)
+end
+
+local api = purecloud.GroupsApi.new()
+
+-- 1. Read the whole file first: a malformed file stops here, before any write.
+local adds, removes = {}, {}        -- group key -> { user ids in file order }
+local where = {}                    -- "add|group|user" -> line, to find contradictions
+local rows = 0
+for row, line in purecloud.csv.rows(path) do
+  rows = rows + 1
+  for _, column in ipairs { "user_id", "from_group", "to_group" } do
+    if row[column] == nil then error(path .. ": the header must have the columns user_id, from_group, to_group (missing " .. column .. ")", 0) end
+  end
+  local user = row.user_id:match("^%s*(.-)%s*$")
+  local from, to = row.from_group:match("^%s*(.-)%s*$"), row.to_group:match("^%s*(.-)%s*$")
+  if user == "" then error(path .. ":" .. line .. ": user_id is empty", 0) end
+  if from == "" and to == "" then error(path .. ":" .. line .. ": from_group and to_group are both empty", 0) end
+  if from ~= "" and from == to then error(path .. ":" .. line .. ": from_group and to_group are the same group", 0) end
+  local function plan(kind, list, group)
+    if group == "" then return end
+    local opposite = (kind == "add" and "remove" or "add") .. "|" .. group .. "|" .. user
+    if where[opposite] then
+      error(path .. ":" .. line .. ": contradicts line " .. where[opposite] .. " (user " .. user .. " would be added to and removed from " .. group .. ")", 0)
+    end
+    where[kind .. "|" .. group .. "|" .. user] = line
+    list[group] = list[group] or {}
+    table.insert(list[group], user)
+  end
+  plan("add", adds, to)
+  plan("remove", removes, from)
+end
+
+-- 2. Resolve every group (by id, else by exact name) before any write.
+local resolved = {}
+local function resolve(key)
+  if resolved[key] then return resolved[key] end
+  local ok, group = pcall(api.get_group, api, key)
+  if ok then
+    resolved[key] = group
+    return group
+  end
+  if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
+  local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = key } } }
+  if found.total ~= 1 then
+    error(path .. ": unknown group '" .. key .. "' (no group has this id" .. (found.total > 1 and ", and several have this name)" or " or name)"), 0)
+  end
+  resolved[key] = found.results[1]
+  return found.results[1]
+end
+for key in pairs(adds) do resolve(key) end
+for key in pairs(removes) do resolve(key) end
+
+-- 3. Carry it out: adds, then removes. Each helper chunks by 50 and skips users already in place.
+local totals = { added = 0, removed = 0, unchanged = 0, failed = 0, requests = 0 }
+local function account(report, group)
+  totals.added = totals.added + report.added
+  totals.removed = totals.removed + report.removed
+  totals.unchanged = totals.unchanged + report.unchanged
+  totals.requests = totals.requests + report.requests
+  for _, failure in ipairs(report.failed) do
+    totals.failed = totals.failed + 1
+    log.error("could not move user", { user_id = failure.id, group = group.name, error = failure.error })
+  end
+  log.info("group done", { group = group.name, added = report.added, removed = report.removed, unchanged = report.unchanged, requests = report.requests })
+end
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys)
+  return keys
+end
+
+for _, key in ipairs(sorted_keys(adds)) do account(api:add_members(resolved[key], adds[key]), resolved[key]) end
+for _, key in ipairs(sorted_keys(removes)) do account(api:remove_members(resolved[key], removes[key]), resolved[key]) end
+
+print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests%s",
+  rows, totals.added, totals.removed, totals.unchanged, totals.failed, totals.requests,
+  ""))
