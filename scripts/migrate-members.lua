@@ -22,11 +22,8 @@ end
 local api = purecloud.GroupsApi.new()
 
 -- 1. Read the whole file first: a malformed file stops here, before any write.
-local adds, removes = {}, {}        -- group key -> { user ids in file order }
-local where = {}                    -- "add|group|user" -> line, to find contradictions
-local rows = 0
+local rows = {}
 for row, line in purecloud.csv.rows(path) do
-  rows = rows + 1
   for _, column in ipairs { "user_id", "from_group", "to_group" } do
     if row[column] == nil then error(path .. ": the header must have the columns user_id, from_group, to_group (missing " .. column .. ")", 0) end
   end
@@ -34,40 +31,48 @@ for row, line in purecloud.csv.rows(path) do
   local from, to = row.from_group:match("^%s*(.-)%s*$"), row.to_group:match("^%s*(.-)%s*$")
   if user == "" then error(path .. ":" .. line .. ": user_id is empty", 0) end
   if from == "" and to == "" then error(path .. ":" .. line .. ": from_group and to_group are both empty", 0) end
-  if from ~= "" and from == to then error(path .. ":" .. line .. ": from_group and to_group are the same group", 0) end
-  local function plan(kind, list, group)
-    if group == "" then return end
-    local opposite = (kind == "add" and "remove" or "add") .. "|" .. group .. "|" .. user
-    if where[opposite] then
-      error(path .. ":" .. line .. ": contradicts line " .. where[opposite] .. " (user " .. user .. " would be added to and removed from " .. group .. ")", 0)
-    end
-    where[kind .. "|" .. group .. "|" .. user] = line
-    list[group] = list[group] or {}
-    table.insert(list[group], user)
-  end
-  plan("add", adds, to)
-  plan("remove", removes, from)
+  rows[#rows + 1] = { user = user, from = from, to = to, line = line }
 end
 
 -- 2. Resolve every group (by id, else by exact name) before any write.
 local resolved = {}
 local function resolve(key)
-  if resolved[key] then return resolved[key] end
+  if key == "" or resolved[key] then return end
   local ok, group = pcall(api.get_group, api, key)
-  if ok then
-    resolved[key] = group
-    return group
+  if not ok then
+    if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
+    local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = key } } }
+    if found.total ~= 1 then
+      error(path .. ": unknown group '" .. key .. "' (no group has this id" .. (found.total > 1 and ", and several have this name)" or " or name)"), 0)
+    end
+    group = found.results[1]
   end
-  if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
-  local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = key } } }
-  if found.total ~= 1 then
-    error(path .. ": unknown group '" .. key .. "' (no group has this id" .. (found.total > 1 and ", and several have this name)" or " or name)"), 0)
-  end
-  resolved[key] = found.results[1]
-  return found.results[1]
+  resolved[key] = group
 end
-for key in pairs(adds) do resolve(key) end
-for key in pairs(removes) do resolve(key) end
+for _, row in ipairs(rows) do resolve(row.from); resolve(row.to) end
+
+-- The plan, by group id: whether a group was written by name or by id makes no difference.
+local adds, removes, groups = {}, {}, {}   -- group id -> { user ids in file order }; group id -> group
+local where = {}                           -- "add|group|user" -> line, to find contradictions
+for _, row in ipairs(rows) do
+  local function plan(kind, list, key)
+    if key == "" then return end
+    local group = resolved[key]
+    groups[group.id] = group
+    local opposite = (kind == "add" and "remove" or "add") .. "|" .. group.id .. "|" .. row.user
+    if where[opposite] then
+      error(path .. ":" .. row.line .. ": contradicts line " .. where[opposite] .. " (user " .. row.user .. " would be added to and removed from " .. group.name .. ")", 0)
+    end
+    where[kind .. "|" .. group.id .. "|" .. row.user] = row.line
+    list[group.id] = list[group.id] or {}
+    table.insert(list[group.id], row.user)
+  end
+  if row.from ~= "" and resolved[row.from].id == (row.to ~= "" and resolved[row.to].id) then
+    error(path .. ":" .. row.line .. ": from_group and to_group are the same group", 0)
+  end
+  plan("add", adds, row.to)
+  plan("remove", removes, row.from)
+end
 
 -- 3. Carry it out: adds, then removes. Each helper chunks by 50 and skips users already in place.
 local totals = { added = 0, removed = 0, unchanged = 0, failed = 0, requests = 0 }
@@ -90,9 +95,8 @@ local function sorted_keys(t)
   return keys
 end
 
-for _, key in ipairs(sorted_keys(adds)) do account(api:add_members(resolved[key], adds[key]), resolved[key]) end
-for _, key in ipairs(sorted_keys(removes)) do account(api:remove_members(resolved[key], removes[key]), resolved[key]) end
+for _, id in ipairs(sorted_keys(adds)) do account(api:add_members(groups[id], adds[id]), groups[id]) end
+for _, id in ipairs(sorted_keys(removes)) do account(api:remove_members(groups[id], removes[id]), groups[id]) end
 
-print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests%s",
-  rows, totals.added, totals.removed, totals.unchanged, totals.failed, totals.requests,
-  ""))
+print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests",
+  #rows, totals.added, totals.removed, totals.unchanged, totals.failed, totals.requests))

@@ -8,6 +8,9 @@ struct OrgState: Sendable {
     var userOrder: [String] = []
     var groups: [String: EmulatedGroup] = [:]
     var groupOrder: [String] = []
+    /// Group ids by name (case-insensitive, then id), kept until a group is added, renamed or removed:
+    /// listings are far more frequent than those.
+    private var idsByName: [String]?
 
     mutating func insert(user: EmulatedUser) {
         if users[user.id] == nil { userOrder.append(user.id) }
@@ -15,13 +18,19 @@ struct OrgState: Sendable {
     }
 
     mutating func insert(group: EmulatedGroup) {
-        if groups[group.id] == nil { groupOrder.append(group.id) }
+        if let existing = groups[group.id] {
+            if existing.name != group.name { idsByName = nil }
+        } else {
+            groupOrder.append(group.id)
+            idsByName = nil
+        }
         groups[group.id] = group
     }
 
     mutating func removeGroup(_ id: String) {
         groups[id] = nil
         groupOrder.removeAll { $0 == id }
+        idsByName = nil
     }
 
     func group(_ id: String) throws -> EmulatedGroup {
@@ -48,13 +57,13 @@ struct OrgState: Sendable {
         groups.values.contains { $0.id != id && $0.name.caseInsensitiveCompare(name) == .orderedSame }
     }
 
-    func groupsSortedByName(descending: Bool) -> [EmulatedGroup] {
-        let all = groupOrder.compactMap { groups[$0] }
-        return all.sorted { a, b in
-            let order = a.name.localizedStandardCompare(b.name)
-            if order == .orderedSame { return descending ? a.id > b.id : a.id < b.id }
-            return descending ? order == .orderedDescending : order == .orderedAscending
+    mutating func groupsSortedByName(descending: Bool) -> [EmulatedGroup] {
+        if idsByName == nil {
+            let keyed = groupOrder.compactMap { groups[$0] }.map { ($0.name.lowercased(), $0.id) }
+            idsByName = keyed.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.1)
         }
+        let ids = descending ? idsByName!.reversed() : idsByName!
+        return ids.compactMap { groups[$0] }
     }
 }
 

@@ -97,14 +97,18 @@ final class CSVTable {
         guard let stream = OutputStream(toFileAtPath: path, append: false) else {
             throw Problem(description: "cannot write CSV file \(path)")
         }
+        // (streamStatus, not streamError: Foundation on Linux traps on the latter)
         stream.open()
         defer { stream.close() }
-        if let error = stream.streamError { throw Problem(description: "cannot write CSV file \(path): \(error.localizedDescription)") }
-        let writer = try CSVWriter(stream: stream)
-        try writer.write(row: header)
-        for row in rows { try writer.write(row: row) }
-        writer.beginNewRow()  // CSV.swift writes a newline before each row: end the last line
-        try writer.write(field: "")
-        if let error = stream.streamError { throw Problem(description: "cannot write CSV file \(path): \(error.localizedDescription)") }
+        guard stream.streamStatus == .open else { throw Problem(description: "cannot write CSV file \(path): it cannot be opened for writing") }
+        do {
+            let writer = try CSVWriter(stream: stream)
+            try writer.write(row: header)
+            for row in rows { try writer.write(row: row) }
+            writer.beginNewRow()  // CSV.swift writes a newline before each row: end the last line
+            try writer.write(field: "")
+        } catch {
+            throw Problem(description: "cannot write CSV file \(path): the write failed (disk full or no permission?)")
+        }
     }
 }

@@ -1,0 +1,195 @@
+import GroupsEmulator
+import LuaKit
+import XCTest
+
+final class PagingTests: ModuleTestCase {
+    override class func configure(_ c: inout EmulatorConfiguration) { c.data = .demo(users: 300, groups: 2000) }
+
+    func testEachGroupYieldsEveryGroupExactlyOnceAtAnyPageSize() throws {
+        let before = try requestCount("get_groups")
+        try lua("""
+            local api = purecloud.GroupsApi.new()
+            for _, size in ipairs { 25, 500 } do
+              local seen, count = {}, 0
+              for group in api:each_group{ page_size = size } do
+                assert(not seen[group.id], "seen twice: " .. group.id)
+                seen[group.id] = true
+                count = count + 1
+              end
+              assert(count == 2000, size .. ": " .. count)
+            end
+            """)
+        XCTAssertEqual(try requestCount("get_groups") - before, 80 + 4, "one request per page, none past the last")
+    }
+
+    func testBreakStopsFetchingAndPagesComeWhole() throws {
+        let before = try requestCount("get_groups")
+        try lua("""
+            local api = purecloud.GroupsApi.new()
+            local n = 0
+            for group in api:each_group{ page_size = 10 } do
+              n = n + 1
+              if n == 15 then break end
+            end
+            local sizes = {}
+            for page in api:pages("get_groups", { page_size = 800 // 2 }) do sizes[#sizes + 1] = #page.entities end
+            assert(table.concat(sizes, ",") == "400,400,400,400,400", table.concat(sizes, ","))
+            """)
+        XCTAssertEqual(try requestCount("get_groups") - before, 2 + 5, "the loop stopped after the page it broke in")
+    }
+
+    func testMembersProfilesAndSearchIterate() throws {
+        try lua("""
+            local api = purecloud.GroupsApi.new()
+            local group = api:get_groups{ page_size = 1 }.entities[1]
+            local members = purecloud.collect(api:each_group_member(group.id, { page_size = 7 }))
+            assert(#members == group.memberCount, #members .. " vs " .. group.memberCount)
+            local profiles = purecloud.collect(api:each_profile_group())
+            assert(#profiles == 2000)
+            local hits = purecloud.collect(api:each_search_result{ pageSize = 100, query = { { type = "STARTS_WITH", fields = { "name" }, value = "Sales" } } })
+            assert(#hits == 125, #hits)
+            for _, g in ipairs(hits) do assert(g.name:sub(1, 5) == "Sales") end
+            """)
+    }
+
+    func testAnErrorInTheMiddleNamesThePage() throws {
+        try lua("""
+            local api = purecloud.GroupsApi.new()
+            local g = api:post_groups{ name = "Short lived", type = "official", visibility = "public", rulesVisible = true }
+            local some = {}
+            for member in api:each_group_member(api:get_groups{ page_size = 1 }.entities[1].id) do some[#some + 1] = member.id end
+            api:add_members(g, some)
+            local deleted = false
+            local ok, err = pcall(function()
+              for member in api:each_group_member(g.id, { page_size = 2 }) do
+                if not deleted then api:delete_group(g.id); deleted = true end  -- the next page will not be found
+              end
+            end)
+            assert(not ok and err.status == 404 and err.page == 2, tostring(err))
+            assert(tostring(err):find("page 2: "), tostring(err))
+            """)
+    }
+}
+
+final class MembershipHelperTests: ModuleTestCase {
+    override class func configure(_ c: inout EmulatorConfiguration) { c.data = .demo(users: 1200, groups: 3) }
+
+    func testAddingAThousandMembersTakesOneRequestPer50AndASecondRunWritesNothing() throws {
+        try lua("""
+            local api = purecloud.GroupsApi.new()
+            local ids = {}
+            for user in api:each_group_member(api:get_groups{}.entities[1].id) do end
+            local g = api:post_groups{ name = "Thousand", type = "official", visibility = "public", rulesVisible = true }
+            -- 1,000 users of the org, from the three demo groups' members and the search-free listing
+            local seen = {}
+            for group in api:each_group() do
+              for member in api:each_group_member(group.id) do
+                if not seen[member.id] then seen[member.id] = true; ids[#ids + 1] = member.id end
+              end
+            end
+            assert(#ids >= 50)
+            local report = api:add_members(g, ids)
+            assert(report.added == #ids and report.unchanged == 0 and #report.failed == 0)
+            local chunks = math.ceil(#ids / 50)
+            assert(report.requests == chunks + 2, "requests " .. report.requests .. " for " .. chunks .. " chunks")
+            assert(api:get_group(g.id).memberCount == #ids)
+            local again = api:add_members(g, ids)
+            assert(again.added == 0 and again.unchanged == #ids and again.requests == 2, "second run: " .. again.requests)
+            _G.chunks = chunks
+            """)
+    }
+
+    func testSyncRemoveAndDryRun() throws {
+        try lua("""
+            local api = purecloud.GroupsApi.new()
+            local source = api:get_groups{}.entities[1]
+            local ids = {}
+            for m in api:each_group_member(source.id) do ids[#ids + 1] = m.id end
+            local g = api:post_groups{ name = "Synced", type = "official", visibility = "public", rulesVisible = true }
+            local plan = api:sync_members(g, ids, { dry_run = true })
+            assert(plan.dry_run and plan.added == #ids and #plan.added_ids == #ids)
+            assert(api:get_group(g.id).memberCount == 0, "a dry run changes nothing")
+            local r = api:sync_members(g.id, ids)
+            assert(r.added == #ids and r.removed == 0)
+            local half = { table.unpack(ids, 1, #ids // 2) }
+            r = api:sync_members(g.id, half, { add_only = true })
+            assert(r.added == 0 and r.removed == 0 and r.unchanged == #half)
+            r = api:sync_members(g.id, half)
+            assert(r.removed == #ids - #half and r.unchanged == #half)
+            r = api:remove_members(g.id, { half[1], "never-a-member" })
+            assert(r.removed == 1 and r.unchanged == 1)
+            local individuals = api:get_group_individuals(g.id)
+            assert(individuals.total == #half - 1)
+            """)
+    }
+
+    func testMistakesAreCaughtBeforeAnyWrite() throws {
+        let writes = { try self.requestCount("post_group_members") + self.requestCount("delete_group_members") }
+        let before = try writes()
+        let cases: [(String, String)] = [
+            ("api:add_members('no-such-group', { 'u1' })", "404"),
+            ("api:add_members(nil, { 'u1' })", "bad argument #1 to 'add_members' (group id or group table expected, got nil)"),
+            ("api:add_members('g', 'u1,u2')", "bad argument #2 to 'add_members' (array of user ids expected, got string)"),
+            ("api:add_members('g', { 'u1', 42 })", "item 2 must be a user id string, got number"),
+            ("api:add_members('g', { ' ' })", "id #1 is blank"),
+            ("api:add_members('g', { 'a,b' })", "contains a comma"),
+            ("api:sync_members('g', {}, { add_only = true, remove_only = true })", "cannot both be true"),
+            ("api:sync_members('g', {}, { dryrun = true })", "unknown option 'dryrun' (did you mean 'dry_run'?)"),
+        ]
+        for (code, expected) in cases {
+            let message = try luaError("local api = purecloud.GroupsApi.new()\n" + code)
+            XCTAssertTrue(message.contains(expected), "\(code)\n  got: \(message)")
+        }
+        XCTAssertEqual(try writes(), before)
+    }
+}
+
+final class CSVTests: ModuleTestCase {
+    func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("t-\(UUID()).csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testRowsAreKeyedByHeaderWithQuotesAndLineNumbers() throws {
+        let path = try write("user_id,note\nu1,\"hello, world\"\n\nu2,\"two\nlines\"\nu3,\"say \"\"hi\"\"\"\n")
+        try lua("""
+            local got = {}
+            for row, line in purecloud.csv.rows("\(path)") do got[#got + 1] = row.user_id .. "@" .. line .. "=" .. row.note end
+            assert(table.concat(got, "|") == 'u1@2=hello, world|u2@4=two\\nlines|u3@6=say "hi"', table.concat(got, "|"))
+            local rows, header = purecloud.csv.read("\(path)")
+            assert(#rows == 3 and header[1] == "user_id" and header[2] == "note")
+            """)
+    }
+
+    func testMalformedFilesNameFileLineAndColumn() throws {
+        let cases: [(String, String)] = [
+            ("a,b\n1,2\n3\n", "line 3, column 2: the row has 1 field, the header has 2"),
+            ("a,b\n1,2,3\n", "line 2, column 3: the row has 3 fields"),
+            ("a,b\n1,\"open\n2,3\n", "line 2, column 3: a quoted field is never closed"),
+            ("a,b\n1,x\"y\n", "line 2, column 4: a quote in the middle of an unquoted field"),
+            ("a,a\n1,2\n", "column 2: column 'a' appears twice"),
+            ("a,,c\n1,2,3\n", "column 2: the header has an empty column name"),
+        ]
+        for (text, expected) in cases {
+            let path = try write(text)
+            let message = try luaError("for row in purecloud.csv.rows('\(path)') do end")
+            XCTAssertTrue(message.contains("\(path): \(expected)") || (!expected.hasPrefix("line") && message.contains(expected)), "\(text.debugDescription)\n  got: \(message)")
+        }
+        let missing = try luaError("purecloud.csv.read('/nonexistent/x.csv')")
+        XCTAssertTrue(missing.contains("cannot read CSV file /nonexistent/x.csv: no such file"), missing)
+    }
+
+    func testWriteThenReadRoundTrips() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("w-\(UUID()).csv").path
+        try lua("""
+            local n = purecloud.csv.write("\(path)", { { id = "g1", name = "A, B", count = 3 }, { id = "g2", name = 'say "x"', count = 0 } }, { "id", "name", "count" })
+            assert(n == 2)
+            local rows = purecloud.csv.read("\(path)")
+            assert(#rows == 2 and rows[1].name == "A, B" and rows[2].name == 'say "x"' and rows[1].count == "3")
+            local ok, err = pcall(purecloud.csv.write, "\(path)", { { id = {} } }, { "id" })
+            assert(not ok and err:find("row 1, column 'id': a table cannot be written"), err)
+            """)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "id,name,count\ng1,\"A, B\",3\ng2,\"say \"\"x\"\"\",0\n")
+    }
+}
