@@ -95,8 +95,29 @@ local function sorted_keys(t)
   return keys
 end
 
-for _, id in ipairs(sorted_keys(adds)) do account(api:add_members(groups[id], adds[id]), groups[id]) end
-for _, id in ipairs(sorted_keys(removes)) do account(api:remove_members(groups[id], removes[id]), groups[id]) end
+-- A helper that cannot go on (retries exhausted) raises with err.report: say what was done, then
+-- stop. Running the script again finishes the job.
+local function apply(helper, id, ids)
+  local ok, report = pcall(helper, api, groups[id], ids)
+  if not ok then
+    local err = report
+    if purecloud.ApiError.is(err) and err.report then
+      account(err.report, groups[id])
+      log.error("stopped; run the script again to finish", {
+        group = groups[id].name, done = #err.report.added_ids + #err.report.removed_ids, not_done = #err.report.not_done,
+      })
+      print(string.format("stopped at group %s: %d added, %d removed so far; %d changes in this group not confirmed (run again to finish)",
+        groups[id].name, totals.added, totals.removed, #err.report.not_done))
+    end
+    error(err, 0)
+  end
+  account(report, groups[id])
+end
 
-print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests",
-  #rows, totals.added, totals.removed, totals.unchanged, totals.failed, totals.requests))
+for _, id in ipairs(sorted_keys(adds)) do apply(api.add_members, id, adds[id]) end
+for _, id in ipairs(sorted_keys(removes)) do apply(api.remove_members, id, removes[id]) end
+
+local stats = api:stats()
+print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests (%d retries, %d tokens fetched, %.1f s waiting for the rate limit)",
+  #rows, totals.added, totals.removed, totals.unchanged, totals.failed, totals.requests,
+  stats.retries, stats.tokens_fetched, stats.seconds_waited))

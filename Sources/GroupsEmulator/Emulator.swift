@@ -25,7 +25,7 @@ public final class GroupsEmulator: Sendable {
         org = Org(state)
         handlers = GroupsHandlers(org: org)
         tokens = TokenIssuer(clientId: configuration.clientId, clientSecret: configuration.clientSecret, ttl: configuration.tokenTTL)
-        limiter = RateLimiter(perMinute: configuration.rateLimit)
+        limiter = RateLimiter(perMinute: configuration.rateLimit, windowSeconds: configuration.rateWindowSeconds)
         faults = FaultInjector(seed: configuration.faultSeed, faultRate: configuration.faultRate, dropRate: configuration.dropRate)
     }
 
@@ -107,5 +107,12 @@ extension GroupsEmulator {
     /// The whole org as the JSON that `GET /_emulator/state` returns.
     public func exportedState() -> String {
         String(decoding: org.withState { $0.exported() }.serialized(), as: UTF8.self)
+    }
+}
+
+extension GroupsEmulator {
+    /// Every access token issued so far, for tests that prove a client never prints one.
+    public func issuedTokens() -> [String] {
+        tokens.all()
     }
 }

@@ -9,6 +9,9 @@ public struct EmulatorConfiguration: Sendable {
     public var tokenTTL = 86400
     /// Requests per minute per token; 0 turns the limit off. 300 is the platform's default.
     public var rateLimit = 300
+    /// Length of one rate-limit window in seconds (the platform's is 60). Shorter windows let tests
+    /// see several windows quickly; the limit per window is scaled to keep `rateLimit` per minute.
+    public var rateWindowSeconds = 60
     /// Share of API requests answered with a random 502, 503 or 504.
     public var faultRate = 0.0
     /// Share of API requests whose connection is closed without an answer.

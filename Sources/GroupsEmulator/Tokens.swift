@@ -16,6 +16,8 @@ final class TokenIssuer: Sendable {
 
     enum Check { case valid, missing, unknown, expired }
 
+    func all() -> [String] { tokens.withLock { Array($0.keys) } }
+
     func check(_ token: String?) -> Check {
         guard let token else { return .missing }
         return tokens.withLock { tokens in

@@ -8,7 +8,8 @@ public struct MembershipReport: Sendable {
     /// Ids already in the wanted state: nothing was sent for them.
     public var unchanged = 0
     public var failed: [(id: String, reason: String)] = []
-    /// Ids not attempted because the job stopped (see `stoppedBy`).
+    /// Ids not confirmed because the job stopped (see `stoppedBy`): not attempted, or sent without
+    /// an answer (the platform may have applied them; running the job again settles it).
     public var notDone: [String] = []
     public var stoppedBy: APIError?
     /// HTTP requests sent, retries included.
@@ -184,7 +185,7 @@ public struct MembershipJobError: Error, CustomStringConvertible, Sendable {
     public let cause: APIError
 
     public var description: String {
-        "\(cause.description); \(report.added.count) added and \(report.removed.count) removed before it stopped, \(report.notDone.count) not done"
+        "\(cause.description); \(report.added.count) added and \(report.removed.count) removed before it stopped, \(report.notDone.count) not confirmed"
     }
 }
 

@@ -107,7 +107,7 @@ public enum RequestBuilder {
 
     static let pathSegmentAllowed: CharacterSet = {
         var set = CharacterSet.urlPathAllowed
-        set.remove(charactersIn: "/?#;")
+        set.remove(charactersIn: "/?#;.")  // "." too: an id of ".." must not become a relative path
         return set
     }()
 

@@ -12,12 +12,14 @@ actor TokenProvider {
     private let timeout: Double
     private let log: EventLog
     private let stats: TransportStats
+    private let retry: RetryPolicy
     private var token: Secret?
     private var expiresAt: Date?
     private var renewal: Task<Secret, any Error>?
 
-    init(credentials: Credentials, tokenURL: String, http: HTTPClient, timeout: Double, log: EventLog, stats: TransportStats) {
+    init(credentials: Credentials, tokenURL: String, http: HTTPClient, timeout: Double, retry: RetryPolicy, log: EventLog, stats: TransportStats) {
         self.credentials = credentials
+        self.retry = retry
         self.tokenURL = tokenURL
         self.http = http
         self.timeout = timeout
@@ -33,15 +35,24 @@ actor TokenProvider {
 
     /// A token good for at least the next few seconds. `rejected` is the token a 401 came back for:
     /// it is renewed unless another caller already did.
-    func current(rejected: Secret? = nil) async throws -> Secret {
+    /// `deadline` bounds the retries of a renewal (the call's time budget). Cancelling the caller
+    /// cancels the renewal it waits for (Ctrl-C, SIGTERM).
+    func current(rejected: Secret? = nil, deadline: Date = .distantFuture) async throws -> Secret {
         if let token, token != rejected, !expiresSoon { return token }
         if !canRenew, let token { return token }
-        if let renewal { return try await renewal.value }
-        let task = Task { try await self.fetch() }
-        renewal = task
-        defer { renewal = nil }
-        let fresh = try await task.value
-        return fresh
+        let task: Task<Secret, any Error>
+        if let renewal {
+            task = renewal
+        } else {
+            task = Task { try await self.fetchRetrying(deadline: deadline) }
+            renewal = task
+        }
+        defer { if renewal == task { renewal = nil } }
+        return try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     /// Renew when less than a minute is left, or a fifth of the lifetime for short-lived tokens.
@@ -51,6 +62,28 @@ actor TokenProvider {
     }
 
     private var margin: Double = 60
+
+    /// Asking for a token twice is harmless, so every transient failure is retried (429, 5xx,
+    /// connection errors); a refused client is not.
+    private func fetchRetrying(deadline: Date) async throws -> Secret {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await fetch()
+            } catch let error as APIError where attempt < retry.maxAttempts && (error.status == 0 || error.status == 429 || error.status >= 500) && error.code != "interrupted" {
+                let wait = error.status == 429 ? Double(error.retryAfter ?? 1) : retry.backoff(afterAttempt: attempt)
+                if wait > retry.maxRetryAfter || Date().addingTimeInterval(wait) > deadline {
+                    var failure = error
+                    failure.attempts = attempt
+                    throw failure
+                }
+                stats.update { $0.retries += 1 }
+                log.info("retrying the token request", [("attempt", .int(Int64(attempt + 1))), ("error", .string(error.code)), ("wait_seconds", .double((wait * 100).rounded() / 100))])
+                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+            }
+        }
+    }
 
     private func fetch() async throws -> Secret {
         guard case let .clientCredentials(id, secret) = credentials else {
@@ -69,13 +102,15 @@ actor TokenProvider {
             response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             body = try await response.body.collect(upTo: 1 << 20)
         } catch {
+            if Task.isCancelled { throw CancellationError() }
             throw Transport.networkError(error, operation: "authenticate", host: tokenURL, attempts: 1)
         }
         let bytes = Array(body.readableBytesView)
         let correlationId = response.headers.first(name: "ININ-Correlation-Id")
         guard response.status.code == 200 else {
-            var failure = APIError.from(status: Int(response.status.code), body: bytes, operation: "authenticate", correlationId: correlationId, retryAfter: nil, attempts: 1)
-            if failure.code == "invalid_client" || failure.status == 401 {
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }
+            var failure = APIError.from(status: Int(response.status.code), body: bytes, operation: "authenticate", correlationId: correlationId, retryAfter: retryAfter, attempts: 1)
+            if failure.code == "invalid_client" || failure.code == "unauthorized_client" || failure.status == 401 {
                 failure.message = "the client id or secret was refused (\(failure.message))"
             }
             throw failure
@@ -87,7 +122,7 @@ actor TokenProvider {
         margin = min(60, lifetime / 5)
         expiresAt = Date().addingTimeInterval(lifetime)
         token = Secret(value)
-        stats.update { $0.tokenRenewals += 1 }
+        stats.update { $0.tokensFetched += 1 }
         log.info("obtained an access token", [("expires_in", .int(Int64(lifetime)))])
         return Secret(value)
     }

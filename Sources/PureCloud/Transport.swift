@@ -44,7 +44,7 @@ public final class Transport: Sendable {
         self.stats = stats
         tokens = configuration.credentials.map {
             TokenProvider(credentials: $0, tokenURL: configuration.environment.tokenURL, http: http,
-                          timeout: configuration.requestTimeout, log: log, stats: stats)
+                          timeout: configuration.requestTimeout, retry: configuration.retry, log: log, stats: stats)
         }
     }
 
@@ -87,7 +87,7 @@ public final class Transport: Sendable {
                     pacer.windowReset()
                 }
             }
-            let token = try await tokens.current(rejected: rejected)
+            let token = try await tokens.current(rejected: rejected, deadline: deadline)
             let outcome: Outcome
             do {
                 outcome = .answer(try await exchange(request, token: token))

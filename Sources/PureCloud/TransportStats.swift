@@ -5,7 +5,7 @@ public struct TransportCounts: Sendable, Equatable {
     public var requests = 0
     public var retries = 0
     public var rateLimited = 0
-    public var tokenRenewals = 0
+    public var tokensFetched = 0
     public var paceWaits = 0
     public var secondsWaited = 0.0
 }

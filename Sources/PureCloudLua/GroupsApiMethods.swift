@@ -11,6 +11,20 @@ enum GroupsApiMethods {
             call.push(function: op.name) { c in try invoke(op, c, session: session) }
             call.setField(-2, op.name)
         }
+        // api:stats(): what this connection's transport did so far (requests, retries, waits).
+        call.push(function: "stats") { c in
+            guard let handle = handle(c, anchors: session.anchors) else {
+                throw LuaArgumentError(position: 1, function: "stats", message: "purecloud.GroupsApi expected, got \(c.typeName(at: 1))")
+            }
+            let counts = try session.client(handle: handle).transport.counts
+            LuaJSON(c, anchors: session.anchors).push(.object([
+                ("requests", .int(Int64(counts.requests))), ("retries", .int(Int64(counts.retries))),
+                ("rate_limited", .int(Int64(counts.rateLimited))), ("tokens_fetched", .int(Int64(counts.tokensFetched))),
+                ("pace_waits", .int(Int64(counts.paceWaits))), ("seconds_waited", .double((counts.secondsWaited * 10).rounded() / 10)),
+            ]))
+            return 1
+        }
+        call.setField(-2, "stats")
     }
 
     /// `purecloud.GroupsApi.new()` uses the session's configuration (flags, environment, configure);

@@ -38,7 +38,7 @@ enum MembershipHelpers {
         } catch let stopped as MembershipJobError {
             session.recordBulkFailure()
             var error = stopped.cause
-            error.message += " (\(stopped.report.added.count) added, \(stopped.report.removed.count) removed before it stopped; \(stopped.report.notDone.count) not done: see err.report)"
+            error.message += " (\(stopped.report.added.count) added, \(stopped.report.removed.count) removed before it stopped; \(stopped.report.notDone.count) not confirmed: see err.report)"
             throw LuaApiError(error: error, anchors: session.anchors, report: stopped.report.json)
         } catch let error as APIError {
             throw LuaApiError(error: error, anchors: session.anchors)

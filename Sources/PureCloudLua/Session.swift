@@ -89,8 +89,9 @@ public final class PurecloudSession {
 
     func recordBulkFailure() { bulkFailures += 1 }
 
-    /// The status and operation of an ApiError value, if `ref` holds one.
-    public func apiError(_ ref: LuaRef) -> (status: Int, operation: String)? {
+    /// The status and operation of an ApiError value, if `ref` holds one, and whether it carries a
+    /// bulk helper's report (the job stopped part way).
+    public func apiError(_ ref: LuaRef) -> (status: Int, operation: String, hasReport: Bool)? {
         guard let state = ref.owner else { return nil }
         let call = state.main
         let top = call.top
@@ -102,7 +103,9 @@ public final class PurecloudSession {
         call.getField(-1, "status")
         let status = Int(call.integer(at: -1) ?? 0)
         call.getField(-2, "operation")
-        return (status, call.string(at: -1) ?? "")
+        let operation = call.string(at: -1) ?? ""
+        let hasReport = call.getField(-3, "report") == .table
+        return (status, operation, hasReport)
     }
 
     /// Runs async client work from the Lua thread.

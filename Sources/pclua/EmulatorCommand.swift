@@ -20,6 +20,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "OAuth client secret accepted by /oauth/token.") var clientSecret = EmulatorConfiguration.defaultClientSecret
     @Option(help: "Seconds an access token stays valid.") var tokenTtl = 86400
     @Option(help: "Requests per minute per token (0 = no limit).") var rateLimit = 300
+    @Option(help: "Seconds in one rate-limit window (60 on the platform; shorter for quick tests).") var rateWindow = 60
     @Option(help: "Share of API requests answered with a random 502/503/504 (0...1).") var faultRate = 0.0
     @Option(help: "Share of API requests whose connection is dropped without an answer (0...1).") var dropRate = 0.0
     @Option(help: "Milliseconds added before every answer.") var latencyMs = 0
@@ -31,6 +32,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         guard (0...1).contains(dropRate) else { throw ValidationError("--drop-rate must be between 0 and 1, got \(dropRate)") }
         guard faultRate + dropRate <= 1 else { throw ValidationError("--fault-rate plus --drop-rate must not exceed 1") }
         guard tokenTtl >= 1 else { throw ValidationError("--token-ttl must be at least 1 second, got \(tokenTtl)") }
+        guard rateWindow >= 1 else { throw ValidationError("--rate-window must be at least 1 second, got \(rateWindow)") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or more, got \(rateLimit)") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative, got \(latencyMs)") }
         guard seedUsers >= 0, seedGroups >= 0 else { throw ValidationError("--seed-users and --seed-groups must not be negative") }
@@ -45,6 +47,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.clientSecret = clientSecret
         configuration.tokenTTL = tokenTtl
         configuration.rateLimit = rateLimit
+        configuration.rateWindowSeconds = rateWindow
         configuration.faultRate = faultRate
         configuration.dropRate = dropRate
         configuration.latencyMilliseconds = latencyMs

@@ -9,6 +9,8 @@ enum ExitStatus {
     static let usage: Int32 = 2
     /// The platform refused the credentials (bad client id or secret, revoked token).
     static let authentication: Int32 = 3
+    /// A bulk membership helper stopped before it finished, or reported ids it could not change.
+    static let partialFailure: Int32 = 4
     /// Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
     static let interrupted: Int32 = 130
 }

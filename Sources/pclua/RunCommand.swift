@@ -35,6 +35,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Log format: text or json (one object per line on stderr).") var logFormat = "text"
     @Option(help: "Seconds one request may take.") var timeout: Double = 60
     @Option(help: "Seconds to open a connection.") var connectTimeout: Double = 10
+    @Option(help: "Most times one request is sent (1 turns retries off).") var maxAttempts = 8
+    @Option(help: "Seconds one call may take with all its retries and waits.") var callBudget: Double = 600
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script and its arguments ('-' reads the script from standard input).", valueName: "script [args...]"))
     var scriptAndArguments: [String] = []
@@ -43,6 +45,8 @@ struct RunCommand: AsyncParsableCommand {
         guard LogLevel(name: logLevel) != nil else { throw ArgumentParser.ValidationError("--log-level must be debug, info, warn or error, got '\(logLevel)'") }
         guard EventLog.Format(rawValue: logFormat) != nil else { throw ArgumentParser.ValidationError("--log-format must be text or json, got '\(logFormat)'") }
         guard timeout > 0 else { throw ArgumentParser.ValidationError("--timeout must be positive, got \(timeout)") }
+        guard maxAttempts >= 1 else { throw ArgumentParser.ValidationError("--max-attempts must be at least 1, got \(maxAttempts)") }
+        guard callBudget > 0 else { throw ArgumentParser.ValidationError("--call-budget must be positive, got \(callBudget)") }
         guard connectTimeout > 0 else { throw ArgumentParser.ValidationError("--connect-timeout must be positive, got \(connectTimeout)") }
         if (emulator || emulatorData != nil) && (baseUrl != nil || environment != nil) {
             throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
@@ -59,6 +63,8 @@ struct RunCommand: AsyncParsableCommand {
         settings.dryRun = dryRun
         settings.requestTimeout = timeout
         settings.connectTimeout = connectTimeout
+        settings.retry.maxAttempts = maxAttempts
+        settings.retry.totalBudget = callBudget
         var runningEmulator: RunningEmulator?
         do {
             if emulator || emulatorData != nil {

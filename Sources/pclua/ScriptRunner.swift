@@ -50,6 +50,10 @@ final class ScriptRunner: @unchecked Sendable {
             let status = run(source, in: state)
             if status != ExitStatus.success { return status }
         }
+        if session.bulkFailures > 0 {
+            printError("pclua: \(session.bulkFailures) bulk membership call\(session.bulkFailures == 1 ? "" : "s") reported ids that could not be changed (see the log)")
+            return ExitStatus.partialFailure
+        }
         return ExitStatus.success
     }
 
@@ -112,8 +116,9 @@ final class ScriptRunner: @unchecked Sendable {
             printError("pclua: \(message)")
             if let traceback { printError(traceback) }
             if session.bridge.isShuttingDown { return ExitStatus.interrupted }
-            if let value, let failure = session.apiError(value), failure.operation == "authenticate", [400, 401].contains(failure.status) {
-                return ExitStatus.authentication
+            if let value, let failure = session.apiError(value) {
+                if failure.operation == "authenticate", [400, 401].contains(failure.status) { return ExitStatus.authentication }
+                if failure.hasReport { return ExitStatus.partialFailure }
             }
             if let configuration = session.lastConfigurationError, message.hasSuffix(configuration.description) { return ExitStatus.usage }
             return ExitStatus.scriptError
