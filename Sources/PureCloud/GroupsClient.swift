@@ -4,16 +4,19 @@ public final class GroupsClient: Sendable {
     public let configuration: ClientConfiguration
     public let transport: Transport
     public let log: EventLog
+    public let audit: AuditLog?
 
-    public init(configuration: ClientConfiguration, log: EventLog) {
+    public init(configuration: ClientConfiguration, log: EventLog, audit: AuditLog? = nil) {
         self.configuration = configuration
         self.log = log
+        self.audit = audit
         transport = Transport(configuration: configuration, log: log)
     }
 
-    private init(configuration: ClientConfiguration, log: EventLog, transport: Transport) {
+    private init(configuration: ClientConfiguration, log: EventLog, audit: AuditLog?, transport: Transport) {
         self.configuration = configuration
         self.log = log
+        self.audit = audit
         self.transport = transport
     }
 
@@ -22,7 +25,7 @@ public final class GroupsClient: Sendable {
         guard dryRun != configuration.dryRun else { return self }
         var changed = configuration
         changed.dryRun = dryRun
-        return GroupsClient(configuration: changed, log: log, transport: transport)
+        return GroupsClient(configuration: changed, log: log, audit: audit, transport: transport)
     }
 
     /// Validates and builds the request for `operation`; throws `ValidationError` before anything is sent.
@@ -39,7 +42,23 @@ public final class GroupsClient: Sendable {
             log.log(.warn, "dry run: not sent", fields)
             return nil
         }
-        return try await transport.send(request, safety: op.retrySafety)
+        guard request.isWrite, let audit else { return try await transport.send(request, safety: op.retrySafety) }
+        // The audit line is written whatever happens, before the caller can send the next write.
+        do {
+            let response = try await transport.send(request, safety: op.retrySafety)
+            audit.record(operation: op.name, method: request.method.rawValue, target: request.target, body: request.body,
+                         result: "ok", status: response.status, correlationId: response.correlationId)
+            return response
+        } catch let error as APIError {
+            let result = error.status == 0 ? "unknown: \(error.code) (the platform may have applied it)" : "failed: \(error.code)"
+            audit.record(operation: op.name, method: request.method.rawValue, target: request.target, body: request.body,
+                         result: result, status: error.status == 0 ? nil : error.status, correlationId: error.correlationId)
+            throw error
+        } catch {
+            audit.record(operation: op.name, method: request.method.rawValue, target: request.target, body: request.body,
+                         result: "unknown: cancelled (the platform may have applied it)", status: nil, correlationId: nil)
+            throw error
+        }
     }
 
     /// Convenience for Swift callers (bulk helpers): prepare, send, decode.

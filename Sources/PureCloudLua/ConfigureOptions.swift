@@ -84,12 +84,14 @@ struct OptionReader {
 
 /// Connection options shared by `configure` and `GroupsApi.new`.
 enum ConnectionOptions {
-    static let keys = ["environment", "base_url", "client_id", "client_secret", "access_token", "dry_run",
+    static let keys = ["profile", "environment", "base_url", "client_id", "client_secret", "access_token", "dry_run",
                        "retry", "timeout", "connect_timeout", "pacing"]
     static let retryKeys = ["max_attempts", "base_delay", "max_delay", "max_retry_after", "total_budget"]
 
     /// Applies the options in `reader` to `settings`.
     static func apply(_ reader: OptionReader, to settings: inout SessionSettings) throws {
+        // A profile first, so explicit keys beside it win.
+        if let profile = try reader.string("profile") { try settings.use(profile: profile) }
         if let baseURL = try reader.string("base_url") {
             settings.environment = try Environment.baseURL(baseURL)
         } else if let environment = try reader.string("environment") {

@@ -34,7 +34,7 @@ enum GroupsApiMethods {
         if call.type(at: 1) != .nil && call.type(at: 1) != .none {
             let reader = try OptionReader(call, index: 1, function: "GroupsApi.new", position: 1, known: ConnectionOptions.keys)
             var settings = session.settings
-            if reader.has("client_id") || reader.has("access_token") {
+            if reader.has("client_id") || reader.has("access_token") || reader.has("profile") {
                 settings.credentials = nil  // an explicit login does not inherit the session's
             }
             try ConnectionOptions.apply(reader, to: &settings)

@@ -11,8 +11,22 @@ public struct SessionSettings: Sendable {
     public var requestTimeout = 60.0
     public var connectTimeout = 10.0
     public var pacing = true
+    /// The `gc` CLI's profiles, for `GroupsApi.new{ profile = ... }` and `configure{ profile = ... }`.
+    public var profiles: ProfileFile?
+    /// Where every write is recorded (`--audit-log`).
+    public var audit: AuditLog?
 
     public init() {}
+
+    /// Takes environment and credentials from a profile of the `gc` config file.
+    public mutating func use(profile name: String) throws {
+        guard let profiles else {
+            throw ConfigurationError("no profile file: create ~/.gc/config.toml (the Genesys Cloud CLI's) with a [\(name)] section")
+        }
+        let profile = try profiles.profile(name)
+        credentials = try profile.credentials()
+        if let environment = profile.environment { self.environment = try Environment.named(environment) }
+    }
 
     public func clientConfiguration() throws -> ClientConfiguration {
         guard let credentials else {
@@ -69,7 +83,7 @@ public final class PurecloudSession {
             lastConfigurationError = error
             throw error
         }
-        let client = GroupsClient(configuration: configuration, log: log)
+        let client = GroupsClient(configuration: configuration, log: log, audit: settings.audit)
         defaultClient = client
         allClients.append(client)
         return client
@@ -78,7 +92,7 @@ public final class PurecloudSession {
     func addClient(_ configuration: ClientConfiguration) -> Int {
         let handle = nextHandle
         nextHandle += 1
-        let client = GroupsClient(configuration: configuration, log: log)
+        let client = GroupsClient(configuration: configuration, log: log, audit: settings.audit)
         clients[handle] = client
         allClients.append(client)
         return handle

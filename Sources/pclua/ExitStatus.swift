@@ -11,6 +11,8 @@ enum ExitStatus {
     static let authentication: Int32 = 3
     /// A bulk membership helper stopped before it finished, or reported ids it could not change.
     static let partialFailure: Int32 = 4
+    /// `--lock` is held by another run; nothing was done.
+    static let lockHeld: Int32 = 5
     /// Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
     static let interrupted: Int32 = 130
 }

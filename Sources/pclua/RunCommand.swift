@@ -13,13 +13,15 @@ struct RunCommand: AsyncParsableCommand {
             pclua -e 'chunk'               run a chunk (repeatable, in order, before the script)
             pclua --emulator script.lua    run against an in-process emulator with a demo org
 
-            Credentials, first found wins: --client-id/--client-secret or --access-token; the
-            environment variables PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, PURECLOUD_ENVIRONMENT, or
-            GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION,
-            GENESYSCLOUD_ACCESS_TOKEN.
+            Credentials and environment, first found wins, key by key: flags (--client-id/--client-secret
+            or --access-token, --environment or --base-url); the environment variables
+            PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, PURECLOUD_ENVIRONMENT, or GENESYSCLOUD_OAUTHCLIENT_ID,
+            GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION, GENESYSCLOUD_ACCESS_TOKEN; then the
+            profile (--profile, else [DEFAULT]) of the Genesys Cloud CLI's ~/.gc/config.toml.
 
             Exit status: 0 success; 1 the script failed; 2 usage or configuration error;
-            3 authentication refused; 130 interrupted (Ctrl-C or SIGTERM).
+            3 authentication refused; 4 a bulk membership helper stopped part way or reported ids it
+            could not change; 5 --lock is held by another run; 130 interrupted (Ctrl-C or SIGTERM).
             """)
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Run this Lua chunk.", valueName: "chunk")) var chunks: [String] = []
@@ -30,7 +32,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "OAuth client id (client credentials grant).") var clientId: String?
     @Option(help: "OAuth client secret. Prefer PURECLOUD_SECRET: flags are visible to other users in ps.") var clientSecret: String?
     @Option(help: "An access token obtained elsewhere, instead of client credentials.") var accessToken: String?
+    @Option(help: "Profile of ~/.gc/config.toml to use (default: DEFAULT, when the file has one).") var profile: String?
     @Flag(help: "Log writes instead of sending them; bulk helpers return their plan.") var dryRun = false
+    @Option(help: ArgumentHelp("Refuse to start while another run holds this lock file.", valueName: "path")) var lock: String?
+    @Option(help: ArgumentHelp("Append every write (and its result) as a JSON line to this file.", valueName: "path")) var auditLog: String?
     @Option(help: "Log level: debug, info, warn, error.") var logLevel = "warn"
     @Option(help: "Log format: text or json (one object per line on stderr).") var logFormat = "text"
     @Option(help: "Seconds one request may take.") var timeout: Double = 60
@@ -59,6 +64,17 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let log = EventLog(level: LogLevel(name: logLevel)!, format: EventLog.Format(rawValue: logFormat)!)
+        let report = { (message: String) in
+            if log.format == .json { log.error(message) } else { printError("pclua: \(message)") }
+        }
+        var held: LockFile?
+        if let lock {
+            do { held = try LockFile(path: lock) } catch {
+                report("\(error)")
+                throw ExitCode(ExitStatus.lockHeld)
+            }
+        }
+        defer { _ = held }
         var settings = SessionSettings()
         settings.dryRun = dryRun
         settings.requestTimeout = timeout
@@ -80,10 +96,15 @@ struct RunCommand: AsyncParsableCommand {
                 settings.credentials = .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(EmulatorConfiguration.defaultClientSecret))
                 log.info("started the in-process emulator", [("url", .string(running.baseURL))])
             } else {
-                try CredentialSources.apply(flags: self, environment: ProcessInfo.processInfo.environment, to: &settings)
+                let environment = ProcessInfo.processInfo.environment
+                let home = environment["HOME"] ?? NSHomeDirectory()
+                settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: home))
+                if let warning = settings.profiles?.warning { log.warn(warning) }
+                try CredentialSources.apply(flags: self, environment: environment, to: &settings)
             }
+            if let auditLog { settings.audit = try AuditLog(path: auditLog) }
         } catch let error as ConfigurationError {
-            printError("pclua: \(error)")
+            report("\(error)")
             throw ExitCode(ExitStatus.usage)
         }
 
@@ -113,37 +134,51 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// Where credentials and the environment come from when no flag gives them (flags > environment).
+/// Where credentials and the environment come from, key by key: flags, then the environment
+/// variables, then a profile of the `gc` CLI's config file.
 enum CredentialSources {
     static func apply(flags: RunCommand, environment env: [String: String], to settings: inout SessionSettings) throws {
         func value(_ names: String...) -> String? {
             names.lazy.compactMap { env[$0] }.first { !$0.isEmpty }
         }
+        // 1. Flags and environment variables.
         if let baseURL = flags.baseUrl {
             settings.environment = try Environment.baseURL(baseURL)
         } else if let name = flags.environment ?? value("PURECLOUD_ENVIRONMENT", "GENESYSCLOUD_REGION", "GENESYSCLOUD_ENVIRONMENT") {
             settings.environment = try Environment.named(name)
         }
+        let envId = value("PURECLOUD_CLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_ID")
+        let envSecret = value("PURECLOUD_SECRET", "PURECLOUD_CLIENT_SECRET", "GENESYSCLOUD_OAUTHCLIENT_SECRET")
         if let token = flags.accessToken {
             settings.credentials = .accessToken(Secret(token))
-            return
-        }
-        if flags.clientId != nil || flags.clientSecret != nil {
-            guard let id = flags.clientId ?? value("PURECLOUD_CLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_ID"),
-                  let secret = flags.clientSecret ?? value("PURECLOUD_SECRET", "PURECLOUD_CLIENT_SECRET", "GENESYSCLOUD_OAUTHCLIENT_SECRET")
-            else {
+        } else if flags.clientId != nil || flags.clientSecret != nil {
+            guard let id = flags.clientId ?? envId, let secret = flags.clientSecret ?? envSecret else {
                 throw ConfigurationError(flags.clientId == nil ? "--client-secret was given without a client id (--client-id or PURECLOUD_CLIENT_ID)" : "--client-id was given without a secret (--client-secret or PURECLOUD_SECRET)")
             }
             settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
-            return
-        }
-        if let id = value("PURECLOUD_CLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_ID") {
-            guard let secret = value("PURECLOUD_SECRET", "PURECLOUD_CLIENT_SECRET", "GENESYSCLOUD_OAUTHCLIENT_SECRET") else {
+        } else if let id = envId {
+            guard let secret = envSecret else {
                 throw ConfigurationError("PURECLOUD_CLIENT_ID is set but no secret: set PURECLOUD_SECRET (or GENESYSCLOUD_OAUTHCLIENT_SECRET)")
             }
             settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
         } else if let token = value("GENESYSCLOUD_ACCESS_TOKEN", "PURECLOUD_ACCESS_TOKEN") {
             settings.credentials = .accessToken(Secret(token))
         }
+
+        // 2. The profile fills in what is still missing. A profile named with --profile must exist;
+        //    the DEFAULT one is used only when the file has it.
+        let name = flags.profile ?? ProfileFile.defaultProfile
+        guard let profiles = settings.profiles else {
+            if let named = flags.profile {
+                throw ConfigurationError("--profile \(named): there is no \(ProfileFile.defaultPath(home: env["HOME"] ?? "~"))")
+            }
+            return
+        }
+        guard flags.profile != nil || profiles.profiles[name] != nil else { return }
+        let profile = try profiles.profile(name)
+        if settings.environment == nil, let environment = profile.environment {
+            settings.environment = try Environment.named(environment)
+        }
+        if settings.credentials == nil { settings.credentials = try profile.credentials() }
     }
 }

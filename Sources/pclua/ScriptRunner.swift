@@ -51,7 +51,7 @@ final class ScriptRunner: @unchecked Sendable {
             if status != ExitStatus.success { return status }
         }
         if session.bulkFailures > 0 {
-            printError("pclua: \(session.bulkFailures) bulk membership call\(session.bulkFailures == 1 ? "" : "s") reported ids that could not be changed (see the log)")
+            say("\(session.bulkFailures) bulk membership call\(session.bulkFailures == 1 ? "" : "s") reported ids that could not be changed (see the log)")
             return ExitStatus.partialFailure
         }
         return ExitStatus.success
@@ -67,7 +67,7 @@ final class ScriptRunner: @unchecked Sendable {
             name = "=(command line)"
         case let .file(path, args):
             guard let data = FileManager.default.contents(atPath: path) else {
-                printError("pclua: cannot open \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
+                say("cannot open \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
                 return ExitStatus.usage
             }
             code = String(decoding: Self.skippingShebang(data), as: UTF8.self)
@@ -88,7 +88,7 @@ final class ScriptRunner: @unchecked Sendable {
         } catch let error as LuaError {
             return report(error)
         } catch {
-            printError("pclua: \(error)")
+            say("\(error)")
             return ExitStatus.scriptError
         }
     }
@@ -101,20 +101,29 @@ final class ScriptRunner: @unchecked Sendable {
         return data[newline...]
     }
 
+    /// A message for the operator: plain text on stderr, or one JSON line with --log-format json.
+    private func say(_ message: String, traceback: String? = nil) {
+        if session.log.format == .json {
+            session.log.log(.error, message, traceback.map { [("traceback", .string($0))] } ?? [])
+        } else {
+            printError("pclua: \(message)")
+            if let traceback { printError(traceback) }
+        }
+    }
+
     private func report(_ error: LuaError) -> Int32 {
         switch error {
         case let .syntax(message, _):
-            printError("pclua: \(message)")
+            say(message)
             return ExitStatus.scriptError
         case .interrupted:
-            printError("pclua: interrupted")
+            say("interrupted")
             return ExitStatus.interrupted
         case .memory:
-            printError("pclua: not enough memory")
+            say("not enough memory")
             return ExitStatus.scriptError
         case let .runtime(message, traceback, value):
-            printError("pclua: \(message)")
-            if let traceback { printError(traceback) }
+            say(message, traceback: traceback)
             if session.bridge.isShuttingDown { return ExitStatus.interrupted }
             if let value, let failure = session.apiError(value) {
                 if failure.operation == "authenticate", [400, 401].contains(failure.status) { return ExitStatus.authentication }

@@ -47,6 +47,16 @@ final class MigrationTests: XCTestCase {
         return Scenario(orgFile: orgFile, movesFile: movesFile, expected: expected, groupIds: groupIds)
     }
 
+    /// user id -> groups before any move, read back from the scenario's org file.
+    static func startingMemberships(_ scenario: Scenario) throws -> [String: Set<String>] {
+        let org = try JSONSerialization.jsonObject(with: Data(contentsOf: scenario.orgFile)) as! [String: Any]
+        var out: [String: Set<String>] = [:]
+        for group in org["groups"] as! [[String: Any]] {
+            for member in group["members"] as! [String] { out[member, default: []].insert(group["id"] as! String) }
+        }
+        return out
+    }
+
     func start(_ scenario: Scenario, latency: Int = 0) async throws -> (GroupsEmulator, RunningEmulator) {
         var configuration = EmulatorConfiguration()
         configuration.rateLimit = 0
@@ -64,6 +74,10 @@ final class MigrationTests: XCTestCase {
 
     /// user id -> groups, from the emulator's state.
     func memberships(_ emulator: GroupsEmulator) throws -> [String: Set<String>] {
+        try Self.memberships(emulator)
+    }
+
+    static func memberships(_ emulator: GroupsEmulator) throws -> [String: Set<String>] {
         let state = try JSONSerialization.jsonObject(with: Data(emulator.exportedState().utf8)) as! [String: Any]
         var out: [String: Set<String>] = [:]
         for group in state["groups"] as! [[String: Any]] {
