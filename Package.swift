@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShim"]),
         .target(
@@ -47,10 +48,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
+        .target(name: "LuaREPL", dependencies: ["CEditLine", "CLua", "CLuaShim", "LuaKit", "PureCloud", "PureCloudLua"]),
         .executableTarget(
             name: "pclua",
             dependencies: [
-                "LuaKit", "PureCloud", "PureCloudLua", "GroupsEmulator",
+                "LuaKit", "PureCloud", "PureCloudLua", "GroupsEmulator", "LuaREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),

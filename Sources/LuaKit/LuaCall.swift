@@ -39,6 +39,18 @@ public struct LuaCall {
 
     public func absolute(_ index: Int32) -> Int32 { lua_absindex(L, index) }
 
+    /// Removes the value at `index`, shifting the ones above it down.
+    public func remove(_ index: Int32) {
+        lua_rotate(L, index, -1)
+        lua_settop(L, -2)
+    }
+
+    /// Moves the top value into `index` (popping it).
+    public func replace(_ index: Int32) {
+        lua_copy(L, -1, index)
+        lua_settop(L, -2)
+    }
+
     public func ensureStack(_ extra: Int32) -> Bool { lua_checkstack(L, extra) != 0 }
 
     // MARK: Types

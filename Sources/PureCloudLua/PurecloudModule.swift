@@ -105,6 +105,8 @@ public enum PurecloudModule {
                 return try await transport.currentToken()
             }
             session.update { $0 = settings }
+            session.rememberSecret(secret)
+            session.rememberSecret(token.exposed)
             c.push(token.exposed)
             return 1
         }

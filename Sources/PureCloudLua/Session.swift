@@ -98,6 +98,21 @@ public final class PurecloudSession {
         return handle
     }
 
+    /// Strings the REPL printer must never show: the configured client secret and access token,
+    /// and tokens handed to the script by `authenticate_with_client_credentials`.
+    public private(set) var knownSecrets: Set<String> = []
+
+    func rememberSecret(_ value: String) { knownSecrets.insert(value) }
+
+    public func isSecret(_ value: String) -> Bool {
+        if knownSecrets.contains(value) { return true }
+        switch settings.credentials {
+        case let .clientCredentials(_, secret)?: return secret.exposed == value
+        case let .accessToken(token)?: return token.exposed == value
+        case nil: return false
+        }
+    }
+
     /// How many bulk helper calls reported failed ids or stopped early (for the exit status).
     public private(set) var bulkFailures = 0
 

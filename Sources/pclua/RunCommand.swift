@@ -12,6 +12,7 @@ struct RunCommand: AsyncParsableCommand {
             pclua script.lua [args...]     run a script; its arguments are in `arg` and `...`
             pclua -e 'chunk'               run a chunk (repeatable, in order, before the script)
             pclua --emulator script.lua    run against an in-process emulator with a demo org
+            pclua [--emulator]             the interactive REPL (also after a script or chunks with -i)
 
             Credentials and environment, first found wins, key by key: flags (--client-id/--client-secret
             or --access-token, --environment or --base-url); the environment variables
@@ -25,6 +26,7 @@ struct RunCommand: AsyncParsableCommand {
             """)
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Run this Lua chunk.", valueName: "chunk")) var chunks: [String] = []
+    @Flag(name: .customShort("i"), help: "Enter the REPL after running the script or chunks.") var interactive = false
     @Flag(help: "Run against an in-process emulator seeded with a demo org (no credentials needed).") var emulator = false
     @Option(help: ArgumentHelp("Run against an in-process emulator loaded from this org file (see docs/emulator.md).", valueName: "file")) var emulatorData: String?
     @Option(help: "API base URL, e.g. https://api.mypurecloud.ie or http://127.0.0.1:8787.") var baseUrl: String?
@@ -115,18 +117,16 @@ struct RunCommand: AsyncParsableCommand {
             scriptName = script
             scriptArguments = Array(scriptAndArguments.dropFirst())
             sources.append(script == "-" ? .standardInput(arguments: scriptArguments) : .file(path: script, arguments: scriptArguments))
-        } else if chunks.isEmpty {
-            if isatty(STDIN_FILENO) == 0 {
-                sources.append(.standardInput(arguments: []))
-            } else {
-                printError("pclua: the interactive REPL is not built yet; give a script or -e 'chunk' (see pclua --help)")
-                throw ExitCode(ExitStatus.usage)
-            }
+        } else if chunks.isEmpty && !interactive && isatty(STDIN_FILENO) == 0 {
+            sources.append(.standardInput(arguments: []))  // lua.c: no script and no terminal reads stdin
         }
+        let repl = interactive || (scriptAndArguments.isEmpty && chunks.isEmpty && isatty(STDIN_FILENO) != 0)
+        let label = runningEmulator != nil ? "emulator" : settings.environment?.displayName ?? (settings.credentials == nil ? "not connected" : Environment.default.displayName)
 
         let session = PurecloudSession(settings: settings, log: log)
-        let runner = ScriptRunner(sources: sources, session: session, scriptName: scriptName, scriptArguments: scriptArguments)
-        let signals = SignalHandling(bridge: session.bridge)
+        let runner = ScriptRunner(sources: sources, session: session, scriptName: scriptName, scriptArguments: scriptArguments,
+                                  interactiveLabel: repl ? label : nil)
+        let signals = SignalHandling(bridge: session.bridge, interactive: repl)
         let status = await runner.runOnLuaThread(onStart: signals.watch)
         signals.stop()
         await runningEmulator?.stop()

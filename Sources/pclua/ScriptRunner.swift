@@ -1,6 +1,7 @@
 import CLua
 import Foundation
 import LuaKit
+import LuaREPL
 import PureCloud
 import PureCloudLua
 
@@ -19,12 +20,15 @@ final class ScriptRunner: @unchecked Sendable {
     let session: PurecloudSession
     let scriptName: String?
     let scriptArguments: [String]
+    /// After the sources, open the REPL on the same state, labelled with the org in use.
+    let interactiveLabel: String?
 
-    init(sources: [Source], session: PurecloudSession, scriptName: String?, scriptArguments: [String]) {
+    init(sources: [Source], session: PurecloudSession, scriptName: String?, scriptArguments: [String], interactiveLabel: String? = nil) {
         self.sources = sources
         self.session = session
         self.scriptName = scriptName
         self.scriptArguments = scriptArguments
+        self.interactiveLabel = interactiveLabel
     }
 
     /// Runs everything on a new thread with a large stack and returns the exit status.
@@ -48,7 +52,11 @@ final class ScriptRunner: @unchecked Sendable {
         setArgTable(state)
         for source in sources {
             let status = run(source, in: state)
-            if status != ExitStatus.success { return status }
+            if status != ExitStatus.success && interactiveLabel == nil { return status }
+        }
+        if let label = interactiveLabel {
+            let history = REPL.defaultHistoryPath(environment: ProcessInfo.processInfo.environment)
+            return REPL(state: state, session: session, label: label, historyPath: history).run()
         }
         if session.bulkFailures > 0 {
             say("\(session.bulkFailures) bulk membership call\(session.bulkFailures == 1 ? "" : "s") reported ids that could not be changed (see the log)")

@@ -12,14 +12,18 @@ final class SignalHandling: Sendable {
     private let state = Mutex<LuaInterruptTarget?>(nil)
     private let sources = Mutex<[any DispatchSourceSignal]>([])
 
-    init(bridge: BlockingBridge) {
+    init(bridge: BlockingBridge, interactive: Bool) {
         self.bridge = bridge
+        signals = interactive ? [SIGTERM] : [SIGINT, SIGTERM]
     }
+
+    /// The REPL handles SIGINT itself (it cancels the call, not the session).
+    let signals: [Int32]
 
     /// Called on the Lua thread once the state exists.
     func watch(_ target: LuaInterruptTarget) {
         state.withLock { $0 = target }
-        for number in [SIGINT, SIGTERM] {
+        for number in signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in

@@ -1,0 +1,97 @@
+import Foundation
+import LuaKit
+import PureCloud
+
+/// Tab completion that never calls a function or the API: it reads tables raw, follows `__index`
+/// only when it is a table, and knows the option keys and enum values of operations from the
+/// operation table.
+struct Completion {
+    let state: LuaState
+
+    func candidates(line: String, word: String) -> [String] {
+        if let options = optionCompletion(line: line, word: word) { return options }
+        return pathCompletion(word)
+    }
+
+    /// Inside `api:get_groups{ ` or `api:get_group_members(id, { `: option keys; after
+    /// `sort_order = "`: the allowed values.
+    private func optionCompletion(line: String, word: String) -> [String]? {
+        guard let call = line.range(of: #"[:.]([a-z_]+)\s*\(?[^(){}]*\{[^{}]*$"#, options: .regularExpression) else { return nil }
+        let text = String(line[call])
+        guard let nameRange = text.range(of: #"[a-z_]+"#, options: .regularExpression),
+              let op = GroupsAPI.operation(String(text[nameRange])) else { return nil }
+        let inside = String(text[text.lastIndex(of: "{")!...].dropLast(word.count))  // what precedes the word
+        if let assignment = inside.range(of: #"([a-z_]+)\s*=\s*["']$"#, options: .regularExpression) {
+            let key = inside[assignment].prefix { $0 != " " && $0 != "=" }
+            let parameter = op.parameters.first { $0.name == key }
+            return (parameter?.allowed ?? []).filter { $0.hasPrefix(word) }
+        }
+        if inside.last.map({ $0 == "=" || $0 == "\"" }) == true { return nil }
+        return op.optionKeys.filter { $0.hasPrefix(word) }.map { $0 + " = " }
+    }
+
+    /// `purecloud.Gro`, `api:get_gr`, `string.fo`, `pri`: walk the dotted path raw.
+    private func pathCompletion(_ word: String) -> [String] {
+        var parts: [String] = []
+        var separators: [Character] = []
+        var current = ""
+        for character in word {
+            if character == "." || character == ":" {
+                parts.append(current)
+                separators.append(character)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        let partial = current
+        let call = state.main
+        let top = call.top
+        defer { call.settop(top) }
+        state.pushGlobal("_G")
+        for part in parts {
+            guard lookup(call, part) else { return [] }
+        }
+        let methodsOnly = separators.last == ":"
+        var names = Set<String>()
+        collectKeys(call, into: &names, functionsOnly: methodsOnly, depth: 0)
+        let prefix = String(word.dropLast(partial.count))
+        return names.filter { $0.hasPrefix(partial) && !$0.hasPrefix("__") }.sorted().map { prefix + $0 }
+    }
+
+    /// Replaces the value on top with its field `key` (raw, or through a table `__index`).
+    private func lookup(_ call: LuaCall, _ key: String) -> Bool {
+        let base = call.top
+        if call.type(at: base) == .table {
+            if call.getField(base, key) != .nil {
+                call.replace(base)
+                return true
+            }
+            call.settop(base)
+        }
+        guard call.getMetatable(base) else { return false }
+        guard call.getField(-1, "__index") == .table, call.getField(-1, key) != .nil else {
+            call.settop(base)
+            return false
+        }
+        call.replace(base)
+        call.settop(base)
+        return true
+    }
+
+    private func collectKeys(_ call: LuaCall, into names: inout Set<String>, functionsOnly: Bool, depth: Int) {
+        let index = call.top
+        if call.type(at: index) == .table {
+            call.forEach(index) {
+                guard call.type(at: -2) == .string, let key = call.string(at: -2) else { return }
+                if functionsOnly && call.type(at: -1) != .function { return }
+                names.insert(key)
+            }
+        }
+        guard depth < 3, call.getMetatable(index) else { return }
+        if call.getField(-1, "__index") == .table {
+            collectKeys(call, into: &names, functionsOnly: functionsOnly, depth: depth + 1)
+        }
+        call.settop(index)
+    }
+}

@@ -1,0 +1,203 @@
+import CLua
+import Dispatch
+import Foundation
+import LuaKit
+import PureCloud
+import PureCloudLua
+import Synchronization
+
+/// The interactive loop (lua.c semantics with a better printer): an expression line prints its
+/// value, `=expr` works, an incomplete chunk asks for more, `_` holds the last result, Ctrl-C
+/// cancels the line at the prompt or the running call (HTTP included), Ctrl-D leaves.
+public final class REPL {
+    let state: LuaState
+    let session: PurecloudSession
+    let label: String
+    let editor: LineEditor
+    let colour: Bool
+    private let phase = PhaseBox()
+    private var signalSource: (any DispatchSourceSignal)?
+
+    enum Phase { case prompt, running }
+
+    /// Whether Lua code is running; read by the SIGINT handler on another thread.
+    final class PhaseBox: Sendable {
+        private let value = Mutex(Phase.prompt)
+        func set(_ phase: Phase) { value.withLock { $0 = phase } }
+        var current: Phase { value.withLock { $0 } }
+    }
+
+    /// `label` names the org in the prompt ("emulator", "mypurecloud.ie").
+    public init(state: LuaState, session: PurecloudSession, label: String, historyPath: String) {
+        self.state = state
+        self.session = session
+        self.label = label
+        colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        editor = LineEditor(historyPath: historyPath)
+        let completion = Completion(state: state)
+        LineEditor.completer = { line, word in completion.candidates(line: line, word: word) }
+        installHelp()
+    }
+
+    public static func defaultHistoryPath(environment: [String: String]) -> String {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
+        return (base as NSString).appendingPathComponent("pclua/history")
+    }
+
+    /// Runs until Ctrl-D; returns the exit status.
+    public func run() -> Int32 {
+        watchSignals()
+        defer { signalSource?.cancel() }
+        print("pclua \(PurecloudVersion.current) (Lua 5.4) on \(label). help() shows what you can do; Ctrl-D leaves.")
+        var chunk = ""
+        while true {
+            let prompt = chunk.isEmpty ? paint("1", "pclua[\(label)]> ") : paint("2", "...> ")
+            switch editor.readLine(prompt: prompt) {
+            case .endOfInput:
+                print("")
+                return 0
+            case .interrupted:
+                if !chunk.isEmpty { print(paint("2", "(cancelled)")) }
+                chunk = ""
+                continue
+            case let .line(text):
+                chunk = chunk.isEmpty ? text : chunk + "\n" + text
+            }
+            if chunk.trimmingCharacters(in: .whitespaces).isEmpty { chunk = ""; continue }
+            if evaluate(chunk) == .incomplete { continue }
+            editor.remember(chunk)
+            chunk = ""
+        }
+    }
+
+    enum Outcome { case done, incomplete }
+
+    /// lua.c's order: the line as `return <line>` first (so expressions print), then as a statement.
+    func evaluate(_ chunk: String) -> Outcome {
+        let code = chunk.hasPrefix("=") ? "return " + chunk.dropFirst() : chunk
+        let base = state.top
+        defer { lua_settop(state.mainThread, base) }
+        do {
+            do {
+                try state.load("return " + code + ";", name: "=stdin")
+            } catch LuaError.syntax {
+                try state.load(code, name: "=stdin")
+            }
+        } catch let LuaError.syntax(message, incomplete) {
+            if incomplete { return .incomplete }
+            print(paint("31", message))
+            return .done
+        } catch {
+            print(paint("31", "\(error)"))
+            return .done
+        }
+        phase.set(.running)
+        defer { phase.set(.prompt) }
+        do {
+            try state.protectedCall(nargs: 0, nresults: LUA_MULTRET)
+        } catch LuaError.interrupted {
+            print(paint("31", "interrupted"))
+            return .done
+        } catch let LuaError.runtime(message, traceback, value) {
+            print(paint("31", message))
+            if value == nil, let traceback, !message.contains("interrupted") { print(paint("2", traceback)) }
+            return .done
+        } catch {
+            print(paint("31", "\(error)"))
+            return .done
+        }
+        let results = state.top - base
+        guard results > 0 else { return .done }
+        // `_` is the first result; the printer gets them all.
+        state.setGlobal("_") { $0.pushValue(base + 1) }
+        state.main.push(anchor: "pclua.printer")
+        lua_rotate(state.mainThread, base + 1, 1)
+        do {
+            try state.protectedCall(nargs: results, nresults: 1)
+            print(state.main.string(at: -1) ?? "")
+        } catch {
+            print(paint("31", "(cannot print the result: \(error))"))
+        }
+        return .done
+    }
+
+    private func paint(_ code: String, _ text: String) -> String {
+        colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// SIGINT: at the prompt it clears the line; while code runs it stops the code and cancels the
+    /// HTTP request in flight, and the session goes on. SIGTERM ends the REPL like Ctrl-D.
+    private func watchSignals() {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let target = state.interruptTarget
+        let bridge = session.bridge
+        let editor = self.editor
+        let phase = self.phase
+        source.setEventHandler {
+            if phase.current == .running {
+                target.interrupt()
+                bridge.cancelCurrent()
+            } else {
+                editor.interrupt()
+            }
+        }
+        source.resume()
+        signalSource = source
+    }
+
+    /// The global `help(x)`.
+    private func installHelp() {
+        let session = self.session
+        state.setGlobal("help") { call in
+            call.push(function: "help") { c in
+                var method: String?
+                var model: String?
+                if c.type(at: 1) == .function {
+                    method = Self.methodName(of: 1, c, session: session)
+                } else if c.type(at: 1) == .table {
+                    c.getField(1, "name")
+                    if let name = c.string(at: -1), Models.all[name] != nil { model = name }
+                    c.pop()
+                }
+                if c.type(at: 1) != .none && c.type(at: 1) != .nil && method == nil && model == nil {
+                    print("\(c.typeName(at: 1)): no help for this value. help() lists what there is.")
+                    return 0
+                }
+                print(Help.text(for: c, methodName: method, modelName: model))
+                return 0
+            }
+        }
+        // The printer, loaded once and kept.
+        do {
+            try state.load(Printer.source, name: "=pclua.printer")
+            state.pushGlobal("purecloud")
+            state.main.push(colour)
+            state.main.push(function: "is_secret") { c in
+                c.push(c.string(at: 1).map(session.isSecret) ?? false)
+                return 1
+            }
+            try state.protectedCall(nargs: 3, nresults: 1)
+            state.setAnchor("pclua.printer")
+        } catch {
+            preconditionFailure("the REPL printer failed to load: \(error)")  // a bug in pclua, caught by the REPL tests
+        }
+    }
+
+    /// The name under which a function sits in the GroupsApi methods table, if it does.
+    static func methodName(of index: Int32, _ call: LuaCall, session: PurecloudSession) -> String? {
+        let top = call.top
+        defer { call.settop(top) }
+        let function = call.absolute(index)
+        call.state.pushGlobal("purecloud")
+        guard call.type(at: -1) == .table, call.getField(-1, "GroupsApi") == .table,
+              call.getField(-1, "metatable") == .table, call.getField(-1, "__index") == .table else { return nil }
+        var found: String?
+        call.forEach(call.top) {
+            if found == nil, call.rawEqual(-1, function), let name = call.string(at: -2) { found = name }
+        }
+        return found
+    }
+}
+

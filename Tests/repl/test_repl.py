@@ -1,0 +1,154 @@
+"""The REPL through a pseudo-terminal, as an admin uses it (pexpect drives the real binary)."""
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+import pexpect
+import pytest
+
+PCLUA = os.environ.get("PCLUA_BIN", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "pclua"))
+PROMPT = r"pclua\[[^\]]+\]> "
+
+
+@pytest.fixture
+def home():
+    with tempfile.TemporaryDirectory() as path:
+        yield path
+
+
+def spawn(args, home, **extra_env):
+    env = dict(os.environ, HOME=home, TERM="xterm", NO_COLOR="1", **extra_env)
+    env.pop("XDG_STATE_HOME", None)
+    child = pexpect.spawn(PCLUA, args, env=env, encoding="utf-8", timeout=15, dimensions=(40, 200))
+    child.expect(PROMPT)
+    return child
+
+
+def run(child, line, expect=PROMPT):
+    child.sendline(line)
+    child.expect(expect)
+    return child.before
+
+
+@pytest.fixture(scope="module")
+def slow_emulator():
+    proc = subprocess.Popen([PCLUA, "emulator", "--port", "0", "--latency-ms", "4000", "--rate-limit", "0"], stdout=subprocess.PIPE, text=True)
+    url = re.search(r"http://\S+", proc.stdout.readline()).group(0)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_expressions_statements_and_multi_line_chunks(home):
+    child = spawn(["--emulator"], home)
+    assert "3" in run(child, "1 + 2")
+    assert "hi" in run(child, "=string.upper('h') .. 'i'".replace("upper('h')", "lower('H')"))
+    run(child, "x = 40")
+    child.sendline("function double(n)")
+    child.expect(r"\.\.\.> ")
+    child.sendline("  return n * 2")
+    child.expect(r"\.\.\.> ")
+    child.sendline("end")
+    child.expect(PROMPT)
+    assert "84" in run(child, "double(x + 2)")
+    assert "84" in run(child, "_")
+    assert "unexpected symbol" in run(child, "x = = 1")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+
+
+def test_the_emulator_repl_works_with_no_set_up_and_prints_groups_readably(home):
+    child = spawn(["--emulator"], home)
+    run(child, "api = purecloud.GroupsApi.new()")
+    out = run(child, "api:get_groups{ page_size = 2 }")
+    assert "entities = {" in out and 'name = "' in out and "total = 20," in out
+    assert "{...}" in out  # nested owners are cut at the depth limit, with a mark
+    out = run(child, "api:get_group('missing')")
+    assert re.search(r"get_group failed: HTTP 404 general.resource.not.found: .* \(correlation id [0-9a-f-]{36}\)", out)
+    out = run(child, "t = { name = 'loop', list = { 1, 2, 3 } }; t.me = t; t.again = t.list; return t")
+    assert "<1>{" in out and "me = <table 1>" in out and "again = <2>{ 1, 2, 3 }" in out and "list = <table 2>" in out
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+
+
+def test_tab_completes_methods_modules_and_option_keys_without_calling_anything(home):
+    child = spawn(["--emulator"], home)
+    run(child, "api = purecloud.GroupsApi.new()")
+    # Several matches: Tab completes the common part, a second Tab lists them all.
+    child.send("api:get_gr\t\t")
+    child.expect("api:get_group_individuals")
+    child.expect("api:get_groups_search")
+    child.sendline("s{ page_size = 3 }.pageSize * 111")  # the line now reads api:get_groups{...}
+    child.expect("333")
+    # One match: the word is completed in place; what runs is the completed line.
+    child.send("purecloud.GroupCr\t")
+    child.sendline(".name .. '!'")
+    child.expect('"GroupCreate!"')
+    # Option keys and enum values of an operation.
+    child.send("api:get_groups{ sort_\t")
+    child.send('"descen\t')  # only a completed "descending" is valid: "descen" would be refused
+    child.sendline('" }.entities[1].name .. "?"')
+    child.expect(re.escape('"Workforce 001?"'))  # the last name in ascending order comes first
+
+
+def test_help_describes_operations_and_models_from_the_operation_table(home):
+    child = spawn(["--emulator"], home)
+    run(child, "api = purecloud.GroupsApi.new()")
+    out = run(child, "help(api.get_group)")
+    assert "get_group  GET /api/v2/groups/{groupId}" in out and "group_id" in out and "returns Group:" in out
+    out = run(child, "help(api.post_groups)")
+    assert "directory:group:add" in out and "GroupCreate" in out
+    out = run(child, "help(purecloud.GroupCreate)")
+    assert "visibility" in out and "one of public, owners, members (required)" in out
+    out = run(child, "help()")
+    assert "Ctrl-C" in out
+
+
+def printed(child, line):
+    """What the REPL printed for a line, without the echo of the line itself."""
+    return run(child, line).split("\r\n", 1)[1]
+
+
+def test_secrets_are_masked_by_the_printer(home):
+    child = spawn(["--emulator"], home)
+    out = printed(child, "{ client_secret = 'hunter2', user = 'ann' }")
+    assert "hunter2" not in out and "client_secret = <redacted>" in out and 'user = "ann"' in out
+    out = printed(child, "'emulator' .. '-secret'")
+    assert "emulator-secret" not in out and "<redacted>" in out
+
+
+def test_ctrl_c_cancels_a_slow_call_and_the_session_goes_on(home, slow_emulator):
+    child = spawn(["--base-url", slow_emulator, "--client-id", "emulator-client", "--client-secret", "emulator-secret"], home)
+    run(child, "api = purecloud.GroupsApi.new(); kept = 'still here'")
+    child.sendline("api:get_groups{}")
+    time.sleep(1.0)
+    started = time.time()
+    child.sendcontrol("c")
+    child.expect("interrupted")
+    child.expect(PROMPT)
+    assert time.time() - started < 2, "the 4 s request was cancelled"
+    assert "still here" in run(child, "kept")
+    assert "2" in run(child, "1 + 1")
+    child.send("half a line")
+    child.sendcontrol("c")
+    child.expect(PROMPT)
+    assert "3" in run(child, "1 + 2")
+
+
+def test_history_survives_a_restart_with_multi_line_entries_whole(home):
+    child = spawn(["--emulator"], home)
+    child.sendline("function greet(n)")
+    child.expect(r"\.\.\.> ")
+    child.sendline("return 'hello ' .. n end")
+    child.expect(PROMPT)
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    assert os.path.exists(os.path.join(home, ".local", "state", "pclua", "history"))
+
+    child = spawn(["--emulator"], home)
+    child.send("\x1b[A")  # up arrow: the whole function comes back
+    child.sendline("")
+    child.expect(PROMPT)
+    assert "hello world" in run(child, "greet('world')")
