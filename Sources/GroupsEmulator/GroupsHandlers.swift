@@ -174,11 +174,7 @@ struct GroupsHandlers: Sendable {
         let page = try PageRequest(query, carrying: ["sortOrder", "expand"])
         return try org.withState { state in
             let group = try state.group(id)
-            var users = group.memberIds.compactMap { state.users[$0] }
-            users.sort { a, b in
-                if a.name == b.name { return descending ? a.id > b.id : a.id < b.id }
-                return descending ? a.name > b.name : a.name < b.name
-            }
+            let users = state.membersSortedByName(group, descending: descending)
             let expandSet = Set(expand)
             let entities = page.slice(users).map { user in
                 let groupIds = expandSet.contains("groups")

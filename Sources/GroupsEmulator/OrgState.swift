@@ -11,6 +11,9 @@ struct OrgState: Sendable {
     /// Group ids by name (case-insensitive, then id), kept until a group is added, renamed or removed:
     /// listings are far more frequent than those.
     private var idsByName: [String]?
+    /// Each group's members sorted by name, for the version it was computed at: a big group is
+    /// listed page after page without being re-sorted for every page.
+    private var sortedMembers: [String: (version: Int, ids: [String])] = [:]
 
     mutating func insert(user: EmulatedUser) {
         if users[user.id] == nil { userOrder.append(user.id) }
@@ -29,6 +32,7 @@ struct OrgState: Sendable {
 
     mutating func removeGroup(_ id: String) {
         groups[id] = nil
+        sortedMembers[id] = nil
         groupOrder.removeAll { $0 == id }
         idsByName = nil
     }
@@ -51,6 +55,19 @@ struct OrgState: Sendable {
                 message: "\(field) contains ids that are not users of this org: \(shown)\(more)",
                 details: unknown.prefix(50).map { object(["errorCode": .string("user.not.found"), "fieldName": .string(field), "entityId": .string($0)]) })
         }
+    }
+
+    /// Member users of a group sorted by name (then id).
+    mutating func membersSortedByName(_ group: EmulatedGroup, descending: Bool) -> [EmulatedUser] {
+        let ids: [String]
+        if let cached = sortedMembers[group.id], cached.version == group.version {
+            ids = cached.ids
+        } else {
+            let users = group.memberIds.compactMap { self.users[$0] }
+            ids = users.sorted { $0.name == $1.name ? $0.id < $1.id : $0.name < $1.name }.map(\.id)
+            sortedMembers[group.id] = (group.version, ids)
+        }
+        return (descending ? ids.reversed() : ids).compactMap { users[$0] }
     }
 
     func nameTaken(_ name: String, except id: String? = nil) -> Bool {

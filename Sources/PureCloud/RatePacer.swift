@@ -3,8 +3,8 @@ import Synchronization
 
 /// Keeps a client under the platform's rate limit by reading `inin-ratelimit-count/allowed/reset`
 /// from every answer (DESIGN.md §5):
-/// - while more than half of the window's requests are left, requests go out at once (short jobs
-///   and REPL calls never wait);
+/// - while more than a quarter of the window's requests are left, requests go out at once (short
+///   and mid-size jobs and REPL calls never wait);
 /// - after that, the requests left are spread over the time left in the window, so a long job
 ///   uses the whole allowance without running into a 429;
 /// - when the window is used up (or a 429 said so), the next request waits for the reset.
@@ -35,7 +35,7 @@ final class RatePacer: Sendable {
                 w.lastSendDelay = left
                 return left
             }
-            guard remaining * 2 < allowed else { return 0 }
+            guard remaining * 4 < allowed else { return 0 }
             // Spread what is left: one request per slot of `left / remaining` seconds since the last one.
             let slot = left / Double(remaining)
             let since = w.lastSend.map { now.timeIntervalSince($0) } ?? slot

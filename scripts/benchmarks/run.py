@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""pclua's benchmark: five figures, each beside a baseline measured in the same run.
+
+Usage: scripts/bench   (builds pclua in release mode, then runs this with the binary's path)
+"""
+import base64
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+PCLUA = os.path.abspath(sys.argv[1])
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = tempfile.mkdtemp(prefix="pclua-bench-")
+CLIENT, SECRET = "emulator-client", "emulator-secret"
+ALL, TENTH = "all00000-0000-4000-a000-000000000000", "ten00000-0000-4000-a000-000000000000"
+rows = []
+
+
+def report(name, figure, baseline, ratio_text, target, ok):
+    rows.append((name, figure, baseline, ratio_text, target, "met" if ok else "NOT MET"))
+    print(f"  {name}: {figure} vs {baseline} -> {ratio_text} ({target}: {'met' if ok else 'NOT MET'})", flush=True)
+
+
+def start_emulator(*args):
+    proc = subprocess.Popen([PCLUA, "emulator", "--port", "0", *args], stdout=subprocess.PIPE, text=True)
+    url = re.search(r"http://\S+", proc.stdout.readline()).group(0)
+    return proc, url
+
+
+def token(url):
+    request = urllib.request.Request(url + "/oauth/token", data=b"grant_type=client_credentials", method="POST")
+    request.add_header("Authorization", "Basic " + base64.b64encode(f"{CLIENT}:{SECRET}".encode()).decode())
+    return json.load(urllib.request.urlopen(request))["access_token"]
+
+
+def get(url, path, tok):
+    request = urllib.request.Request(url + path)
+    request.add_header("Authorization", "Bearer " + tok)
+    return urllib.request.urlopen(request).read()
+
+
+def pclua(url, chunk, *extra):
+    return [PCLUA, "--base-url", url, "--client-id", CLIENT, "--client-secret", SECRET, *extra, "-e", chunk]
+
+
+def timed(command, env=None):
+    """Wall seconds, peak RSS in MiB, and stdout of a process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    out, err = proc.communicate()
+    _, status, usage = os.wait4(proc.pid, 0) if False else (None, proc.returncode, None)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {command[:3]}...: {err[-2000:]}")
+    return elapsed, out
+
+
+def peak_rss_mib(command):
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"failed: {proc.stderr.read().decode()[-2000:]}")
+    return usage.ru_maxrss / 1024
+
+
+print(f"machine: {os.cpu_count()} cores; pclua {PCLUA}", flush=True)
+subprocess.run([sys.executable, os.path.join(HERE, "make-org.py"), os.path.join(WORK, "org.json")], check=True)
+emulator, url = start_emulator("--data", os.path.join(WORK, "org.json"), "--rate-limit", "0")
+tok = token(url)
+
+# 1. JSON -> Lua tables, against lua-cjson on the same bytes.
+print("1. converting API responses to Lua tables", flush=True)
+pages = {
+    "500 groups": get(url, "/api/v2/groups?pageSize=500", tok),
+    "500 users with expands": get(url, f"/api/v2/groups/{ALL}/members?pageSize=500&expand=presence,routingStatus", tok),
+}
+for name, body in pages.items():
+    path = os.path.join(WORK, re.sub(r"\W+", "-", name) + ".json")
+    open(path, "wb").write(body)
+    loop = f"""local f = assert(io.open("{path}", "rb")); local text = f:read("a"); f:close()
+      local best = math.huge
+      for round = 1, 5 do
+        local t = os.clock(); for i = 1, 40 do DECODE(text) end; best = math.min(best, (os.clock() - t) / 40)
+      end
+      print(best)"""
+    ours = float(subprocess.run([PCLUA, "-e", loop.replace("DECODE", "purecloud.json.decode")], capture_output=True, text=True, check=True).stdout)
+    cjson = float(subprocess.run(["lua5.4", "-e", "local cjson = require 'cjson'\n" + loop.replace("DECODE", "cjson.decode")], capture_output=True, text=True, check=True).stdout)
+    report(f"decode a page of {name} ({len(body) // 1024} KiB)", f"{ours * 1000:.2f} ms", f"lua-cjson {cjson * 1000:.2f} ms",
+           f"{cjson / ours:.2f}x lua-cjson's speed", "at least 1x", ours <= cjson)
+
+# 2. Listing 20,000 groups and 100,000 members: pclua, the Python SDK, curl without parsing.
+print("2. listing 20,000 groups (pages of 500) and iterating 100,000 members", flush=True)
+listing = f"""local api = purecloud.GroupsApi.new()
+  local groups, members = 0, 0
+  for g in api:each_group{{ page_size = 500 }} do groups = groups + 1 end
+  for u in api:each_group_member("{ALL}", {{ page_size = 500 }}) do members = members + 1 end
+  assert(groups == 20000 and members == 100000, groups .. " " .. members)"""
+ours, _ = timed(pclua(url, listing))
+python = f"""
+import time, PureCloudPlatformClientV2 as gc
+client = gc.api_client.ApiClient(host="{url}").get_client_credentials_token("{CLIENT}", "{SECRET}")
+api = gc.GroupsApi(client)
+t = time.perf_counter()
+groups = members = 0
+for n in range(1, 41): groups += len(api.get_groups(page_size=500, page_number=n).entities)
+for n in range(1, 201): members += len(api.get_group_members("{ALL}", page_size=500, page_number=n).entities)
+assert groups == 20000 and members == 100000
+print(time.perf_counter() - t)
+"""
+sdk = float(subprocess.run([sys.executable, "-c", python], capture_output=True, text=True, check=True).stdout)
+urls = [f"{url}/api/v2/groups?pageSize=500&pageNumber={n}" for n in range(1, 41)]
+urls += [f"{url}/api/v2/groups/{ALL}/members?pageSize=500&pageNumber={n}" for n in range(1, 201)]
+curl_args = ["curl", "-sf", "-H", f"Authorization: Bearer {tok}"]
+for u in urls:
+    curl_args += [u, "-o", "/dev/null"]
+floor, _ = timed(curl_args)
+report("list 20k groups + iterate 100k members", f"pclua {ours:.2f} s (whole process)", f"Python SDK {sdk:.2f} s (after import and login)",
+       f"{ours / sdk:.2f} of the SDK's time", "at most 0.33", ours / sdk <= 1 / 3)
+report("the same against fetching the pages", f"pclua {ours:.2f} s", f"curl, no parsing {floor:.2f} s",
+       f"{ours / floor:.2f}x the floor", "at most 1.5x", ours / floor <= 1.5)
+
+# 3. Peak memory while iterating members: flat in the count.
+print("3. peak memory while iterating members", flush=True)
+def iterate(group):
+    return pclua(url, f'local n = 0; for u in purecloud.GroupsApi.new():each_group_member("{group}", {{ page_size = 500 }}) do n = n + 1 end')
+small, large = peak_rss_mib(iterate(TENTH)), peak_rss_mib(iterate(ALL))
+report("peak RSS iterating 100k members", f"{large:.1f} MiB", f"{small:.1f} MiB for 10k members",
+       f"{large / small:.2f}x for 10x the members", "under 64 MiB and flat", large < 64 and large / small < 1.25)
+
+# 4. Start to first API result.
+print("4. start to first API result", flush=True)
+first = 'assert(#purecloud.GroupsApi.new():get_groups{ page_size = 1 }.entities == 1)'
+ours = statistics.median(timed(pclua(url, first))[0] for _ in range(7))
+sdk_first = f"""import PureCloudPlatformClientV2 as gc
+c = gc.api_client.ApiClient(host="{url}").get_client_credentials_token("{CLIENT}", "{SECRET}")
+assert len(gc.GroupsApi(c).get_groups(page_size=1).entities) == 1"""
+sdk = statistics.median(timed([sys.executable, "-c", sdk_first])[0] for _ in range(3))
+report("start to first result", f"pclua -e {ours * 1000:.0f} ms", f"Python SDK import + first call {sdk * 1000:.0f} ms",
+       f"{sdk / ours:.0f}x faster", "at least 50x", sdk / ours >= 50)
+emulator.terminate()
+
+# 5. A 10,000-member migration under --rate-limit 300.
+print("5. a 10,000-member migration under --rate-limit 300 (about a minute)", flush=True)
+users = [f"m{i:05d}-0000-4000-a000-000000000000" for i in range(10_000)]
+org = {"users": [{"id": u, "name": "Mover " + u[:6]} for u in users],
+       "groups": [{"name": "Old Team", "members": users}, {"name": "New Team", "members": []}]}
+json.dump(org, open(os.path.join(WORK, "moves-org.json"), "w"))
+with open(os.path.join(WORK, "moves.csv"), "w") as f:
+    f.write("user_id,from_group,to_group\n" + "".join(f"{u},Old Team,New Team\n" for u in users))
+emulator, url = start_emulator("--data", os.path.join(WORK, "moves-org.json"), "--rate-limit", "300")
+script = os.path.join(os.path.dirname(HERE), "migrate-members.lua")
+started = time.perf_counter()
+out = subprocess.run([PCLUA, "--base-url", url, "--client-id", CLIENT, "--client-secret", SECRET, script, os.path.join(WORK, "moves.csv")],
+                     capture_output=True, text=True, check=True).stdout
+elapsed = time.perf_counter() - started
+stats = json.load(urllib.request.urlopen(url + "/_emulator/stats"))
+requests = sum(v for k, v in stats["byOperation"].items() if k != "oauth_token")
+limited = stats["byStatus"].get("429", 0)
+rate = requests / elapsed * 60
+report("requests a minute in a 10k-member migration", f"{rate:.0f}/min ({requests} requests in {elapsed:.1f} s, {limited} 429s)",
+       "the allowed 300/min", f"{rate / 300:.0%} of the allowed rate", "at least 95%, no 429", rate >= 285 and limited == 0)
+emulator.terminate()
+assert "10000 added, 10000 removed" in out, out
+
+print("\n| figure | pclua | baseline | ratio | target | |\n|---|---|---|---|---|---|")
+for row in rows:
+    print("| " + " | ".join(row) + " |")
