@@ -25,16 +25,17 @@ struct GroupsHandlers: Sendable {
         }
         let page = try PageRequest(query, carrying: ["id", "jabberId", "sortOrder"])
         return org.withState { state in
-            var groups = state.groupsSortedByName(descending: descending)
+            var sorted = state.groupIdsSortedByName()
             if !ids.isEmpty {
                 let wanted = Set(ids)
-                groups = groups.filter { wanted.contains($0.id) }
+                sorted = sorted.filter { wanted.contains($0) }
             } else if !jabberIds.isEmpty {
                 let wanted = Set(jabberIds)
-                groups = groups.filter { wanted.contains(Self.jabberId($0)) }
+                sorted = sorted.filter { state.groups[$0].map { wanted.contains(Self.jabberId($0)) } ?? false }
             }
-            let entities = page.slice(groups).map { profiles ? Render.profile($0) : Render.group($0, users: state.users) }
-            return page.envelope(path: profiles ? "/api/v2/profiles/groups" : "/api/v2/groups", total: groups.count, entities: entities)
+            let entities = page.slice(sorted, descending: descending).compactMap { state.groups[$0] }
+                .map { profiles ? Render.profile($0) : Render.group($0, users: state.users) }
+            return page.envelope(path: profiles ? "/api/v2/profiles/groups" : "/api/v2/groups", total: sorted.count, entities: entities)
         }
     }
 
@@ -174,14 +175,14 @@ struct GroupsHandlers: Sendable {
         let page = try PageRequest(query, carrying: ["sortOrder", "expand"])
         return try org.withState { state in
             let group = try state.group(id)
-            let users = state.membersSortedByName(group, descending: descending)
+            let sorted = state.memberIdsSortedByName(group)
             let expandSet = Set(expand)
-            let entities = page.slice(users).map { user in
+            let entities = page.slice(sorted, descending: descending).compactMap { state.users[$0] }.map { user in
                 let groupIds = expandSet.contains("groups")
                     ? state.groupOrder.filter { state.groups[$0]?.individualSet.contains(user.id) == true } : []
                 return Render.user(user, expand: expandSet, groupIds: groupIds)
             }
-            return page.envelope(path: "/api/v2/groups/\(id)/members", total: users.count, entities: entities)
+            return page.envelope(path: "/api/v2/groups/\(id)/members", total: sorted.count, entities: entities)
         }
     }
 

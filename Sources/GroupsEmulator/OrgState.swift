@@ -57,30 +57,27 @@ struct OrgState: Sendable {
         }
     }
 
-    /// Member users of a group sorted by name (then id).
-    mutating func membersSortedByName(_ group: EmulatedGroup, descending: Bool) -> [EmulatedUser] {
-        let ids: [String]
-        if let cached = sortedMembers[group.id], cached.version == group.version {
-            ids = cached.ids
-        } else {
-            let users = group.memberIds.compactMap { self.users[$0] }
-            ids = users.sorted { $0.name == $1.name ? $0.id < $1.id : $0.name < $1.name }.map(\.id)
-            sortedMembers[group.id] = (group.version, ids)
-        }
-        return (descending ? ids.reversed() : ids).compactMap { users[$0] }
+    /// Ids of a group's member users sorted by name (then id), ascending. Callers slice the page
+    /// they need before looking users up: a 100,000-member group is listed 500 at a time.
+    mutating func memberIdsSortedByName(_ group: EmulatedGroup) -> [String] {
+        if let cached = sortedMembers[group.id], cached.version == group.version { return cached.ids }
+        let users = group.memberIds.compactMap { self.users[$0] }
+        let ids = users.sorted { $0.name == $1.name ? $0.id < $1.id : $0.name < $1.name }.map(\.id)
+        sortedMembers[group.id] = (group.version, ids)
+        return ids
     }
 
     func nameTaken(_ name: String, except id: String? = nil) -> Bool {
         groups.values.contains { $0.id != id && $0.name.caseInsensitiveCompare(name) == .orderedSame }
     }
 
-    mutating func groupsSortedByName(descending: Bool) -> [EmulatedGroup] {
+    /// Group ids sorted by name (case-insensitive, then id), ascending.
+    mutating func groupIdsSortedByName() -> [String] {
         if idsByName == nil {
             let keyed = groupOrder.compactMap { groups[$0] }.map { ($0.name.lowercased(), $0.id) }
             idsByName = keyed.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.1)
         }
-        let ids = descending ? idsByName!.reversed() : idsByName!
-        return ids.compactMap { groups[$0] }
+        return idsByName!
     }
 }
 

@@ -48,6 +48,15 @@ struct PageRequest {
         guard !start.overflow, start.partialValue < items.count else { return [] }
         return items[start.partialValue..<min(items.count, start.partialValue + size)]
     }
+
+    /// The page of a sorted list, read from the end when `descending`.
+    func slice<T>(_ items: [T], descending: Bool) -> [T] {
+        guard descending else { return Array(slice(items)) }
+        let start = (number - 1).multipliedReportingOverflow(by: size)
+        guard !start.overflow, start.partialValue < items.count else { return [] }
+        let upper = items.count - start.partialValue
+        return items[max(0, upper - size)..<upper].reversed()
+    }
 }
 
 import Foundation

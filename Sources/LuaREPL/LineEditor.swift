@@ -21,7 +21,8 @@ final class LineEditor {
     /// Whether the line being edited may hold text: libedit's own `rl_end` is only updated lazily.
     /// Typing sets it, deleting everything typed clears it, history keys (escape sequences) set it.
     private var typed = 0
-    private var paste: [UInt8] = []
+    /// Text pasted in one go (bracketed paste), handed to the REPL with the line it ended.
+    private var pasted: String?
     /// Bytes a paste or an escape sequence left for libedit to read next.
     private var pending: [UInt8] = []
 
@@ -48,13 +49,64 @@ final class LineEditor {
     func readLine(prompt: String) -> Input {
         interruptedFlag = false
         typed = 0
+        pasted = nil
         drainWake()
+        let terminal = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
+        if terminal { emit("\u{1B}[?2004h") }  // ask the terminal to bracket pastes
+        defer { if terminal { emit("\u{1B}[?2004l") } }
         guard let raw = pclua_editline_read(prompt) else {
             return interruptedFlag ? .interrupted : .endOfInput
         }
         defer { free(raw) }
         if interruptedFlag { return .interrupted }
-        return .line(String(cString: raw))
+        return .line(String(cString: raw) + (pasted ?? ""))
+    }
+
+    private func emit(_ text: String) {
+        _ = text.withCString { write(STDOUT_FILENO, $0, strlen($0)) }
+    }
+
+    /// After an escape: if the terminal is starting a bracketed paste, read the whole paste, show
+    /// it, and end the line so the REPL gets it as one chunk; otherwise give the bytes to libedit.
+    private func escapeSequence() -> Int32 {
+        let start = Array("[200~".utf8)
+        var seen: [UInt8] = []
+        while seen.count < start.count, let byte = readByte(timeoutMilliseconds: 30) {
+            seen.append(byte)
+            if byte != start[seen.count - 1] { break }
+        }
+        guard seen == start else {
+            pending += seen
+            return 27
+        }
+        let end = Array("\u{1B}[201~".utf8)
+        var text: [UInt8] = []
+        while let byte = readByte(timeoutMilliseconds: 1000) {
+            text.append(byte)
+            if text.count >= end.count && Array(text.suffix(end.count)) == end {
+                text.removeLast(end.count)
+                break
+            }
+        }
+        let chunk = String(decoding: text, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        pasted = chunk.hasSuffix("\n") ? String(chunk.dropLast()) : chunk
+        emit(chunk.replacingOccurrences(of: "\n", with: "\r\n"))
+        return 10  // end the line: the REPL evaluates what was typed plus the paste
+    }
+
+    /// Whether a read of standard input will not block (on a terminal: bytes are queued; elsewhere
+    /// poll's answer stands, end of input included).
+    private static func bytesWaiting() -> Bool {
+        guard isatty(STDIN_FILENO) != 0 else { return true }
+        var available: Int32 = 0
+        return ioctl(STDIN_FILENO, UInt(FIONREAD), &available) != 0 || available > 0
+    }
+
+    private func readByte(timeoutMilliseconds: Int32) -> UInt8? {
+        var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&fd, 1, timeoutMilliseconds) > 0, Self.bytesWaiting() else { return nil }
+        var byte: UInt8 = 0
+        return read(STDIN_FILENO, &byte, 1) == 1 ? byte : nil
     }
 
     func remember(_ entry: String) {
@@ -83,15 +135,22 @@ final class LineEditor {
                 return cancelLine()
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP) != 0 {
+                // Ctrl-C makes the terminal discard typed-ahead input, so bytes poll() saw may be
+                // gone: read only what is really there, or the wake pipe would never be seen.
+                guard Self.bytesWaiting() else { continue }
                 var byte: UInt8 = 0
                 let count = read(STDIN_FILENO, &byte, 1)
                 if count <= 0 { return -1 }
                 if byte == 3 { return cancelLine() }  // ^C delivered as a key (terminal without ISIG)
                 if byte == 4 && typed == 0 { return -1 }  // ^D on an empty line leaves
+                if byte == 27 {
+                    typed = Int.max / 2  // history and cursor keys: contents unknown
+                    return escapeSequence()
+                }
                 switch byte {
                 case 8, 127: typed = max(0, typed - 1)
                 case 21: typed = 0  // ^U clears the line
-                case 27, 16, 14: typed = Int.max / 2  // history and cursor keys: contents unknown
+                case 16, 14: typed = Int.max / 2  // ^P, ^N: history, contents unknown
                 case 32...126, 128...255: typed += 1
                 default: break
                 }

@@ -27,10 +27,7 @@ final class ConversionTests: ModuleTestCase {
             ("purecloud.json.decode('{\"a\":')", "invalid JSON at byte"),
             ("purecloud.json.decode(string.rep('[', 1000))", "nested too deeply"),
         ]
-        for (code, expected) in cases {
-            let message = try luaError(code)
-            XCTAssertTrue(message.contains(expected), "\(code): \(message)")
-        }
+        try expectErrors(cases)
         try lua("""
             local deep = {}
             local t = deep

@@ -62,9 +62,7 @@ final class GroupsApiTests: ModuleTestCase {
             ("local ids = {}; for i = 1, 51 do ids[i] = 'u' .. i end; api:delete_group_members('g', ids)", "at most 50"),
             ("api:get_group('g', { page_size = 3 })", "get_group takes no options"),
         ]
-        for (code, expected) in cases {
-            let message = try luaError("local api = purecloud.GroupsApi.new()\n" + code)
-            XCTAssertTrue(message.contains(expected), "\(code)\n  got: \(message)")
+        for message in try expectErrors(cases, prelude: "local api = purecloud.GroupsApi.new()") {
             XCTAssertTrue(message.hasPrefix("test.lua:2:"), "points at the script line: \(message)")
         }
         let after = try requestCount("get_group") + requestCount("post_groups") + requestCount("get_groups") + requestCount("delete_group_members")
@@ -93,10 +91,7 @@ final class GroupsApiTests: ModuleTestCase {
             ("purecloud.configure{ client_id = 'only-id' }", "go together"),
             ("purecloud.GroupsApi.new{ retry = { max_atempts = 2 } }", "did you mean 'max_attempts'"),
         ]
-        for (code, expected) in cases {
-            let message = try luaError(code)
-            XCTAssertTrue(message.contains(expected), "\(code)\n  got: \(message)")
-        }
+        try expectErrors(cases)
     }
 
     func testAuthenticateWithClientCredentialsReturnsAUsableToken() throws {

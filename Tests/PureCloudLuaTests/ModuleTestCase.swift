@@ -78,6 +78,17 @@ class ModuleTestCase: XCTestCase {
         return ""
     }
 
+    /// Runs each chunk (after `prelude`, on the line before) and checks that it fails with a
+    /// message containing the expected text; returns the messages.
+    @discardableResult
+    func expectErrors(_ cases: [(String, String)], prelude: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        try cases.map { code, expected in
+            let message = try luaError(prelude.map { $0 + "\n" + code } ?? code)
+            XCTAssertTrue(message.contains(expected), "\(code)\n  expected: \(expected)\n  got: \(message)", file: file, line: line)
+            return message
+        }
+    }
+
     /// What the emulator was asked, by operation.
     func requestCount(_ operation: String) throws -> Int {
         Self.emulators[String(describing: type(of: self))]!.requestCount(operation)

@@ -136,10 +136,7 @@ final class MembershipHelperTests: ModuleTestCase {
             ("api:sync_members('g', {}, { add_only = true, remove_only = true })", "cannot both be true"),
             ("api:sync_members('g', {}, { dryrun = true })", "unknown option 'dryrun' (did you mean 'dry_run'?)"),
         ]
-        for (code, expected) in cases {
-            let message = try luaError("local api = purecloud.GroupsApi.new()\n" + code)
-            XCTAssertTrue(message.contains(expected), "\(code)\n  got: \(message)")
-        }
+        try expectErrors(cases, prelude: "local api = purecloud.GroupsApi.new()")
         XCTAssertEqual(try writes(), before)
     }
 }

@@ -152,3 +152,11 @@ def test_history_survives_a_restart_with_multi_line_entries_whole(home):
     child.sendline("")
     child.expect(PROMPT)
     assert "hello world" in run(child, "greet('world')")
+
+
+def test_a_bracketed_paste_of_several_lines_runs_as_one_chunk(home):
+    child = spawn(["--emulator"], home)
+    child.send("\x1b[200~local total = 0\rfor i = 1, 4 do\r  total = total + i\rend\rprint('sum', total)\r\x1b[201~")
+    child.expect(r"sum\s+10")
+    child.expect(PROMPT)
+    assert "2" in run(child, "1 + 1")
