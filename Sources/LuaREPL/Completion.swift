@@ -56,7 +56,8 @@ struct Completion {
         var names = Set<String>()
         collectKeys(call, into: &names, functionsOnly: methodsOnly, depth: 0)
         let prefix = String(word.dropLast(partial.count))
-        return names.filter { $0.hasPrefix(partial) && !$0.hasPrefix("__") }.sorted().map { prefix + $0 }
+        // Names starting with "_" are internal (metamethods, the iterators' lookahead calls).
+        return names.filter { $0.hasPrefix(partial) && ($0.hasPrefix("_") == partial.hasPrefix("_")) && !$0.hasPrefix("__") }.sorted().map { prefix + $0 }
     }
 
     /// Replaces the value on top with its field `key` (raw, or through a table `__index`).

@@ -11,6 +11,7 @@ enum GroupsApiMethods {
             call.push(function: op.name) { c in try invoke(op, c, session: session) }
             call.setField(-2, op.name)
         }
+        installLookahead(call, session: session)
         // api:stats(): what this connection's transport did so far (requests, retries, waits).
         call.push(function: "stats") { c in
             guard let handle = handle(c, anchors: session.anchors) else {
@@ -79,9 +80,54 @@ enum GroupsApiMethods {
         let client = try session.client(handle: handle)
         let (operation, request) = try client.prepare(op.name, arguments)
         guard let response = try session.wait({ try await client.perform(operation, request) }) else { return 0 }
-        guard !response.body.isEmpty else { return 0 }
+        return try push(response, json)
+    }
+
+    static func push(_ response: APIResponse?, _ json: LuaJSON) throws -> Int32 {
+        guard let response, !response.body.isEmpty else { return 0 }
         try json.push(jsonBytes: response.body)
         return 1
+    }
+
+    /// `api:_start(operation, ...)` checks the arguments and sends a read now, returning a handle
+    /// for `api:_finish(handle)`; `api:_abandon(handle)` drops it. The iterators use these to fetch
+    /// the next page while the script works through the current one. Reads only.
+    static func installLookahead(_ call: LuaCall, session: PurecloudSession) {
+        call.push(function: "_start") { c in
+            guard let name = c.string(at: 2), let op = GroupsAPI.operation(name), op.method == .get else {
+                throw LuaArgumentError(position: 1, function: "_start", message: "a read operation's name expected")
+            }
+            c.remove(2)  // the rest is the operation's own argument list
+            guard let handle = handle(c, anchors: session.anchors) else {
+                throw LuaArgumentError(position: 1, function: "_start", message: "purecloud.GroupsApi expected")
+            }
+            let json = LuaJSON(c, anchors: session.anchors)
+            var arguments: [String: JSONValue] = [:]
+            for (offset, parameter) in op.positional.enumerated() {
+                arguments[parameter] = try positionalArgument(op, parameter, c, index: Int32(offset + 2), position: offset + 1, json: json)
+            }
+            let optionsIndex = Int32(op.positional.count + 2)
+            if c.type(at: optionsIndex) == .table { try readOptions(op, c, index: optionsIndex, json: json, into: &arguments) }
+            let client = try session.client(handle: handle)
+            let (operation, request) = try client.prepare(op.name, arguments)
+            let pending = session.bridge.start { try await client.perform(operation, request) }
+            c.push(session.remember(pending))
+            return 1
+        }
+        call.setField(-2, "_start")
+        call.push(function: "_finish") { c in
+            guard let id = c.integer(at: 2), let pending = session.forget(Int(id)) else {
+                throw LuaArgumentError(position: 1, function: "_finish", message: "a handle from _start expected")
+            }
+            let response = try session.translatingErrors { try session.bridge.finish(pending) }
+            return try push(response, LuaJSON(c, anchors: session.anchors))
+        }
+        call.setField(-2, "_finish")
+        call.push(function: "_abandon") { c in
+            if let id = c.integer(at: 2), let pending = session.forget(Int(id)) { session.bridge.abandon(pending) }
+            return 0
+        }
+        call.setField(-2, "_abandon")
     }
 
     static func positionalArgument(_ op: Operation, _ name: String, _ call: LuaCall, index: Int32, position: Int, json: LuaJSON) throws -> JSONValue {

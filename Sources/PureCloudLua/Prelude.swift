@@ -24,23 +24,42 @@ local function on_page(err, number)
   return "page " .. number .. ": " .. tostring(err)
 end
 
--- Pages of an entity listing (entities, pageNumber, pageCount): fetch(opts) gets one page.
-local function entity_pages(fetch, opts, default_size)
+-- Pages of an entity listing (entities, pageNumber, pageCount). start(opts) sends the request for
+-- one page and returns a handle, finish(handle) waits for it: while the script works through page
+-- n, page n + 1 is already on its way. The second return value drops a request no longer wanted.
+local function entity_pages(start, finish, abandon, opts, default_size)
   opts = copy(opts)
   opts.page_size = opts.page_size or default_size
   local number = (opts.page_number or 1) - 1
-  local done = false
-  return function()
+  local done, ahead = false, nil
+  local function request(n)
+    local o = copy(opts)
+    o.page_number = n
+    return start(o)
+  end
+  local function next_page()
     if done then return nil end
     number = number + 1
-    opts.page_number = number
-    local ok, page = pcall(fetch, opts)
+    local ok, page = pcall(function()
+      local handle = ahead or request(number)
+      ahead = nil
+      return finish(handle)
+    end)
     if not ok then done = true; error(on_page(page, number), 0) end
     local count = page.entities and #page.entities or 0
     if count == 0 then done = true; return nil end
-    if page.pageCount == nil or number >= page.pageCount then done = true end
+    if page.pageCount == nil or number >= page.pageCount then
+      done = true
+    else
+      ahead = request(number + 1)
+    end
     return page
   end
+  local function stop()
+    done = true
+    if ahead then abandon(ahead); ahead = nil end
+  end
+  return next_page, stop
 end
 
 local function url_decode(s)
@@ -73,8 +92,9 @@ local function search_pages(api, request, opts)
   end
 end
 
--- Items of pages: one page in memory at a time; `break` runs the closing value, which drops it.
-local function items(next_page, key)
+-- Items of pages: one page in memory at a time (and the next one on its way); `break` runs the
+-- closing value, which drops both.
+local function items(next_page, key, stop)
   local page, i = nil, 0
   local function iterate()
     while true do
@@ -87,17 +107,23 @@ local function items(next_page, key)
       if page == nil then return nil end
     end
   end
-  local closing = setmetatable({}, { __close = function() page = nil; next_page = function() return nil end end })
+  local closing = setmetatable({}, { __close = function()
+    page = nil
+    next_page = function() return nil end
+    if stop then stop() end
+  end })
   return iterate, nil, nil, closing
 end
 
 local function pages_of(api, operation, ...)
+  local function finish(handle) return api:_finish(handle) end
+  local function abandon(handle) api:_abandon(handle) end
   if operation == "get_groups" or operation == "get_profiles_groups" then
     local opts = ...
-    return entity_pages(function(o) return api[operation](api, o) end, opts, page_sizes[operation])
+    return entity_pages(function(o) return api:_start(operation, o) end, finish, abandon, opts, page_sizes[operation])
   elseif operation == "get_group_members" then
     local group_id, opts = ...
-    return entity_pages(function(o) return api:get_group_members(group_id, o) end, opts, page_sizes.get_group_members)
+    return entity_pages(function(o) return api:_start("get_group_members", group_id, o) end, finish, abandon, opts, page_sizes.get_group_members)
   elseif operation == "post_groups_search" then
     return search_pages(api, ...)
   end
@@ -105,22 +131,28 @@ local function pages_of(api, operation, ...)
 end
 
 function methods:pages(operation, ...)
-  local next_page = pages_of(self, operation, ...)
-  local closing = setmetatable({}, { __close = function() next_page = function() return nil end end })
+  local next_page, stop = pages_of(self, operation, ...)
+  local closing = setmetatable({}, { __close = function()
+    next_page = function() return nil end
+    if stop then stop() end
+  end })
   return function() return next_page() end, nil, nil, closing
 end
 
 function methods:each_group(opts)
-  return items(pages_of(self, "get_groups", opts), "entities")
+  local next_page, stop = pages_of(self, "get_groups", opts)
+  return items(next_page, "entities", stop)
 end
 
 function methods:each_group_member(group_id, opts)
   if type(group_id) ~= "string" then error("bad argument #1 to 'each_group_member' (string expected, got " .. type(group_id) .. ")", 2) end
-  return items(pages_of(self, "get_group_members", group_id, opts), "entities")
+  local next_page, stop = pages_of(self, "get_group_members", group_id, opts)
+  return items(next_page, "entities", stop)
 end
 
 function methods:each_profile_group(opts)
-  return items(pages_of(self, "get_profiles_groups", opts), "entities")
+  local next_page, stop = pages_of(self, "get_profiles_groups", opts)
+  return items(next_page, "entities", stop)
 end
 
 function methods:each_search_result(request, opts)

@@ -139,12 +139,28 @@ public final class PurecloudSession {
 
     /// Runs async client work from the Lua thread.
     func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        try translatingErrors { try bridge.run(work) }
+    }
+
+    /// Client errors as the Lua values scripts catch.
+    func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try bridge.run(work)
+            return try body()
         } catch let error as APIError {
             throw LuaApiError(error: error, anchors: anchors)
         } catch is CancellationError {
             throw LuaError.interrupted
         }
+    }
+
+    private var lookaheads: [Int: BlockingBridge.Pending<APIResponse?>] = [:]
+
+    func remember(_ pending: BlockingBridge.Pending<APIResponse?>) -> Int {
+        lookaheads[pending.id] = pending
+        return pending.id
+    }
+
+    func forget(_ id: Int) -> BlockingBridge.Pending<APIResponse?>? {
+        lookaheads.removeValue(forKey: id)
     }
 }

@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.lockHeld)
             }
         }
-        defer { _ = held }
+        defer { _ = held }  // the lock is held until the run ends, however it ends
         var settings = SessionSettings()
         settings.dryRun = dryRun
         settings.requestTimeout = timeout

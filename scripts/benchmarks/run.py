@@ -50,11 +50,10 @@ def pclua(url, chunk, *extra):
 
 
 def timed(command, env=None):
-    """Wall seconds, peak RSS in MiB, and stdout of a process."""
+    """Wall seconds and stdout of a process."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     out, err = proc.communicate()
-    _, status, usage = os.wait4(proc.pid, 0) if False else (None, proc.returncode, None)
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"failed: {command[:3]}...: {err[-2000:]}")
