@@ -55,15 +55,16 @@ let package = Package(
                 "LuaKit", "PureCloud", "PureCloudLua", "GroupsEmulator", "LuaREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(name: "EmulatorTestSupport", dependencies: ["GroupsEmulator"], path: "Tests/EmulatorTestSupport"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
         .testTarget(name: "PureCloudTests", dependencies: ["PureCloud", "GroupsEmulator"]),
-        .testTarget(name: "PureCloudLuaTests", dependencies: ["PureCloudLua", "LuaKit", "PureCloud", "GroupsEmulator"]),
+        .testTarget(name: "PureCloudLuaTests", dependencies: ["PureCloudLua", "LuaKit", "PureCloud", "GroupsEmulator", "EmulatorTestSupport"]),
         .testTarget(
             name: "GroupsEmulatorTests",
             dependencies: [
                 "GroupsEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["GroupsEmulator"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["GroupsEmulator", "EmulatorTestSupport"]),
     ]
 )

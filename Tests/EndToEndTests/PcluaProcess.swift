@@ -1,3 +1,4 @@
+import EmulatorTestSupport
 import Foundation
 import GroupsEmulator
 import XCTest
@@ -80,24 +81,11 @@ class EmulatorBackedTestCase: XCTestCase {
     class func configure(_ c: inout EmulatorConfiguration) {}
 
     override class func setUp() {
-        var configuration = EmulatorConfiguration()
-        configuration.rateLimit = 0
-        configure(&configuration)
-        let emulator = try! GroupsEmulator(configuration: configuration)
-        let done = DispatchSemaphore(value: 0)
-        let key = String(describing: self)
-        Task {
-            instances[key] = (emulator, try! await emulator.start())
-            done.signal()
-        }
-        done.wait()
+        instances[String(describing: self)] = ClassEmulator.start { configure(&$0) }
     }
 
     override class func tearDown() {
-        let done = DispatchSemaphore(value: 0)
-        let key = String(describing: self)
-        Task { await instances[key]?.1.stop(); done.signal() }
-        done.wait()
+        ClassEmulator.stop(instances[String(describing: self)]?.1)
     }
 
     var emulator: GroupsEmulator { Self.instances[String(describing: type(of: self))]!.0 }

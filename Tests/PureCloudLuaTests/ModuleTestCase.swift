@@ -1,3 +1,4 @@
+import EmulatorTestSupport
 import Foundation
 import GroupsEmulator
 import LuaKit
@@ -15,25 +16,12 @@ class ModuleTestCase: XCTestCase {
     class func configure(_ c: inout EmulatorConfiguration) {}
 
     override class func setUp() {
-        var configuration = EmulatorConfiguration()
-        configuration.rateLimit = 0
-        configure(&configuration)
-        let emulator = try! GroupsEmulator(configuration: configuration)
-        let done = DispatchSemaphore(value: 0)
         let key = String(describing: self)
-        Task {
-            running[key] = try! await emulator.start()
-            done.signal()
-        }
-        done.wait()
-        emulators[key] = emulator
+        (emulators[key], running[key]) = ClassEmulator.start { configure(&$0) }
     }
 
     override class func tearDown() {
-        let done = DispatchSemaphore(value: 0)
-        let key = String(describing: self)
-        Task { await running[key]?.stop(); done.signal() }
-        done.wait()
+        ClassEmulator.stop(running[String(describing: self)])
     }
 
     var baseURL: String { Self.running[String(describing: type(of: self))]!.baseURL }

@@ -1,0 +1,89 @@
+import Foundation
+@testable import PureCloud
+import XCTest
+
+/// Unit tests of pure logic: no network involved, so no emulator either.
+final class EnvironmentTests: XCTestCase {
+    func testDomainsRegionKeysAndBaseURLsResolveToTheirHosts() throws {
+        for name in ["mypurecloud.ie", "api.mypurecloud.ie", "eu_west_1", "eu-west-1", "EU_WEST_1"] {
+            let environment = try Environment.named(name)
+            XCTAssertEqual(environment.apiBase, "https://api.mypurecloud.ie", name)
+            XCTAssertEqual(environment.tokenURL, "https://login.mypurecloud.ie/oauth/token", name)
+        }
+        XCTAssertEqual(try Environment.named("localhost:8787").tokenURL, "http://localhost:8787/oauth/token")
+        XCTAssertEqual(try Environment.baseURL("https://api.usw2.pure.cloud/").tokenURL, "https://login.usw2.pure.cloud/oauth/token")
+        XCTAssertEqual(try Environment.baseURL("http://127.0.0.1:9000").tokenURL, "http://127.0.0.1:9000/oauth/token")
+    }
+
+    func testPlainHTTPIsRefusedExceptForLoopbackAndNonsenseIsExplained() {
+        XCTAssertThrowsError(try Environment.baseURL("http://api.mypurecloud.com")) { XCTAssertTrue("\($0)".contains("refusing plain http")) }
+        XCTAssertThrowsError(try Environment.baseURL("ftp://x")) { XCTAssertTrue("\($0)".contains("not an http(s) URL")) }
+        XCTAssertThrowsError(try Environment.baseURL("https://api.x.com/api/v2")) { XCTAssertTrue("\($0)".contains("must not have a path")) }
+        XCTAssertThrowsError(try Environment.named("mypurecloud.mars")) { XCTAssertTrue("\($0)".contains("mypurecloud.ie")) }
+    }
+}
+
+final class RequestBuildingTests: XCTestCase {
+    func op(_ name: String) -> PureCloud.Operation { GroupsAPI.operation(name)! }
+
+    func testPathSegmentsAreEncodedSoAnIdCannotEscapeItsSegment() throws {
+        let request = try RequestBuilder.build(op("get_group"), arguments: ["group_id": .string("../a/b c")])
+        XCTAssertEqual(request.target, "/api/v2/groups/%2E%2E%2Fa%2Fb%20c")
+    }
+
+    func testListsAreCommaJoinedAndQueryValuesEncoded() throws {
+        let request = try RequestBuilder.build(op("get_groups"), arguments: [
+            "page_size": .int(500), "id": .array([.string("a"), .string("b&c")]), "sort_order": .string("ASC"),
+        ])
+        XCTAssertEqual(request.target, "/api/v2/groups?pageSize=500&id=a,b%26c&sortOrder=ASC")
+        XCTAssertFalse(request.isWrite)
+    }
+
+    func testBodiesAreShapedByTheirModel() throws {
+        let request = try RequestBuilder.build(op("post_groups"), arguments: ["body": .object([
+            ("visibility", .string("public")), ("name", .string("Ops")), ("type", .string("official")),
+            ("rulesVisible", .bool(true)), ("ownerIds", .object([])), ("id", .string("read-only, dropped")),
+        ])])
+        XCTAssertEqual(String(decoding: request.body!, as: UTF8.self),
+                       #"{"name":"Ops","type":"official","rulesVisible":true,"visibility":"public","ownerIds":[]}"#)
+        XCTAssertTrue(request.isWrite)
+    }
+
+    func testMistakesAreNamedWithSuggestions() {
+        func message(_ op: String, _ arguments: [String: JSONValue]) -> String {
+            do { _ = try RequestBuilder.build(self.op(op), arguments: arguments); return "" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message("get_groups", ["page_sise": .int(1)]), "get_groups: unknown option 'page_sise' (did you mean 'page_size'?)")
+        XCTAssertEqual(message("post_group_members", ["group_id": .string("g"), "body": .object([("memberIds", .array(Array(repeating: .string("u"), count: 51)))])]),
+                       "GroupMembersUpdate.memberIds holds 51 items; at most 50 are allowed per request")
+        XCTAssertEqual(message("put_group", ["group_id": .string("g"), "body": .object([("version", .int(1)), ("visibility", .string("Public"))])]),
+                       "GroupUpdate.visibility must be one of public, owners, members (got 'Public'); did you mean 'public'?")
+        XCTAssertEqual(message("get_group", [:]), "get_group: missing required argument 'group_id'")
+    }
+}
+
+final class PacingTests: XCTestCase {
+    let now = Date(timeIntervalSince1970: 1_000_000)
+
+    func testBurstsWhileMoreThanAQuarterIsLeftThenSpreadsTheRestThenWaitsForTheReset() {
+        let pacer = RatePacer()
+        XCTAssertEqual(pacer.delayBeforeSend(now: now), 0, "nothing known yet")
+        pacer.observe(count: 10, allowed: 100, resetSeconds: 50, now: now)
+        XCTAssertEqual(pacer.delayBeforeSend(now: now), 0, "90 of 100 left")
+        pacer.observe(count: 80, allowed: 100, resetSeconds: 40, now: now)
+        XCTAssertEqual(pacer.delayBeforeSend(now: now), 2, accuracy: 0.01, "20 left for 40 s: one every 2 s")
+        pacer.observe(count: 100, allowed: 100, resetSeconds: 30, now: now)
+        XCTAssertEqual(pacer.delayBeforeSend(now: now), 30, accuracy: 0.01, "used up: wait for the reset")
+        pacer.observeRetryAfter(7, now: now)
+        XCTAssertEqual(pacer.delayBeforeSend(now: now), 7, accuracy: 0.01, "a 429's Retry-After wins")
+    }
+
+    func testBackoffStaysWithinItsCapWithJitter() {
+        let policy = RetryPolicy()
+        for attempt in 1...12 {
+            let wait = policy.backoff(afterAttempt: attempt)
+            let ceiling = min(policy.maxDelay, policy.baseDelay * pow(2, Double(attempt - 1)))
+            XCTAssertTrue((ceiling / 2...ceiling).contains(wait), "attempt \(attempt): \(wait)")
+        }
+    }
+}
