@@ -118,6 +118,6 @@ for _, id in ipairs(sorted_keys(adds)) do apply(api.add_members, id, adds[id]) e
 for _, id in ipairs(sorted_keys(removes)) do apply(api.remove_members, id, removes[id]) end
 
 local stats = api:stats()
-print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests (%d retries, %d tokens fetched, %.1f s waiting for the rate limit)",
+print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests (retries: %d, tokens fetched: %d, waiting for the rate limit: %.1f s)",
   #rows, totals.added, totals.removed, totals.unchanged, totals.failed, totals.requests,
   stats.retries, stats.tokens_fetched, stats.seconds_waited))

@@ -54,7 +54,7 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(state.count, 5000)
         let expectedAdds = 5000 - before.count
         XCTAssertTrue(outcome.stdout.contains("5000 rows: \(expectedAdds) added, 0 removed"), outcome.stdout)
-        let retries = outcome.stdout.firstMatch(of: /\((\d+) retries, (\d+) tokens fetched/)
+        let retries = outcome.stdout.firstMatch(of: /\(retries: (\d+), tokens fetched: (\d+)/)
         XCTAssertGreaterThan(Int(retries?.1 ?? "0") ?? 0, 0, "faults were met and retried: \(outcome.stdout)")
         XCTAssertGreaterThan(Int(retries?.2 ?? "0") ?? 0, 1, "the 5-second token was renewed")
 
