@@ -140,7 +140,8 @@ public struct MembershipJob: Sendable {
                 try await Task.sleep(nanoseconds: UInt64(attempt) * 200_000_000)
                 version = try await freshVersion(groupId)
             } catch let error as APIError where error.status == 400 {
-                // Refused as a whole (an unknown user id, say): find which ids by halving the chunk.
+                // Refused as a whole (an unknown user id, say): fail the ids the error names and send
+                // the rest again, or, when it names none, find them by halving the chunk.
                 try await splitRefused(chunk, error) { part in
                     try await addChunk(groupId, part, version: &version, report: &report)
                 } record: { report.failed.append(($0, $1)) }
@@ -162,8 +163,16 @@ public struct MembershipJob: Sendable {
     }
 
     private func splitRefused(_ chunk: [String], _ error: APIError, retry: ([String]) async throws -> Void, record: (String, String) -> Void) async throws {
+        let reason = "HTTP \(error.status) \(error.code): \(error.message)"
+        let named = Set((error.body?["details"]?.arrayValue ?? []).compactMap { $0["entityId"]?.stringValue }).intersection(chunk)
+        if !named.isEmpty {
+            for id in chunk where named.contains(id) { record(id, reason) }
+            let rest = chunk.filter { !named.contains($0) }
+            if !rest.isEmpty { try await retry(rest) }
+            return
+        }
         guard chunk.count > 1 else {
-            record(chunk[0], "HTTP \(error.status) \(error.code): \(error.message)")
+            record(chunk[0], reason)
             return
         }
         let middle = chunk.count / 2

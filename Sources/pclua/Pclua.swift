@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import PureCloud
 
 struct Pclua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pclua",
         abstract: "Genesys Cloud Groups API scripting in Lua 5.4.",
+        version: "pclua \(PurecloudVersion.current) (Lua 5.4)",
         subcommands: [RunCommand.self, EmulatorCommand.self],
         defaultSubcommand: RunCommand.self)
 }

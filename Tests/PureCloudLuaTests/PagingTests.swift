@@ -125,6 +125,23 @@ final class MembershipHelperTests: ModuleTestCase {
             """)
     }
 
+    func testUnknownIdsFailOneByOneWithoutARequestStorm() throws {
+        try lua("""
+            local api = purecloud.GroupsApi.new()
+            local g = api:post_groups{ name = "Mixed", type = "official", visibility = "public", rulesVisible = true }
+            local ids = {}
+            for member in api:each_group_member(api:get_groups{ page_size = 1 }.entities[1].id) do ids[#ids + 1] = member.id end
+            local real = #ids
+            for i = 1, 90 do ids[#ids + 1] = "ghost-" .. i end   -- more unknown ids than real ones
+            local report = api:add_members(g, ids)
+            assert(report.added == real and #report.failed == 90, report.added .. " added, " .. #report.failed .. " failed")
+            assert(report.failed[1].error:find("not users of this org"), report.failed[1].error)
+            -- Two reads, and per chunk of 50 one refused request and one resend of the real ids.
+            assert(report.requests <= 2 + 2 * math.ceil(#ids / 50), "requests: " .. report.requests)
+            assert(api:get_group(g.id).memberCount == real)
+            """)
+    }
+
     func testMistakesAreCaughtBeforeAnyWrite() throws {
         let writes = { try self.requestCount("post_group_members") + self.requestCount("delete_group_members") }
         let before = try writes()
