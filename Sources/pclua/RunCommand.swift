@@ -8,22 +8,7 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a Lua script or chunk with the purecloud module (the default command).",
-        discussion: """
-            pclua script.lua [args...]     run a script; its arguments are in `arg` and `...`
-            pclua -e 'chunk'               run a chunk (repeatable, in order, before the script)
-            pclua --emulator script.lua    run against an in-process emulator with a demo org
-            pclua [--emulator]             the interactive REPL (also after a script or chunks with -i)
-
-            Credentials and environment, first found wins, key by key: flags (--client-id/--client-secret
-            or --access-token, --environment or --base-url); the environment variables
-            PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, PURECLOUD_ENVIRONMENT, or GENESYSCLOUD_OAUTHCLIENT_ID,
-            GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION, GENESYSCLOUD_ACCESS_TOKEN; then the
-            profile (--profile, else [DEFAULT]) of the Genesys Cloud CLI's ~/.gc/config.toml.
-
-            Exit status: 0 success; 1 the script failed; 2 usage or configuration error;
-            3 authentication refused; 4 a bulk membership helper stopped part way or reported ids it
-            could not change; 5 --lock is held by another run; 130 interrupted (Ctrl-C or SIGTERM).
-            """)
+        discussion: Pclua.usageText)
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Run this Lua chunk.", valueName: "chunk")) var chunks: [String] = []
     @Flag(name: .customShort("i"), help: "Enter the REPL after running the script or chunks.") var interactive = false
@@ -59,6 +44,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
         }
         if baseUrl != nil && environment != nil { throw ArgumentParser.ValidationError("give --base-url or --environment, not both") }
+        if let first = scriptAndArguments.first, first == "--help" || first == "-h" {
+            throw CleanExit.helpRequest(RunCommand.self)
+        }
         if let first = scriptAndArguments.first, first.hasPrefix("-"), first != "-" {
             throw ArgumentParser.ValidationError("unknown option '\(first)'")
         }

@@ -79,6 +79,17 @@ final class ScriptRunTests: EmulatorBackedTestCase {
         XCTAssertTrue(plainHTTP.stderr.contains("refusing plain http"), plainHTTP.stderr)
     }
 
+    func testHelpShowsTheWaysToRunItAndTheExitStatuses() throws {
+        for arguments in [["--help"], ["run", "--help"]] {
+            let outcome = try PcluaProcess.run(arguments)
+            XCTAssertEqual(outcome.status, 0, "\(arguments): \(outcome.stderr)")
+            for expected in ["pclua script.lua [args...]", "~/.gc/config.toml", "4 a bulk membership helper", "5 --lock is held", "130 interrupted"] {
+                XCTAssertTrue(outcome.stdout.contains(expected), "\(arguments) should mention \(expected): \(outcome.stdout)")
+            }
+        }
+        XCTAssertEqual(try PcluaProcess.run(["--version"]).stdout, "pclua 0.1.0 (Lua 5.4)\n")
+    }
+
     func testAnUnreachableHostFailsWithASpecificMessage() throws {
         let started = Date()
         let outcome = try PcluaProcess.run(
