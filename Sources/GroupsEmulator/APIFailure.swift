@@ -21,8 +21,6 @@ struct APIFailure: Error, Sendable {
         APIFailure(status: 404, code: "general.resource.not.found", message: "Unable to find a group with ID \(id)")
     }
 
-    static let notFound = APIFailure(status: 404, code: "not.found", message: "The requested resource was not found.")
-
     static let versionConflict = APIFailure(
         status: 409, code: "general.conflict",
         message: "The version supplied does not match the current version of the group")

@@ -34,7 +34,7 @@ struct GroupsHandlers: Sendable {
                 sorted = sorted.filter { state.groups[$0].map { wanted.contains(Self.jabberId($0)) } ?? false }
             }
             let entities = page.slice(sorted, descending: descending).compactMap { state.groups[$0] }
-                .map { profiles ? Render.profile($0) : Render.group($0, users: state.users) }
+                .map { profiles ? Render.profile($0) : Render.group($0) }
             return page.envelope(path: profiles ? "/api/v2/profiles/groups" : "/api/v2/groups", total: sorted.count, entities: entities)
         }
     }
@@ -46,10 +46,10 @@ struct GroupsHandlers: Sendable {
     // MARK: GET /api/v2/groups/{id}, /profile
 
     func getGroup(_ id: String) throws -> JSON {
-        try org.withState { state in Render.group(try state.group(id), users: state.users) }
+        try org.withState { state in Render.group(try state.group(id)) }
     }
 
-    func getProfile(_ id: String, query: QueryParameters) throws -> JSON {
+    func getProfile(_ id: String) throws -> JSON {
         try org.withState { state in
             guard let group = state.groups[id] else {
                 throw APIFailure(status: 404, code: "general.resource.not.found", message: "Unable to find the group profile")
@@ -81,7 +81,7 @@ struct GroupsHandlers: Sendable {
             try state.requireUsers(owners, field: "GroupCreate.ownerIds")
             group.ownerIds = Self.unique(owners)
             state.insert(group: group)
-            return Render.group(group, users: state.users)
+            return Render.group(group)
         }
     }
 
@@ -150,7 +150,7 @@ struct GroupsHandlers: Sendable {
             group.version += 1
             group.dateModified = isoTimestamp()
             org.insert(group: group)
-            return Render.group(group, users: org.users)
+            return Render.group(group)
         }
     }
 

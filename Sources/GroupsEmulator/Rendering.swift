@@ -1,6 +1,6 @@
 /// How the emulator's entities look on the wire (contract §2). Absent fields are left out.
 enum Render {
-    static func group(_ g: EmulatedGroup, users: [String: EmulatedUser]) -> JSON {
+    static func group(_ g: EmulatedGroup) -> JSON {
         object([
             "id": .string(g.id),
             "name": .string(g.name),
@@ -10,7 +10,6 @@ enum Render {
             "state": .string(g.state),
             "version": .int(g.version),
             "type": .string(g.type),
-            "images": nil,
             "addresses": g.addresses.isEmpty ? nil : .array(g.addresses.map(contact)),
             "rulesVisible": .bool(g.rulesVisible),
             "visibility": .string(g.visibility),

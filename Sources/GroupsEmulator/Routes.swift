@@ -62,7 +62,7 @@ enum Route {
             case "individuals":
                 return try methods(["GET": .api(operation: "get_group_individuals") { h, _ in (200, try h.listIndividuals(id)) }])
             case "profile":
-                return try methods(["GET": .api(operation: "get_group_profile") { h, r in (200, try h.getProfile(id, query: r.query)) }])
+                return try methods(["GET": .api(operation: "get_group_profile") { h, _ in (200, try h.getProfile(id)) }])
             default: break
             }
         default: break

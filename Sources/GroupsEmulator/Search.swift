@@ -174,7 +174,7 @@ struct GroupSearch {
             "currentPage": uri(pageNumber),
             "nextPage": uri(pageNumber + 1),
             "types": .array([.string("groups")]),
-            "results": .array(page.map { Render.group($0, users: state.users) }),
+            "results": .array(page.map { Render.group($0) }),
         ])
     }
 }

@@ -77,10 +77,6 @@ public struct Environment: Sendable, Equatable {
         return Environment(apiBase: trimmed, tokenURL: trimmed + "/oauth/token", displayName: trimmed)
     }
 
-    public var isLoopback: Bool {
-        URLComponents(string: apiBase)?.host.map(Environment.isLoopback) ?? false
-    }
-
     static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         return h == "localhost" || h == "::1" || h.hasPrefix("127.")

@@ -50,12 +50,6 @@ public final class Transport: Sendable {
 
     public var counts: TransportCounts { stats.snapshot }
 
-    /// Makes sure a token can be had now, so a bad secret fails at start-up, not mid-job.
-    public func authenticate() async throws {
-        guard let tokens else { throw missingCredentials }
-        _ = try await tokens.current()
-    }
-
     /// The current access token (fetched if needed), for `authenticate_with_client_credentials`.
     public func currentToken() async throws -> Secret {
         guard let tokens else { throw missingCredentials }

@@ -8,7 +8,6 @@ struct OptionReader {
     let index: Int32
     let function: String
     let known: [String]
-    var values: [String: Int32] = [:]
 
     /// `position` is the argument number Lua users see.
     init(_ call: LuaCall, index: Int32, function: String, position: Int, known: [String]) throws {

@@ -54,8 +54,6 @@ public final class PurecloudSession {
     /// Clients of `GroupsApi.new{...}` with their own configuration, by handle.
     private var clients: [Int: GroupsClient] = [:]
     private var nextHandle = 1
-    /// Every client made in this session, for the run's summary.
-    public private(set) var allClients: [GroupsClient] = []
     /// The last configuration problem a call ran into (missing credentials...), so the runner can
     /// tell a configuration error (exit 2) from a script error when it reaches the top.
     public private(set) var lastConfigurationError: ConfigurationError?
@@ -85,7 +83,6 @@ public final class PurecloudSession {
         }
         let client = GroupsClient(configuration: configuration, log: log, audit: settings.audit)
         defaultClient = client
-        allClients.append(client)
         return client
     }
 
@@ -94,7 +91,6 @@ public final class PurecloudSession {
         nextHandle += 1
         let client = GroupsClient(configuration: configuration, log: log, audit: settings.audit)
         clients[handle] = client
-        allClients.append(client)
         return handle
     }
 
