@@ -1,8 +1,10 @@
 import Foundation
 
 /// The emulator's own JSON value. Requests are decoded into it so every check can say exactly which
-/// field was wrong; responses are written from it, and since it has no `null` case the emulator can
-/// never send one (the official Python SDK crashes on `null` enums, contract §2).
+/// field was wrong; responses are written from it. `null` only comes from parsed requests: the
+/// writer leaves object members holding it out, so a response built from the org never carries a
+/// null (the official Python SDK crashes on `null` enums, contract §2); request data echoed into a
+/// search token keeps its nulls inside arrays.
 indirect enum JSON: Sendable, Equatable {
     case string(String)
     case int(Int)
@@ -10,7 +12,7 @@ indirect enum JSON: Sendable, Equatable {
     case bool(Bool)
     case array([JSON])
     case object([(String, JSON)])
-    /// Only produced by the request parser; the writer drops object members holding it.
+    /// Only produced by the request parser.
     case null
 
     static func == (lhs: JSON, rhs: JSON) -> Bool {
@@ -86,7 +88,7 @@ extension JSON {
         case let .int(i): out.append(contentsOf: String(i).utf8)
         case let .double(d): out.append(contentsOf: (d.isFinite ? "\(d)" : "0").utf8)
         case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .null: out.append(contentsOf: "{}".utf8)  // never reached for members; see .object
+        case .null: out.append(contentsOf: "null".utf8)  // inside arrays only; object members are dropped
         case let .array(items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {

@@ -1,5 +1,5 @@
 import Foundation
-import GroupsEmulator
+@testable import GroupsEmulator
 import XCTest
 
 final class SearchTests: SharedEmulatorTestCase {
@@ -149,5 +149,12 @@ final class DataFileTests: XCTestCase {
         XCTAssertEqual(stateA, stateB)
         try await a.shutdown()
         try await b.shutdown()
+    }
+}
+
+final class JSONWriterTests: XCTestCase {
+    func testObjectMembersHoldingNullAreLeftOutAndArraysKeepTheirNulls() throws {
+        let parsed = try JSON.parse(Data(#"{"a":null,"b":[1,null],"c":{"d":null}}"#.utf8))
+        XCTAssertEqual(String(decoding: parsed.serialized(), as: UTF8.self), #"{"b":[1,null],"c":{}}"#)
     }
 }
