@@ -46,7 +46,7 @@ enum Help {
             lines.append("  returns nothing (the platform answers 202/200 without a body)")
         }
         lines.append("  permissions: " + (op.permissions.isEmpty ? "none listed" : op.permissions.joined(separator: ", ")))
-        if op.paging != nil { lines.append("  paging: see api:each_\(op.name == "get_groups" ? "group" : op.name == "get_group_members" ? "group_member" : op.name == "get_profiles_groups" ? "profile_group" : "search_result")(...)") }
+        if let iterator = iterators[op.name] { lines.append("  every page: api:\(iterator)(...) (see help(api.\(iterator)))") }
         return lines.joined(separator: "\n")
     }
 
@@ -59,6 +59,11 @@ enum Help {
         if !readOnly.isEmpty { lines.append("  read-only, set by the platform: " + readOnly.joined(separator: ", ")) }
         return lines.joined(separator: "\n")
     }
+
+    /// The iterator that walks each paged operation (defined in PureCloudLua's prelude).
+    static let iterators = ["get_groups": "each_group", "get_group_members": "each_group_member",
+                            "get_profiles_groups": "each_profile_group", "post_groups_search": "each_search_result",
+                            "get_groups_search": "each_search_result"]
 
     static let helpers: [String: String] = [
         "add_members": "add_members(group, ids, { dry_run = bool })\n  Adds users in chunks of 50, skipping members already there. Returns { added, removed, unchanged, failed, requests, ... }.",

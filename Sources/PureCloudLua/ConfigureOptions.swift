@@ -39,37 +39,31 @@ struct OptionReader {
         return call.type(at: -1) != .nil
     }
 
-    func string(_ key: String) throws -> String? {
+    /// The value of `key` read with `read` when it has the Lua type `type`; nil when absent.
+    private func value<T>(_ key: String, _ type: LuaType, named typeName: String, _ read: () -> T?) throws -> T? {
         call.getField(index, key)
         defer { call.pop() }
         switch call.type(at: -1) {
         case .nil: return nil
-        case .string: return call.string(at: -1)
-        default: throw ConfigurationError("\(function): '\(key)' must be a string, got \(call.typeName(at: -1))")
+        case type: return read()
+        default: throw ConfigurationError("\(function): '\(key)' must be a \(typeName), got \(call.typeName(at: -1))")
         }
+    }
+
+    func string(_ key: String) throws -> String? {
+        try value(key, .string, named: "string") { call.string(at: -1) }
     }
 
     func bool(_ key: String) throws -> Bool? {
-        call.getField(index, key)
-        defer { call.pop() }
-        switch call.type(at: -1) {
-        case .nil: return nil
-        case .boolean: return call.boolean(at: -1)
-        default: throw ConfigurationError("\(function): '\(key)' must be a boolean, got \(call.typeName(at: -1))")
-        }
+        try value(key, .boolean, named: "boolean") { call.boolean(at: -1) }
     }
 
     func number(_ key: String, minimum: Double = 0) throws -> Double? {
-        call.getField(index, key)
-        defer { call.pop() }
-        switch call.type(at: -1) {
-        case .nil: return nil
-        case .number:
-            let value = call.number(at: -1) ?? 0
-            guard value >= minimum, value.isFinite else { throw ConfigurationError("\(function): '\(key)' must be at least \(minimum), got \(value)") }
-            return value
-        default: throw ConfigurationError("\(function): '\(key)' must be a number, got \(call.typeName(at: -1))")
+        guard let number = try value(key, .number, named: "number", { call.number(at: -1) }) else { return nil }
+        guard number >= minimum, number.isFinite else {
+            throw ConfigurationError("\(function): '\(key)' must be at least \(minimum), got \(number)")
         }
+        return number
     }
 
     /// A nested option table (e.g. `retry = {...}`).

@@ -94,7 +94,7 @@ end
 
 -- Items of pages: one page in memory at a time (and the next one on its way); `break` runs the
 -- closing value, which drops both.
-local function items(next_page, key, stop)
+local function items(key, next_page, stop)
   local page, i = nil, 0
   local function iterate()
     while true do
@@ -140,24 +140,21 @@ function methods:pages(operation, ...)
 end
 
 function methods:each_group(opts)
-  local next_page, stop = pages_of(self, "get_groups", opts)
-  return items(next_page, "entities", stop)
+  return items("entities", pages_of(self, "get_groups", opts))
 end
 
 function methods:each_group_member(group_id, opts)
   if type(group_id) ~= "string" then error("bad argument #1 to 'each_group_member' (string expected, got " .. type(group_id) .. ")", 2) end
-  local next_page, stop = pages_of(self, "get_group_members", group_id, opts)
-  return items(next_page, "entities", stop)
+  return items("entities", pages_of(self, "get_group_members", group_id, opts))
 end
 
 function methods:each_profile_group(opts)
-  local next_page, stop = pages_of(self, "get_profiles_groups", opts)
-  return items(next_page, "entities", stop)
+  return items("entities", pages_of(self, "get_profiles_groups", opts))
 end
 
 function methods:each_search_result(request, opts)
   if type(request) ~= "table" then error("bad argument #1 to 'each_search_result' (GroupSearchRequest table expected, got " .. type(request) .. ")", 2) end
-  return items(pages_of(self, "post_groups_search", request, opts), "results")
+  return items("results", pages_of(self, "post_groups_search", request, opts))
 end
 
 function purecloud.collect(iterate, state, control, closing)
