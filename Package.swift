@@ -4,7 +4,7 @@ import PackageDescription
 // Layers, bottom to top (see docs/ARCHITECTURE.md):
 //   CLua / CLuaShim -> LuaKit -> PureCloudLua -> pclua
 //   PureCloud (no Lua) --------^
-//   GroupsEmulator (shares no code with PureCloud; it is written from the contract so each checks the other)
+//   PureCloudEmulator (shares no code with PureCloud; it is written from the contract so each checks the other)
 let package = Package(
     name: "pclua",
     platforms: [.macOS(.v14)],
@@ -42,7 +42,7 @@ let package = Package(
             name: "PureCloudLua",
             dependencies: ["LuaKit", "PureCloud", .product(name: "CSV", package: "CSV.swift")]),
         .target(
-            name: "GroupsEmulator",
+            name: "PureCloudEmulator",
             dependencies: [
                 "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -52,19 +52,19 @@ let package = Package(
         .executableTarget(
             name: "pclua",
             dependencies: [
-                "LuaKit", "PureCloud", "PureCloudLua", "GroupsEmulator", "LuaREPL",
+                "LuaKit", "PureCloud", "PureCloudLua", "PureCloudEmulator", "LuaREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "EmulatorTestSupport", dependencies: ["GroupsEmulator"], path: "Tests/EmulatorTestSupport"),
+        .target(name: "EmulatorTestSupport", dependencies: ["PureCloudEmulator"], path: "Tests/EmulatorTestSupport"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
-        .testTarget(name: "PureCloudTests", dependencies: ["PureCloud", "GroupsEmulator"]),
-        .testTarget(name: "PureCloudLuaTests", dependencies: ["PureCloudLua", "LuaKit", "PureCloud", "GroupsEmulator", "EmulatorTestSupport"]),
+        .testTarget(name: "PureCloudTests", dependencies: ["PureCloud", "PureCloudEmulator"]),
+        .testTarget(name: "PureCloudLuaTests", dependencies: ["PureCloudLua", "LuaKit", "PureCloud", "PureCloudEmulator", "EmulatorTestSupport"]),
         .testTarget(
-            name: "GroupsEmulatorTests",
+            name: "PureCloudEmulatorTests",
             dependencies: [
-                "GroupsEmulator",
+                "PureCloudEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["GroupsEmulator", "EmulatorTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PureCloudEmulator", "EmulatorTestSupport"]),
     ]
 )

@@ -1,4 +1,4 @@
-/// Everything one API client needs; each `GroupsClient` has its own credentials, token and pace,
+/// Everything one API client needs; each `APIClient` has its own credentials, token and pace,
 /// so a script can talk to several orgs at once.
 public struct ClientConfiguration: Sendable {
     public var environment: Environment

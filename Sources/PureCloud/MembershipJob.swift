@@ -41,13 +41,13 @@ public struct MembershipReport: Sendable {
 public struct MembershipJob: Sendable {
     public enum Mode: Sendable { case add, remove, sync(add: Bool, remove: Bool) }
 
-    public let client: GroupsClient
+    public let client: APIClient
     /// Most attempts of one chunk after version conflicts (Terraform uses 10).
     public var conflictAttempts = 10
     /// Most ids one call takes; more is almost certainly a mistake (a whole org is ~10^5 users).
     public static let maximumIds = 1_000_000
 
-    public init(client: GroupsClient) {
+    public init(client: APIClient) {
         self.client = client
     }
 

@@ -50,9 +50,9 @@ public final class PurecloudSession {
     public let bridge: BlockingBridge
     var anchors = ModuleAnchors()
     /// Client of `GroupsApi.new()` without arguments; rebuilt after `configure`.
-    private var defaultClient: GroupsClient?
+    private var defaultClient: APIClient?
     /// Clients of `GroupsApi.new{...}` with their own configuration, by handle.
-    private var clients: [Int: GroupsClient] = [:]
+    private var clients: [Int: APIClient] = [:]
     private var nextHandle = 1
     /// The last configuration problem a call ran into (missing credentials...), so the runner can
     /// tell a configuration error (exit 2) from a script error when it reaches the top.
@@ -70,7 +70,7 @@ public final class PurecloudSession {
     }
 
     /// Handle 0 is the default client, resolved at each call so `configure` applies to it.
-    func client(handle: Int) throws -> GroupsClient {
+    func client(handle: Int) throws -> APIClient {
         if handle != 0 {
             guard let client = clients[handle] else { throw ConfigurationError("this GroupsApi was closed") }
             return client
@@ -81,7 +81,7 @@ public final class PurecloudSession {
             lastConfigurationError = error
             throw error
         }
-        let client = GroupsClient(configuration: configuration, log: log, audit: settings.audit)
+        let client = APIClient(configuration: configuration, log: log, audit: settings.audit)
         defaultClient = client
         return client
     }
@@ -89,7 +89,7 @@ public final class PurecloudSession {
     func addClient(_ configuration: ClientConfiguration) -> Int {
         let handle = nextHandle
         nextHandle += 1
-        let client = GroupsClient(configuration: configuration, log: log, audit: settings.audit)
+        let client = APIClient(configuration: configuration, log: log, audit: settings.audit)
         clients[handle] = client
         return handle
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,8 +53,8 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.latencyMilliseconds = latencyMs
         configuration.faultSeed = faultSeed
         configuration.data = data.map { .file($0) } ?? .demo(users: seedUsers, groups: seedGroups)
-        let emulator: GroupsEmulator
-        do { emulator = try GroupsEmulator(configuration: configuration) } catch {
+        let emulator: PureCloudEmulator
+        do { emulator = try PureCloudEmulator(configuration: configuration) } catch {
             printError("pclua emulator: \(error)")
             throw ExitCode(ExitStatus.usage)
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import PureCloud
 import PureCloudLua
 
@@ -76,8 +76,8 @@ struct RunCommand: AsyncParsableCommand {
             if emulator || emulatorData != nil {
                 var configuration = EmulatorConfiguration()
                 if let emulatorData { configuration.data = .file(emulatorData) }
-                let server: GroupsEmulator
-                do { server = try GroupsEmulator(configuration: configuration) } catch {
+                let server: PureCloudEmulator
+                do { server = try PureCloudEmulator(configuration: configuration) } catch {
                     throw ConfigurationError("\(error)")
                 }
                 let running = try await server.start()

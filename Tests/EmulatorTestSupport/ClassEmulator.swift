@@ -1,14 +1,14 @@
 import Dispatch
-import GroupsEmulator
+import PureCloudEmulator
 
 /// Starts and stops an in-process emulator from XCTest's synchronous class set-up and tear-down
 /// (which run on the main thread, so blocking there while the server starts is fine).
 public enum ClassEmulator {
-    public static func start(_ configure: (inout EmulatorConfiguration) -> Void) -> (GroupsEmulator, RunningEmulator) {
+    public static func start(_ configure: (inout EmulatorConfiguration) -> Void) -> (PureCloudEmulator, RunningEmulator) {
         var configuration = EmulatorConfiguration()
         configuration.rateLimit = 0
         configure(&configuration)
-        let emulator = try! GroupsEmulator(configuration: configuration)
+        let emulator = try! PureCloudEmulator(configuration: configuration)
         let box = Box()
         let done = DispatchSemaphore(value: 0)
         Task {

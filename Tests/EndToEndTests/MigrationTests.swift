@@ -1,5 +1,5 @@
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import XCTest
 
 /// scripts/migrate-members.lua through the real binary, against emulators loaded with a 12,000-user org.
@@ -57,12 +57,12 @@ final class MigrationTests: XCTestCase {
         return out
     }
 
-    func start(_ scenario: Scenario, latency: Int = 0) async throws -> (GroupsEmulator, RunningEmulator) {
+    func start(_ scenario: Scenario, latency: Int = 0) async throws -> (PureCloudEmulator, RunningEmulator) {
         var configuration = EmulatorConfiguration()
         configuration.rateLimit = 0
         configuration.latencyMilliseconds = latency
         configuration.data = .file(scenario.orgFile.path)
-        let emulator = try GroupsEmulator(configuration: configuration)
+        let emulator = try PureCloudEmulator(configuration: configuration)
         return (emulator, try await emulator.start())
     }
 
@@ -73,11 +73,11 @@ final class MigrationTests: XCTestCase {
     }
 
     /// user id -> groups, from the emulator's state.
-    func memberships(_ emulator: GroupsEmulator) throws -> [String: Set<String>] {
+    func memberships(_ emulator: PureCloudEmulator) throws -> [String: Set<String>] {
         try Self.memberships(emulator)
     }
 
-    static func memberships(_ emulator: GroupsEmulator) throws -> [String: Set<String>] {
+    static func memberships(_ emulator: PureCloudEmulator) throws -> [String: Set<String>] {
         let state = try JSONSerialization.jsonObject(with: Data(emulator.exportedState().utf8)) as! [String: Any]
         var out: [String: Set<String>] = [:]
         for group in state["groups"] as! [[String: Any]] {
@@ -86,7 +86,7 @@ final class MigrationTests: XCTestCase {
         return out
     }
 
-    func writes(_ emulator: GroupsEmulator) -> Int {
+    func writes(_ emulator: PureCloudEmulator) -> Int {
         emulator.requestCount("post_group_members") + emulator.requestCount("delete_group_members")
     }
 

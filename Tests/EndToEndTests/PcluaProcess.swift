@@ -1,6 +1,6 @@
 import EmulatorTestSupport
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import XCTest
 
 /// Runs the built `pclua` binary as a user would, and collects what it printed.
@@ -76,7 +76,7 @@ final class OutputCollector: @unchecked Sendable {
 
 /// An in-process emulator shared by a test class; the binary reaches it over loopback.
 class EmulatorBackedTestCase: XCTestCase {
-    nonisolated(unsafe) static var instances: [String: (GroupsEmulator, RunningEmulator)] = [:]
+    nonisolated(unsafe) static var instances: [String: (PureCloudEmulator, RunningEmulator)] = [:]
 
     class func configure(_ c: inout EmulatorConfiguration) {}
 
@@ -88,7 +88,7 @@ class EmulatorBackedTestCase: XCTestCase {
         ClassEmulator.stop(instances[String(describing: self)]?.1)
     }
 
-    var emulator: GroupsEmulator { Self.instances[String(describing: type(of: self))]!.0 }
+    var emulator: PureCloudEmulator { Self.instances[String(describing: type(of: self))]!.0 }
     var baseURL: String { Self.instances[String(describing: type(of: self))]!.1.baseURL }
     var port: Int { Self.instances[String(describing: type(of: self))]!.1.port }
 

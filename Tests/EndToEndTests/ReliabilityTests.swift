@@ -1,21 +1,21 @@
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import XCTest
 
 /// The client against a misbehaving emulator: rate limits, faults, dropped connections, expiring
 /// tokens, slow answers, signals. Each test starts its own emulator with the faults it needs.
 final class ReliabilityTests: XCTestCase {
-    func start(_ configure: (inout EmulatorConfiguration) -> Void) async throws -> (GroupsEmulator, RunningEmulator) {
+    func start(_ configure: (inout EmulatorConfiguration) -> Void) async throws -> (PureCloudEmulator, RunningEmulator) {
         var configuration = EmulatorConfiguration()
         configure(&configuration)
-        let emulator = try GroupsEmulator(configuration: configuration)
+        let emulator = try PureCloudEmulator(configuration: configuration)
         return (emulator, try await emulator.start())
     }
 
     let credentials = ["PURECLOUD_CLIENT_ID": EmulatorConfiguration.defaultClientId, "PURECLOUD_SECRET": EmulatorConfiguration.defaultClientSecret]
 
     /// A CSV adding `count` users of the org to one group.
-    func addAllCSV(_ emulator: GroupsEmulator, count: Int, group: String) throws -> URL {
+    func addAllCSV(_ emulator: PureCloudEmulator, count: Int, group: String) throws -> URL {
         let state = try JSONSerialization.jsonObject(with: Data(emulator.exportedState().utf8)) as! [String: Any]
         let users = (state["users"] as! [[String: Any]]).prefix(count).map { $0["id"] as! String }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("add-\(UUID()).csv")
@@ -23,13 +23,13 @@ final class ReliabilityTests: XCTestCase {
         return file
     }
 
-    func saveState(_ emulator: GroupsEmulator) throws -> String {
+    func saveState(_ emulator: PureCloudEmulator) throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID()).json")
         try emulator.exportedState().write(to: file, atomically: true, encoding: .utf8)
         return file.path
     }
 
-    func members(_ emulator: GroupsEmulator, of name: String) throws -> Set<String> {
+    func members(_ emulator: PureCloudEmulator, of name: String) throws -> Set<String> {
         let state = try JSONSerialization.jsonObject(with: Data(emulator.exportedState().utf8)) as! [String: Any]
         let group = (state["groups"] as! [[String: Any]]).first { $0["name"] as? String == name }
         return Set(group?["members"] as? [String] ?? [])

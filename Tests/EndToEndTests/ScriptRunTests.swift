@@ -1,5 +1,5 @@
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import XCTest
 
 final class ScriptRunTests: EmulatorBackedTestCase {

@@ -1,14 +1,14 @@
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import XCTest
 
 /// Cron-style runs: profiles from a temporary HOME, locking, JSON logs, the audit trail, signals.
 final class UnattendedRunTests: XCTestCase {
-    func start(_ configure: (inout EmulatorConfiguration) -> Void = { _ in }) async throws -> (GroupsEmulator, RunningEmulator) {
+    func start(_ configure: (inout EmulatorConfiguration) -> Void = { _ in }) async throws -> (PureCloudEmulator, RunningEmulator) {
         var configuration = EmulatorConfiguration()
         configuration.rateLimit = 0
         configure(&configuration)
-        let emulator = try GroupsEmulator(configuration: configuration)
+        let emulator = try PureCloudEmulator(configuration: configuration)
         return (emulator, try await emulator.start())
     }
 
@@ -105,7 +105,7 @@ final class UnattendedRunTests: XCTestCase {
     }
 
     /// The users of `emulator` with no groups, as a data file, so a second org knows the same people.
-    static func sameUsersFile(_ emulator: GroupsEmulator) throws -> String {
+    static func sameUsersFile(_ emulator: PureCloudEmulator) throws -> String {
         let state = try JSONSerialization.jsonObject(with: Data(emulator.exportedState().utf8)) as! [String: Any]
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("users-\(UUID()).json")
         try JSONSerialization.data(withJSONObject: ["users": state["users"]!, "groups": [Any]()]).write(to: file)
@@ -140,7 +140,7 @@ final class UnattendedRunTests: XCTestCase {
         var configuration = EmulatorConfiguration()
         configuration.rateLimit = 0
         configuration.data = .file(scenario.orgFile.path)
-        let emulator = try GroupsEmulator(configuration: configuration)
+        let emulator = try PureCloudEmulator(configuration: configuration)
         let running = try await emulator.start()
         let audit = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID()).jsonl").path
         let outcome = try PcluaProcess.run(
@@ -174,7 +174,7 @@ final class UnattendedRunTests: XCTestCase {
         configuration.rateLimit = 0
         configuration.latencyMilliseconds = 20
         configuration.data = .file(scenario.orgFile.path)
-        let emulator = try GroupsEmulator(configuration: configuration)
+        let emulator = try PureCloudEmulator(configuration: configuration)
         let running = try await emulator.start()
         let audit = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID()).jsonl").path
         let env = ["PURECLOUD_CLIENT_ID": EmulatorConfiguration.defaultClientId, "PURECLOUD_SECRET": EmulatorConfiguration.defaultClientSecret]

@@ -1,5 +1,5 @@
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import LuaKit
 import XCTest
 

@@ -1,4 +1,4 @@
-import GroupsEmulator
+import PureCloudEmulator
 import LuaKit
 import XCTest
 

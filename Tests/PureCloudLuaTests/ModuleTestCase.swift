@@ -1,6 +1,6 @@
 import EmulatorTestSupport
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import LuaKit
 import PureCloud
 import PureCloudLua
@@ -11,7 +11,7 @@ import XCTest
 /// thread, so blocking it on HTTP is allowed).
 class ModuleTestCase: XCTestCase {
     nonisolated(unsafe) static var running: [String: RunningEmulator] = [:]
-    nonisolated(unsafe) static var emulators: [String: GroupsEmulator] = [:]
+    nonisolated(unsafe) static var emulators: [String: PureCloudEmulator] = [:]
 
     class func configure(_ c: inout EmulatorConfiguration) {}
 

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import NIOCore
 import NIOHTTP1
 import XCTest
@@ -30,7 +30,7 @@ final class EmulatorHarness: Sendable {
         var configuration = EmulatorConfiguration()
         configuration.rateLimit = 0
         configure(&configuration)
-        let running = try await GroupsEmulator(configuration: configuration).start()
+        let running = try await PureCloudEmulator(configuration: configuration).start()
         return EmulatorHarness(running: running)
     }
 

@@ -1,6 +1,6 @@
-/// The Groups API client: looks operations up in the table, validates, and sends through its own
+/// The API client: looks operations up in the table, validates, and sends through its own
 /// transport. Knows nothing of Lua.
-public final class GroupsClient: Sendable {
+public final class APIClient: Sendable {
     public let configuration: ClientConfiguration
     public let transport: Transport
     public let log: EventLog
@@ -21,11 +21,11 @@ public final class GroupsClient: Sendable {
     }
 
     /// The same client (same token, same pace) with dry run switched on or off.
-    public func with(dryRun: Bool) -> GroupsClient {
+    public func with(dryRun: Bool) -> APIClient {
         guard dryRun != configuration.dryRun else { return self }
         var changed = configuration
         changed.dryRun = dryRun
-        return GroupsClient(configuration: changed, log: log, audit: audit, transport: transport)
+        return APIClient(configuration: changed, log: log, audit: audit, transport: transport)
     }
 
     /// Validates and builds the request for `operation`; throws `ValidationError` before anything is sent.

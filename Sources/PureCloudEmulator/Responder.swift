@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-extension GroupsEmulator {
+extension PureCloudEmulator {
     /// Largest request body read; the API's own bodies are a few kilobytes.
     static let maximumBodyBytes = 4 << 20
 

@@ -1,5 +1,5 @@
 import Foundation
-import GroupsEmulator
+import PureCloudEmulator
 import XCTest
 
 /// One emulator for a whole test class (the suite runs on 2 cores), with a token ready.

@@ -1,5 +1,5 @@
 import Foundation
-@testable import GroupsEmulator
+@testable import PureCloudEmulator
 import XCTest
 
 final class SearchTests: SharedEmulatorTestCase {
@@ -132,11 +132,11 @@ final class DataFileTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: file) }
         var configuration = EmulatorConfiguration()
         configuration.data = .file(file.path)
-        XCTAssertThrowsError(try GroupsEmulator(configuration: configuration)) { error in
+        XCTAssertThrowsError(try PureCloudEmulator(configuration: configuration)) { error in
             XCTAssertTrue("\(error)".contains("u9"), "\(error)")
         }
         configuration.data = .file("/nonexistent/org.json")
-        XCTAssertThrowsError(try GroupsEmulator(configuration: configuration)) { error in
+        XCTAssertThrowsError(try PureCloudEmulator(configuration: configuration)) { error in
             XCTAssertTrue("\(error)".contains("cannot read"), "\(error)")
         }
     }

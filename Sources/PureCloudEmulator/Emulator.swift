@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 
 /// The Groups API emulator: an HTTP server (Hummingbird on SwiftNIO) over an in-memory org.
-public final class GroupsEmulator: Sendable {
+public final class PureCloudEmulator: Sendable {
     public let configuration: EmulatorConfiguration
     let org: Org
     let handlers: GroupsHandlers
@@ -95,7 +95,7 @@ struct EmulatorContext: RequestContext {
     }
 }
 
-extension GroupsEmulator {
+extension PureCloudEmulator {
     /// How many requests the emulator answered for an operation (SDK name, e.g. `post_group_members`),
     /// for in-process tests; `GET /_emulator/stats` gives the same over HTTP.
     public func requestCount(_ operation: String) -> Int {
@@ -103,14 +103,14 @@ extension GroupsEmulator {
     }
 }
 
-extension GroupsEmulator {
+extension PureCloudEmulator {
     /// The whole org as the JSON that `GET /_emulator/state` returns.
     public func exportedState() -> String {
         String(decoding: org.withState { $0.exported() }.serialized(), as: UTF8.self)
     }
 }
 
-extension GroupsEmulator {
+extension PureCloudEmulator {
     /// Every access token issued so far, for tests that prove a client never prints one.
     public func issuedTokens() -> [String] {
         tokens.all()
