@@ -52,7 +52,7 @@ public final class REPL {
         print("pclua \(PurecloudVersion.current) (Lua 5.4) on \(label). help() shows what you can do; Ctrl-D leaves.")
         var chunk = ""
         while true {
-            let prompt = chunk.isEmpty ? paint("1", "pclua[\(label)]> ") : paint("2", "...> ")
+            let prompt = chunk.isEmpty ? paintPrompt("1", "pclua[\(label)]> ") : paintPrompt("2", "...> ")
             switch editor.readLine(prompt: prompt) {
             case .endOfInput:
                 print("")
@@ -124,6 +124,13 @@ public final class REPL {
 
     private func paint(_ code: String, _ text: String) -> String {
         colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// Colour codes inside a prompt must be marked as taking no room on the screen, or the line
+    /// editor counts (and, in libedit, mangles) them: readline's markers \u{1} and \u{2} around each
+    /// code, which libedit's readline interface reads as "print these bytes as they are".
+    private func paintPrompt(_ code: String, _ text: String) -> String {
+        colour ? "\u{1}\u{1B}[\(code)m\u{2}\(text)\u{1}\u{1B}[0m\u{2}" : text
     }
 
     /// SIGINT: at the prompt it clears the line; while code runs it stops the code and cancels the

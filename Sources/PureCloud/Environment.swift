@@ -33,22 +33,43 @@ public struct Environment: Sendable, Equatable {
 
     public static let `default` = try! Environment.named("mypurecloud.com")
 
-    /// A domain (`mypurecloud.ie`, also as `api.mypurecloud.ie`), a region key (`eu_west_1` or
-    /// `eu-west-1`), or, as in the `gc` CLI, `localhost:PORT` for plain http to a local emulator.
+    /// A domain (`mypurecloud.ie`, also as `api.mypurecloud.ie`, or the `login.`/`apps.` host an
+    /// admin copies from the browser), a region key (`eu_west_1` or `eu-west-1`), or, as in the
+    /// `gc` CLI, `localhost:PORT` for plain http to a local emulator.
     public static func named(_ name: String) throws -> Environment {
         let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
-        if trimmed.hasPrefix("localhost") {
+        if trimmed == "localhost" || trimmed.hasPrefix("localhost:") || trimmed.hasPrefix("localhost/") {
+            guard let port = trimmed.split(separator: ":", maxSplits: 1).dropFirst().first, !port.isEmpty else {
+                throw ConfigurationError("environment 'localhost' needs the emulator's port: localhost:8787 (pclua emulator prints it)")
+            }
             return try baseURL("http://\(trimmed)")
         }
         if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") {
             return try baseURL(trimmed)
         }
-        let bare = trimmed.hasPrefix("api.") ? String(trimmed.dropFirst(4)) : trimmed
-        if let region = regions.first(where: { $0.domain == bare || $0.key == bare || $0.awsName == bare }) {
+        if let region = region(named: trimmed) {
             return Environment(apiBase: "https://api.\(region.domain)", tokenURL: "https://login.\(region.domain)/oauth/token", displayName: region.domain)
+        }
+        let bare = withoutHostPrefix(trimmed)
+        let names = regions.flatMap { [$0.domain, $0.key, $0.awsName] }
+        if let guess = Validator.closest(bare, among: names) {
+            throw ConfigurationError("unknown environment '\(name)' (did you mean \(guess)?)")
         }
         let known = regions.map(\.domain).joined(separator: ", ")
         throw ConfigurationError("unknown environment '\(name)': use a Genesys Cloud domain (\(known)), a region key such as eu_west_1, or localhost:PORT for the emulator")
+    }
+
+    /// The region a domain, host or key names: `mypurecloud.ie`, `api.`/`login.`/`apps.mypurecloud.ie`,
+    /// `eu_west_1`, `eu-west-1`.
+    static func region(named name: String) -> (key: String, awsName: String, domain: String)? {
+        let bare = withoutHostPrefix(name.lowercased())
+        return regions.first { $0.domain == bare || $0.key == bare || $0.awsName == bare }
+    }
+
+    /// `api.X`, `login.X` and `apps.X` all belong to the region of `X`.
+    static func withoutHostPrefix(_ host: String) -> String {
+        for prefix in ["api.", "login.", "apps."] where host.hasPrefix(prefix) { return String(host.dropFirst(prefix.count)) }
+        return host
     }
 
     /// An explicit base URL. `https://api.X` gets its token from `https://login.X`; any other
@@ -62,13 +83,19 @@ public struct Environment: Sendable, Equatable {
         else {
             throw ConfigurationError("base URL '\(text)' is not an http(s) URL such as https://api.mypurecloud.com or http://127.0.0.1:8787")
         }
+        let lowerHost = host.lowercased()
+        // The login or web-app host of a known region (copied from the browser, path and all)
+        // means that region's API.
+        if scheme == "https", components.port == nil, lowerHost.hasPrefix("login.") || lowerHost.hasPrefix("apps."),
+           let region = region(named: lowerHost) {
+            return Environment(apiBase: "https://api.\(region.domain)", tokenURL: "https://login.\(region.domain)/oauth/token", displayName: region.domain)
+        }
         if components.path != "" && components.path != "/" {
             throw ConfigurationError("base URL '\(text)' must not have a path; give only scheme, host and port")
         }
         if scheme == "http" && !isLoopback(host) {
             throw ConfigurationError("refusing plain http to \(host): tokens would travel unencrypted; use https, or a loopback address (127.0.0.1, localhost) for the emulator")
         }
-        let lowerHost = host.lowercased()
         if lowerHost.hasPrefix("api.") {
             var login = components
             login.host = "login." + lowerHost.dropFirst(4)

@@ -23,6 +23,6 @@ func printError(_ message: String) {
 
 /// Writes a line to standard output at once (print() buffers when stdout is a pipe, and a test
 /// or a supervisor waiting for the start-up line would wait forever).
-func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+func emit(_ text: String, terminator: String = "\n") {
+    FileHandle.standardOutput.write(Data((text + terminator).utf8))
 }

@@ -8,7 +8,7 @@ struct Pclua: AsyncParsableCommand {
         abstract: "Genesys Cloud Groups API scripting in Lua 5.4.",
         discussion: usageText,
         version: "pclua \(PurecloudVersion.current) (Lua 5.4)",
-        subcommands: [RunCommand.self, EmulatorCommand.self],
+        subcommands: [RunCommand.self, EmulatorCommand.self, SnapshotCommand.self, DiffCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// Shown by `pclua --help` and `pclua run --help`: the ways to run it, where credentials come

@@ -125,7 +125,7 @@ struct RunCommand: AsyncParsableCommand {
 /// Where credentials and the environment come from, key by key: flags, then the environment
 /// variables, then a profile of the `gc` CLI's config file.
 enum CredentialSources {
-    static func apply(flags: RunCommand, environment env: [String: String], to settings: inout SessionSettings) throws {
+    static func apply(flags: some CredentialFlags, environment env: [String: String], to settings: inout SessionSettings) throws {
         func value(_ names: String...) -> String? {
             names.lazy.compactMap { env[$0] }.first { !$0.isEmpty }
         }
@@ -170,3 +170,4 @@ enum CredentialSources {
         if settings.credentials == nil { settings.credentials = try profile.credentials() }
     }
 }
+extension RunCommand: CredentialFlags {}

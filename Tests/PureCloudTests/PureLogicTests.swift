@@ -20,6 +20,16 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertThrowsError(try Environment.baseURL("ftp://x")) { XCTAssertTrue("\($0)".contains("not an http(s) URL")) }
         XCTAssertThrowsError(try Environment.baseURL("https://api.x.com/api/v2")) { XCTAssertTrue("\($0)".contains("must not have a path")) }
         XCTAssertThrowsError(try Environment.named("mypurecloud.mars")) { XCTAssertTrue("\($0)".contains("mypurecloud.ie")) }
+        // A typo gets a suggestion, not the whole list of regions.
+        XCTAssertThrowsError(try Environment.named("mypurecloud.iee")) {
+            XCTAssertEqual("\($0)", "unknown environment 'mypurecloud.iee' (did you mean mypurecloud.ie?)")
+        }
+        // The hosts an admin copies from the browser map to their region.
+        for host in ["login.mypurecloud.ie", "apps.mypurecloud.ie", "https://login.mypurecloud.ie", "https://apps.mypurecloud.ie/directory/"] {
+            XCTAssertEqual(try Environment.named(host).apiBase, "https://api.mypurecloud.ie", host)
+        }
+        XCTAssertThrowsError(try Environment.named("localhost")) { XCTAssertTrue("\($0)".contains("needs the emulator's port"), "\($0)") }
+        XCTAssertThrowsError(try Environment.named("localhost:")) { XCTAssertTrue("\($0)".contains("needs the emulator's port"), "\($0)") }
     }
 }
 

@@ -160,3 +160,35 @@ def test_a_bracketed_paste_of_several_lines_runs_as_one_chunk(home):
     child.expect(r"sum\s+10")
     child.expect(PROMPT)
     assert "2" in run(child, "1 + 1")
+
+
+def tmux(*args):
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+
+def test_coloured_prompt_renders_cleanly_in_a_real_terminal(home):
+    """The prompt's colour codes must reach the terminal as codes, not as `[1m` text (libedit
+    drops the escape byte of unmarked codes and shows the rest)."""
+    session = f"pclua-prompt-{os.getpid()}"
+    env = ["env", "-u", "NO_COLOR", f"HOME={home}", "TERM=xterm-256color", PCLUA, "--emulator"]
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "20", *env)
+    try:
+        screen = ""
+        for _ in range(100):
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if "pclua[emulator]>" in screen:
+                break
+            time.sleep(0.1)
+        tmux("send-keys", "-t", session, "-l", "1 + 41")
+        tmux("send-keys", "-t", session, "Enter")
+        for _ in range(100):
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if "42" in screen and screen.count("pclua[emulator]>") >= 2:
+                break
+            time.sleep(0.1)
+        assert screen.count("pclua[emulator]>") >= 2, screen
+        assert "[1m" not in screen and "[0m" not in screen, screen
+        # The colour is really there: the pane's escape sequences hold the bold prompt.
+        assert "\x1b[1mpclua[emulator]> " in tmux("capture-pane", "-p", "-e", "-t", session)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import PureCloud
+
+/// `pclua snapshot --out org.json`: a read-only copy of an org in the emulator's data format, for
+/// `pclua rehearse`, `pclua emulator --data`, `--emulator-data` and `pclua diff`.
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Copy an org (users, groups, members) into a data file the emulator loads; reads only.",
+        discussion: """
+            Users (active and inactive), groups with every field and owner, and each group's direct
+            members, with the fewest requests the API allows (pages of 500, one members listing per
+            group), paced like any job. The file is written atomically with mode 0600: it holds
+            personal data. Credentials come from the same places as for a script. See docs/rehearse.md.
+            """)
+
+    @Option(help: ArgumentHelp("Where to write the data file.", valueName: "file")) var out: String
+    @Option(help: ArgumentHelp("Only groups whose name matches this shell pattern (e.g. 'Support*'), and the people they hold.", valueName: "pattern")) var groups: String?
+    @Flag(help: "No progress line on the terminal.") var quiet = false
+    @OptionGroup var connection: ConnectionFlags
+
+    func run() async throws {
+        let log = connection.log
+        let client: APIClient
+        do { client = APIClient(configuration: try connection.clientConfiguration(log: log), log: log) } catch {
+            printError("pclua snapshot: \(error)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        var job = SnapshotJob(client: client, groupPattern: groups)
+        let progress = ProgressLine(enabled: !quiet, log: log)
+        job.progress = { what, done, total in progress.update("snapshot: \(what)", done: done, total: total) }
+        let started = Date()
+        let work = Task { try await job.run() }
+        let signals = InterruptWatch { work.cancel() }
+        defer { signals.stop() }
+        let org: OrgData
+        do {
+            org = try await work.value
+        } catch {
+            progress.finish()
+            if signals.fired {
+                printError("pclua snapshot: interrupted; \(out) was not written")
+                throw ExitCode(ExitStatus.interrupted)
+            }
+            printError("pclua snapshot: \(error); \(out) was not written")
+            if let failure = error as? APIError, failure.operation == "authenticate", [400, 401].contains(failure.status) {
+                throw ExitCode(ExitStatus.authentication)
+            }
+            throw ExitCode(ExitStatus.scriptError)
+        }
+        progress.finish()
+        do { try org.write(to: out) } catch {
+            printError("pclua snapshot: \(error)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let memberships = org.groups.reduce(0) { $0 + $1.members.count }
+        let seconds = (Date().timeIntervalSince(started) * 10).rounded() / 10
+        printError("pclua snapshot: \(org.users.count) users, \(org.groups.count) groups, \(memberships) memberships "
+            + "in \(client.transport.counts.requests) requests, \(seconds) s; written to \(out) (mode 0600)")
+        if signals.fired { throw ExitCode(ExitStatus.interrupted) }
+    }
+}
+
+/// Ctrl-C and SIGTERM for commands that run no Lua: the handler cancels the work, which then ends
+/// the way cancelled work ends (nothing half written).
+final class InterruptWatch: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var flag = false
+
+    var fired: Bool { lock.withLock { flag } }
+
+    init(_ onSignal: @escaping @Sendable () -> Void) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                lock.withLock { flag = true }
+                onSignal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+        sources.removeAll()
+    }
+}
