@@ -68,10 +68,10 @@ public struct OrgDataError: Error, CustomStringConvertible, Sendable {
 extension OrgData {
     /// Reads a data file; every mistake names the file and the entry.
     public static func load(path: String) throws -> OrgData {
-        let bytes: Data
-        do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw OrgDataError("cannot read \(path): \((error as NSError).localizedDescription)")
-        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw OrgDataError("cannot read \(path): no such file") }
+        guard !isFolder.boolValue else { throw OrgDataError("cannot read \(path): it is a folder") }
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw OrgDataError("cannot read \(path): permission denied") }
         guard let json = JSONValue.parse(bytes) else { throw OrgDataError("\(path) is not JSON") }
         return try OrgData(json: json, source: path)
     }

@@ -111,7 +111,10 @@ extension OrgPlan {
     public static func duration(_ requests: Int, _ rate: Int) -> String {
         guard rate > 0 else { return "no time (no rate limit)" }
         let seconds = Double(requests) * 60 / Double(rate)
-        if seconds < 90 { return "\(Int(seconds.rounded(.up))) seconds" }
+        if seconds < 90 {
+            let whole = Int(seconds.rounded(.up))
+            return whole == 1 ? "1 second" : "\(whole) seconds"
+        }
         return "\(OrgPlan.minutes(requests, rate)) minutes"
     }
 }
