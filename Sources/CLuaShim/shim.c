@@ -59,7 +59,7 @@ static int message_handler(lua_State *L) {
     luaL_traceback(L, L, NULL, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, LAST_TRACEBACK_KEY);
     if (lua_isnoneornil(L, 1) && lua_gettop(L) >= 1) {
-        lua_pushliteral(L, "(error object is nil)");
+        luaL_traceback(L, L, "(error object is a nil value)", 1); /* lua.c's text */
         return 1;
     }
     lua_settop(L, 1);
@@ -100,10 +100,26 @@ int pclua_loadbuffer(lua_State *L, const char *buff, size_t size, const char *na
 
 /* ---- interrupts (lua.c's laction/lstop) ------------------------------------------------- */
 
+#define INTERRUPTED_KEY "pclua.interrupted"
+
 static void interrupt_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     lua_sethook(L, NULL, 0, 0);
+    /* Marks this error as the interrupt, so a script's own error("interrupted!...") is not. */
+    lua_pushboolean(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, INTERRUPTED_KEY);
     luaL_error(L, "interrupted!");
+}
+
+int pclua_take_interrupted(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, INTERRUPTED_KEY);
+    int interrupted = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (interrupted) {
+        lua_pushnil(L);
+        lua_setfield(L, LUA_REGISTRYINDEX, INTERRUPTED_KEY);
+    }
+    return interrupted;
 }
 
 void pclua_interrupt(lua_State *L) {

@@ -22,6 +22,12 @@ public enum LuaError: Error, CustomStringConvertible {
     }
 }
 
+/// A script file could not be opened or read: lauxlib's "cannot open x: reason" (or "cannot read").
+public struct LuaFileError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
 /// Thrown by host functions for argument mistakes; rendered the way Lua's own are:
 /// `bad argument #1 to 'get_group' (string expected, got nil)`.
 public struct LuaArgumentError: Error, CustomStringConvertible {

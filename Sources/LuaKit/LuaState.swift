@@ -9,10 +9,16 @@ public final class LuaState {
     /// Values the host keeps for the life of the state (shared metatables, sentinels), by name.
     var anchors: [String: LuaRef] = [:]
 
-    public init(openStandardLibraries: Bool = true) throws {
+    /// `ignoreEnvironment` is lua.c's `-E`: the package library then ignores LUA_PATH and
+    /// LUA_CPATH (it reads the registry's LUA_NOENV when it opens).
+    public init(openStandardLibraries: Bool = true, ignoreEnvironment: Bool = false) throws {
         guard let L = luaL_newstate() else { throw LuaError.memory }
         mainThread = L
         HostFunctionBox.installCallbacks()
+        if ignoreEnvironment {
+            lua_pushboolean(L, 1)
+            lua_setfield(L, pclua_registryindex(), "LUA_NOENV")
+        }
         if openStandardLibraries, pclua_openlibs(L) != LUA_OK {
             lua_close(L)
             throw LuaError.memory
@@ -44,6 +50,39 @@ public final class LuaState {
         }
     }
 
+    /// Compiles a chunk given as bytes (Lua strings are bytes: nothing is re-encoded), text only.
+    public func load(bytes: [UInt8], name: String) throws {
+        let status = (bytes + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { pclua_loadbuffer(mainThread, $0.baseAddress, bytes.count, name) }
+        }
+        try checkLoad(status)
+    }
+
+    /// Compiles a file as lua.c does (a BOM and a first `#` line skipped; pipes, FIFOs and
+    /// `/dev/stdin` read like files), text only. `path` is bytes, as the command line gave it;
+    /// nil reads standard input (named `=stdin`).
+    public func loadFile(path: [UInt8]?) throws {
+        let status: Int32
+        if let path {
+            status = (path + [0]).withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { pclua_loadfile(mainThread, $0.baseAddress) }
+            }
+        } else {
+            status = pclua_loadfile(mainThread, nil)
+        }
+        try checkLoad(status)
+    }
+
+    private func checkLoad(_ status: Int32) throws {
+        guard status == LUA_OK else {
+            let message = main.string(at: -1) ?? "syntax error"
+            lua_settop(mainThread, -2)
+            if status == LUA_ERRMEM { throw LuaError.memory }
+            if status == LUA_ERRFILE { throw LuaFileError(message: message) }
+            throw LuaError.syntax(message: message, incomplete: message.hasSuffix("<eof>"))
+        }
+    }
+
     /// Calls the function below `nargs` arguments under protection. On success the results are on
     /// the stack (all of them with `nresults` = LUA_MULTRET); on failure nothing is left behind.
     public func protectedCall(nargs: Int32, nresults: Int32) throws {
@@ -61,9 +100,11 @@ public final class LuaState {
     func runtimeError(at index: Int32) -> LuaError {
         let L = mainThread
         let type = lua_type(L, index)
+        // Only the interrupt hook's own error is an interrupt; a script's error("interrupted!")
+        // is an ordinary error.
+        if pclua_take_interrupted(L) != 0 { return .interrupted }
         if type == LUA_TSTRING {
             let text = main.string(at: index) ?? ""
-            if text.hasPrefix("interrupted!") { return .interrupted }
             // The handler appended "stack traceback:"; split it off so callers can show either part.
             if let range = text.range(of: "\nstack traceback:") {
                 return .runtime(message: String(text[..<range.lowerBound]), traceback: String(text[range.lowerBound...]).trimmingCharacters(in: .newlines), value: nil)

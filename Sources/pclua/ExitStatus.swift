@@ -17,12 +17,35 @@ enum ExitStatus {
     static let interrupted: Int32 = 130
 }
 
+/// A line on stderr. A closed or full stderr is not an error worth dying for (lua.c ignores
+/// it too): write(2) directly, and give up quietly when it fails. FileHandle would trap.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    writeStandardError(message + "\n")
+}
+
+func writeStandardError(_ text: String) {
+    writeAll(STDERR_FILENO, text)
 }
 
 /// Writes a line to standard output at once (print() buffers when stdout is a pipe, and a test
 /// or a supervisor waiting for the start-up line would wait forever).
 func emit(_ text: String, terminator: String = "\n") {
-    FileHandle.standardOutput.write(Data((text + terminator).utf8))
+    writeAll(STDOUT_FILENO, text + terminator)
+}
+
+private func writeAll(_ descriptor: Int32, _ text: String) {
+    var bytes = Array(text.utf8)
+    bytes.withUnsafeMutableBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return  // closed (EBADF), full (ENOSPC), reader gone (EPIPE): nothing to do
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CLuaShim
 import PureCloud
 
 struct Pclua: AsyncParsableCommand {
@@ -14,10 +15,27 @@ struct Pclua: AsyncParsableCommand {
     /// Shown by `pclua --help` and `pclua run --help`: the ways to run it, where credentials come
     /// from, and the exit statuses cron users rely on.
     static let usageText = """
+            pclua [options] [script [args]]   lua.c's command line, with pclua's --flags among the options
             pclua script.lua [args...]     run a script; its arguments are in `arg` and `...`
             pclua -e 'chunk'               run a chunk (repeatable, in order, before the script)
+            pclua -l mod / -l g=mod        g = require("mod") before the script
+            pclua -v / -E / -W / -- / -    version; ignore LUA_INIT and LUA_PATH; warnings on; end of
+                                           options; the script is standard input
             pclua --emulator script.lua    run against an in-process emulator with a demo org
             pclua [--emulator]             the interactive REPL (also after a script or chunks with -i)
+            pclua snapshot --out org.json  a read-only copy of the org, in the emulator's data format
+            pclua rehearse --snapshot org.json script.lua [args...]
+                                           run the script on the copy, then print what it changed
+            pclua diff before.json after.json
+                                           the same plan between any two data files
+            pclua emulator ... / run ...   the subcommands (also snapshot, rehearse, diff), by bare
+                                           name only: ./run or any path is a script
+
+            pclua's --flags go before the script name: after it they are the script's arguments,
+            except --dry-run, which is honoured wherever it stands (the script does not see it),
+            and the flags that choose the org or credentials (--emulator, --emulator-data,
+            --environment, --base-url, --profile, --client-id, --client-secret, --access-token),
+            which are refused there.
 
             Credentials and environment, first found wins, key by key: flags (--client-id/--client-secret
             or --access-token, --environment or --base-url); the environment variables
@@ -36,6 +54,19 @@ struct Pclua: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        pclua_record_initial_signals()  // what os.execute's and io.popen's children get back
+        let argv = LuaCommandLine.processArguments()
+        let first = argv.count > 1 ? String(decoding: argv[1], as: UTF8.self) : nil
+        // A bare subcommand name (or pclua's help and version) goes to ArgumentParser; anything
+        // else is lua.c's command line, read as bytes. `pclua run ...` is the same command line.
+        if first == "rehearse" {
+            await RehearseCommand.main(argv, from: 2)
+            return
+        }
+        if let first, !["emulator", "snapshot", "diff", "help", "--help", "-h", "--version"].contains(first) {
+            await runLuaCommandLine(argv, from: first == "run" ? 2 : 1)
+            return
+        }
         do {
             var command = try Pclua.parseAsRoot()
             if var asynchronous = command as? AsyncParsableCommand {
@@ -50,6 +81,23 @@ enum Main {
                 exit(ExitStatus.usage)
             }
             Pclua.exit(withError: error)
+        }
+    }
+
+    static func runLuaCommandLine(_ argv: [[UInt8]], from start: Int) async {
+        do {
+            let line = try LuaCommandLine.parse(argv, from: start)
+            let command = try RunCommand.parse(line.longFlags)
+            try await command.run(line)
+        } catch let error as LuaCommandLine.UsageError {
+            printError("pclua: \(error)")
+            exit(ExitStatus.usage)
+        } catch {
+            if RunCommand.exitCode(for: error) == .validationFailure {
+                printError(RunCommand.fullMessage(for: error))
+                exit(ExitStatus.usage)
+            }
+            RunCommand.exit(withError: error)
         }
     }
 }

@@ -10,8 +10,6 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a Lua script or chunk with the purecloud module (the default command).",
         discussion: Pclua.usageText)
 
-    @Option(name: .customShort("e"), help: ArgumentHelp("Run this Lua chunk.", valueName: "chunk")) var chunks: [String] = []
-    @Flag(name: .customShort("i"), help: "Enter the REPL after running the script or chunks.") var interactive = false
     @Flag(help: "Run against an in-process emulator seeded with a demo org (no credentials needed).") var emulator = false
     @Option(help: ArgumentHelp("Run against an in-process emulator loaded from this org file (see docs/emulator.md).", valueName: "file")) var emulatorData: String?
     @Option(help: "API base URL, e.g. https://api.mypurecloud.ie or http://127.0.0.1:8787.") var baseUrl: String?
@@ -30,8 +28,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Most times one request is sent (1 turns retries off).") var maxAttempts = 8
     @Option(help: "Seconds one call may take with all its retries and waits.") var callBudget: Double = 600
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script and its arguments ('-' reads the script from standard input).", valueName: "script [args...]"))
-    var scriptAndArguments: [String] = []
+    // lua.c's options (-e, -l, -i, -v, -E, -W, --, -), the script and its arguments are read by
+    // LuaCommandLine, which hands the long flags above to ArgumentParser.
 
     func validate() throws {
         guard LogLevel(name: logLevel) != nil else { throw ArgumentParser.ValidationError("--log-level must be debug, info, warn or error, got '\(logLevel)'") }
@@ -44,16 +42,45 @@ struct RunCommand: AsyncParsableCommand {
             throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
         }
         if baseUrl != nil && environment != nil { throw ArgumentParser.ValidationError("give --base-url or --environment, not both") }
-        if let first = scriptAndArguments.first, first == "--help" || first == "-h" {
-            throw CleanExit.helpRequest(RunCommand.self)
-        }
-        if let first = scriptAndArguments.first, first.hasPrefix("-"), first != "-" {
-            throw ArgumentParser.ValidationError("unknown option '\(first)'")
-        }
     }
 
+    /// Reached only through ArgumentParser (`pclua` parsed as a root command); Main normally
+    /// calls run(_:) with the command line it parsed itself.
     func run() async throws {
-        let log = EventLog(level: LogLevel(name: logLevel)!, format: EventLog.Format(rawValue: logFormat)!)
+        try await run(LuaCommandLine.parse(LuaCommandLine.processArguments(), from: 1))
+    }
+
+    /// The script's arguments once pclua's flags that stood after the script name are dealt
+    /// with: `--dry-run` is honoured and taken out (the script never sees it); a flag that
+    /// decides where writes go is refused, because after the script name it would silently
+    /// become the script's argument while the run went to the org the other flags name.
+    static func scriptArguments(of line: LuaCommandLine, dryRun: inout Bool) throws -> [[UInt8]] {
+        var kept: [[UInt8]] = []
+        for argument in line.scriptArguments {
+            let text = String(decoding: argument, as: UTF8.self)
+            if text == "--dry-run" {
+                dryRun = true
+                continue
+            }
+            let name = String(text.prefix { $0 != "=" })
+            if name == "--dry-run" || LuaCommandLine.placementSensitiveFlags.contains(name) {
+                let script = String(decoding: line.script ?? [], as: UTF8.self)
+                throw ConfigurationError("\(name) is pclua's option and must come before the script name: pclua \(name)\(LuaCommandLine.longFlagsWithValue.contains(name) ? " ..." : "") \(script) ... (after it, it would only be an argument of the script). Nothing was run.")
+            }
+            kept.append(argument)
+        }
+        return kept
+    }
+
+    /// `pclua rehearse`: the run goes to an in-process emulator loaded from `snapshot`, and
+    /// `finished` gets that emulator once the script has ended, however it ended.
+    struct Rehearsal {
+        let snapshot: String
+        let finished: (PureCloudEmulator) -> Void
+    }
+
+    func run(_ line: LuaCommandLine, rehearsal: Rehearsal? = nil) async throws {
+        let log = EventLog(level: LogLevel(name: logLevel)!, format: EventLog.Format(rawValue: logFormat)!, sink: { writeStandardError($0 + "\n") })
         let report = { (message: String) in
             if log.format == .json { log.error(message) } else { printError("pclua: \(message)") }
         }
@@ -65,6 +92,12 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         defer { _ = held }  // the lock is held until the run ends, however it ends
+        var dryRun = self.dryRun
+        let scriptArguments: [[UInt8]]
+        do { scriptArguments = try Self.scriptArguments(of: line, dryRun: &dryRun) } catch let error as ConfigurationError {
+            report("\(error)")
+            throw ExitCode(ExitStatus.usage)
+        }
         var settings = SessionSettings()
         settings.dryRun = dryRun
         settings.requestTimeout = timeout
@@ -72,14 +105,19 @@ struct RunCommand: AsyncParsableCommand {
         settings.retry.maxAttempts = maxAttempts
         settings.retry.totalBudget = callBudget
         var runningEmulator: RunningEmulator?
+        var server: PureCloudEmulator?
         do {
-            if emulator || emulatorData != nil {
+            if emulator || emulatorData != nil || rehearsal != nil {
                 var configuration = EmulatorConfiguration()
                 if let emulatorData { configuration.data = .file(emulatorData) }
-                let server: PureCloudEmulator
+                if let rehearsal {
+                    configuration.data = .file(rehearsal.snapshot)
+                    configuration.rateLimit = 0  // the copy answers at once; the plan estimates the real pace
+                }
                 do { server = try PureCloudEmulator(configuration: configuration) } catch {
                     throw ConfigurationError("\(error)")
                 }
+                guard let server else { throw ConfigurationError("the emulator did not start") }
                 let running = try await server.start()
                 runningEmulator = running
                 settings.environment = try Environment.baseURL(running.baseURL)
@@ -98,25 +136,18 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
 
-        var sources = chunks.map(ScriptRunner.Source.chunk)
-        var scriptName: String?
-        var scriptArguments: [String] = []
-        if let script = scriptAndArguments.first {
-            scriptName = script
-            scriptArguments = Array(scriptAndArguments.dropFirst())
-            sources.append(script == "-" ? .standardInput(arguments: scriptArguments) : .file(path: script, arguments: scriptArguments))
-        } else if chunks.isEmpty && !interactive && isatty(STDIN_FILENO) == 0 {
-            sources.append(.standardInput(arguments: []))  // lua.c: no script and no terminal reads stdin
-        }
-        let repl = interactive || (scriptAndArguments.isEmpty && chunks.isEmpty && isatty(STDIN_FILENO) != 0)
+        // lua.c: no script, no -e and no -v reads standard input, or opens the REPL on a terminal.
+        let implicit = line.script == nil && !line.hasChunk && !line.showVersion
+        let terminal = isatty(STDIN_FILENO) != 0
+        let repl = line.interactive || (implicit && terminal)
         let label = runningEmulator != nil ? "emulator" : settings.environment?.displayName ?? (settings.credentials == nil ? "not connected" : Environment.default.displayName)
 
         let session = PurecloudSession(settings: settings, log: log)
-        let runner = ScriptRunner(sources: sources, session: session, scriptName: scriptName, scriptArguments: scriptArguments,
-                                  interactiveLabel: repl ? label : nil)
         let signals = SignalHandling(bridge: session.bridge, interactive: repl)
-        let status = await runner.runOnLuaThread(onStart: signals.watch)
-        signals.stop()
+        let runner = ScriptRunner(line: line, scriptArguments: scriptArguments, session: session, signals: signals,
+                                  interactiveLabel: repl ? label : nil, readsStandardInput: implicit && !terminal)
+        let status = await runner.runOnLuaThread()
+        if let rehearsal, let server { rehearsal.finished(server) }
         await runningEmulator?.stop()
         if status != ExitStatus.success { throw ExitCode(status) }
     }

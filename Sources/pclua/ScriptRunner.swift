@@ -1,58 +1,83 @@
 import CLua
+import CLuaShim
 import Foundation
 import LuaKit
 import LuaREPL
 import PureCloud
 import PureCloudLua
 
-/// Runs chunks and a script in one Lua state on a dedicated thread (the state never leaves it),
-/// the way lua.c's pmain does: `arg` table, `...` for the script's arguments, message and
-/// traceback on stderr, an exit status for cron. `@unchecked Sendable`: it is built on the main
-/// task and handed to the Lua thread, which alone uses it from then on.
+/// Runs what lua.c's `pmain` runs, in its order, in one Lua state on a dedicated thread (the
+/// state never leaves it): LUA_INIT, the `-e`/`-l`/`-W` options, the script with its `arg`
+/// table and `...`, then the REPL (`-i`, or no script on a terminal) or standard input.
+/// Messages and tracebacks go to stderr; the result is an exit status for cron.
+/// `@unchecked Sendable`: it is built on the main task and handed to the Lua thread, which alone
+/// uses it from then on.
 final class ScriptRunner: @unchecked Sendable {
-    enum Source {
-        case chunk(String)
-        case file(path: String, arguments: [String])
-        case standardInput(arguments: [String])
-    }
-
-    let sources: [Source]
+    let line: LuaCommandLine
+    /// The script's arguments (what `...` and arg[1...] hold).
+    let scriptArguments: [[UInt8]]
     let session: PurecloudSession
-    let scriptName: String?
-    let scriptArguments: [String]
-    /// After the sources, open the REPL on the same state, labelled with the org in use.
+    let signals: SignalHandling
+    /// After the script, open the REPL on the same state, labelled with the org in use.
     let interactiveLabel: String?
+    /// No script, no `-e`, no `-v` and no terminal: the chunk is standard input (lua.c).
+    let readsStandardInput: Bool
 
-    init(sources: [Source], session: PurecloudSession, scriptName: String?, scriptArguments: [String], interactiveLabel: String? = nil) {
-        self.sources = sources
-        self.session = session
-        self.scriptName = scriptName
+    init(line: LuaCommandLine, scriptArguments: [[UInt8]], session: PurecloudSession, signals: SignalHandling,
+         interactiveLabel: String?, readsStandardInput: Bool) {
+        self.line = line
         self.scriptArguments = scriptArguments
+        self.session = session
+        self.signals = signals
         self.interactiveLabel = interactiveLabel
+        self.readsStandardInput = readsStandardInput
     }
 
     /// Runs everything on a new thread with a large stack and returns the exit status.
-    func runOnLuaThread(onStart: @escaping @Sendable (LuaInterruptTarget) -> Void) async -> Int32 {
+    func runOnLuaThread() async -> Int32 {
         await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            let thread = Thread { continuation.resume(returning: self.run(onStart: onStart)) }
+            let thread = Thread { continuation.resume(returning: self.run()) }
             thread.stackSize = 16 << 20
             thread.name = "lua"
             thread.start()
         }
     }
 
-    func run(onStart: (LuaInterruptTarget) -> Void) -> Int32 {
+    func run() -> Int32 {
+        if line.showVersion {
+            emit(String(cString: pclua_copyright()))
+        }
         let state: LuaState
-        do { state = try LuaState() } catch {
+        do { state = try LuaState(ignoreEnvironment: line.ignoreEnvironment) } catch {
             printError("pclua: cannot create a Lua state: \(error)")
             return ExitStatus.scriptError
         }
-        onStart(state.interruptTarget)
+        guard pclua_install_process_functions(state.mainThread) == LUA_OK else {
+            printError("pclua: not enough memory")
+            return ExitStatus.scriptError
+        }
+        signals.watch(state)
+        defer { signals.stop() }  // before the state closes: a late signal must not reach it
         PurecloudModule.install(into: state, session: session)
         setArgTable(state)
-        for source in sources {
-            let status = run(source, in: state)
-            if status != ExitStatus.success && interactiveLabel == nil { return status }
+        pclua_gc_generational(state.mainThread)
+        if !line.ignoreEnvironment {
+            let status = runInit(state)
+            if status != ExitStatus.success { return status }
+        }
+        for action in line.actions {
+            let status = run(action, in: state)
+            if status != ExitStatus.success { return status }
+        }
+        if let script = line.script {
+            // "-" is standard input, unless it came after "--" (then it is a file named "-").
+            let afterDoubleDash = line.scriptIndex.map { $0 > 1 && line.argv[$0 - 1] == Array("--".utf8) } ?? false
+            let path: [UInt8]? = script == [UInt8(ascii: "-")] && !afterDoubleDash ? nil : script
+            let status = execute(in: state, arguments: scriptArguments) { try state.loadFile(path: path) }
+            if status != ExitStatus.success { return status }
+        } else if readsStandardInput {
+            let status = execute(in: state) { try state.loadFile(path: nil) }
+            if status != ExitStatus.success { return status }
         }
         if let label = interactiveLabel {
             let history = REPL.defaultHistoryPath(environment: ProcessInfo.processInfo.environment)
@@ -65,48 +90,53 @@ final class ScriptRunner: @unchecked Sendable {
         return ExitStatus.success
     }
 
-    private func run(_ source: Source, in state: LuaState) -> Int32 {
-        let code: String
-        let name: String
-        var arguments: [String] = []
-        switch source {
-        case let .chunk(text):
-            code = text
-            name = "=(command line)"
-        case let .file(path, args):
-            guard let data = FileManager.default.contents(atPath: path) else {
-                say("cannot open \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
-                return ExitStatus.usage
-            }
-            code = String(decoding: Self.skippingShebang(data), as: UTF8.self)
-            name = "@" + path
-            arguments = args
-        case let .standardInput(args):
-            code = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            name = "=stdin"
-            arguments = args
+    /// LUA_INIT_5_4, else LUA_INIT: a chunk, or `@file` to run a file (lua.c's handle_luainit).
+    private func runInit(_ state: LuaState) -> Int32 {
+        var name = "LUA_INIT_5_4"
+        var value = getenv(name)
+        if value == nil {
+            name = "LUA_INIT"
+            value = getenv(name)
         }
+        guard let value else { return ExitStatus.success }
+        let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
+        if bytes.first == UInt8(ascii: "@") {
+            return execute(in: state) { try state.loadFile(path: Array(bytes.dropFirst())) }
+        }
+        return execute(in: state) { try state.load(bytes: bytes, name: "=" + name) }
+    }
+
+    private func run(_ action: LuaCommandLine.Action, in state: LuaState) -> Int32 {
+        switch action {
+        case let .chunk(code):
+            return execute(in: state) { try state.load(bytes: code, name: "=(command line)") }
+        case let .library(global, module):
+            // global = require(module), called like any chunk so errors read the same.
+            return execute(in: state, arguments: [global, module]) { pclua_push_require_function(state.mainThread) }
+        case .warningsOn:
+            lua_warning(state.mainThread, "@on", 0)
+            return ExitStatus.success
+        }
+    }
+
+    /// Loads a function with `load`, calls it with `arguments` (bytes, as given), reports a failure.
+    private func execute(in state: LuaState, arguments: [[UInt8]] = [], load: () throws -> Void) -> Int32 {
         let base = state.top
         defer { lua_settop(state.mainThread, base) }
         do {
-            try state.load(code, name: name)
-            for argument in arguments { state.main.push(argument) }
+            try load()
+            for argument in arguments { argument.withUnsafeBytes { state.main.push(bytes: $0) } }
             try state.protectedCall(nargs: Int32(arguments.count), nresults: 0)
             return ExitStatus.success
         } catch let error as LuaError {
-            return report(error)
+            return report(error, state: state)
+        } catch let error as LuaFileError {
+            say(error.message)
+            return ExitStatus.usage
         } catch {
             say("\(error)")
             return ExitStatus.scriptError
         }
-    }
-
-    /// A first line starting with `#` (a shebang) is skipped, as lua.c does; the newline stays so
-    /// line numbers in messages match the file.
-    static func skippingShebang(_ data: Data) -> Data {
-        guard data.first == UInt8(ascii: "#") else { return data }
-        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")) else { return Data() }
-        return data[newline...]
     }
 
     /// A message for the operator: plain text on stderr, or one JSON line with --log-format json.
@@ -119,7 +149,7 @@ final class ScriptRunner: @unchecked Sendable {
         }
     }
 
-    private func report(_ error: LuaError) -> Int32 {
+    private func report(_ error: LuaError, state: LuaState) -> Int32 {
         switch error {
         case let .syntax(message, _):
             say(message)
@@ -131,7 +161,14 @@ final class ScriptRunner: @unchecked Sendable {
             say("not enough memory")
             return ExitStatus.scriptError
         case let .runtime(message, traceback, value):
-            say(message, traceback: traceback)
+            if let value, session.apiError(value) == nil {
+                // lua.c's msghandler: __tostring's text alone, or "(error object is a T value)"
+                // with a traceback. pclua's ApiError keeps its traceback (a deliberate difference).
+                let (text, withTraceback) = Self.errorText(of: value, in: state)
+                say(text, traceback: withTraceback ? traceback : nil)
+            } else {
+                say(message, traceback: traceback)
+            }
             if session.bridge.isShuttingDown { return ExitStatus.interrupted }
             if let value, let failure = session.apiError(value) {
                 if failure.operation == "authenticate", [400, 401].contains(failure.status) { return ExitStatus.authentication }
@@ -142,19 +179,30 @@ final class ScriptRunner: @unchecked Sendable {
         }
     }
 
-    /// `arg[0]` is the script, `arg[1..n]` its arguments, negative indices the interpreter and
-    /// options (lua.c's convention).
+    /// lua.c's `arg`: the script at index 0, its arguments at 1...n, the interpreter and every
+    /// option before the script at negative indices; with no script, argv[0] is at index 0 and
+    /// the options follow it. Bytes as given.
     private func setArgTable(_ state: LuaState) {
+        let scriptIndex = line.scriptIndex ?? 0
+        let entries = Array(line.argv[...scriptIndex]) + (line.scriptIndex == nil ? Array(line.argv.dropFirst()) : scriptArguments)
         state.setGlobal("arg") { call in
-            call.newTable(arrayCapacity: Int32(scriptArguments.count), recordCapacity: 2)
-            call.push(CommandLine.arguments.first ?? "pclua")
-            call.setIndex(-2, -1)
-            call.push(scriptName ?? "")
-            call.setIndex(-2, 0)
-            for (index, argument) in scriptArguments.enumerated() {
-                call.push(argument)
-                call.setIndex(-2, index + 1)
+            call.newTable(arrayCapacity: Int32(max(0, entries.count - scriptIndex - 1)), recordCapacity: Int32(scriptIndex + 1))
+            for (index, entry) in entries.enumerated() {
+                entry.withUnsafeBytes { call.push(bytes: $0) }
+                call.setIndex(-2, index - scriptIndex)
             }
         }
+    }
+
+    /// The text lua.c prints for a non-string error value, and whether a traceback follows it.
+    static func errorText(of value: LuaRef, in state: LuaState) -> (String, Bool) {
+        let L = state.mainThread
+        value.push(L)
+        defer { lua_settop(L, -2) }
+        var withTraceback: Int32 = 0
+        let ok = pclua_error_text(L, -1, &withTraceback)
+        defer { lua_settop(L, -2) }
+        let text = state.main.string(at: -1) ?? "?"
+        return (ok != 0 ? text : "(error in __tostring: \(text))", withTraceback != 0)
     }
 }

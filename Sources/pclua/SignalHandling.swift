@@ -1,51 +1,63 @@
+import CLuaShim
 import Dispatch
 import Foundation
 import LuaKit
 import PureCloudLua
 import Synchronization
 
-/// Ctrl-C and SIGTERM while a script runs: stop the Lua code at its next instruction and cancel
-/// the HTTP request in flight, so the run ends promptly with the interrupted status. The handlers
-/// run on a dispatch queue, not in signal context, so they may cancel tasks.
+/// Ctrl-C and SIGTERM while a script runs, as lua.c handles Ctrl-C: the C handler (CLuaShim's
+/// host.c) only sets the interrupt hook, so Lua code stops at its next instruction, and puts the
+/// default action back, so a second signal ends the process even inside a long C call. A blocked
+/// read returns (no SA_RESTART) and io.read reports it. The handler also writes the signal to a
+/// pipe; a dispatch source reading it cancels the HTTP request in flight (which signal context
+/// may not do).
 final class SignalHandling: Sendable {
     private let bridge: BlockingBridge
-    private let state = Mutex<LuaInterruptTarget?>(nil)
-    private let sources = Mutex<[any DispatchSourceSignal]>([])
+    /// The REPL handles SIGINT itself (it cancels the call, not the session).
+    private let watchesInterrupt: Bool
+    private let watcher = Mutex<Watcher?>(nil)
+
+    private struct Watcher: @unchecked Sendable {  // dispatch sources are thread-safe, not Sendable
+        let source: any DispatchSourceRead
+        let readEnd: Int32
+        let writeEnd: Int32
+    }
 
     init(bridge: BlockingBridge, interactive: Bool) {
         self.bridge = bridge
-        signals = interactive ? [SIGTERM] : [SIGINT, SIGTERM]
+        watchesInterrupt = !interactive
     }
 
-    /// The REPL handles SIGINT itself (it cancels the call, not the session).
-    let signals: [Int32]
-
-    /// Called on the Lua thread once the state exists.
-    func watch(_ target: LuaInterruptTarget) {
-        state.withLock { $0 = target }
-        for number in signals {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                bridge.cancelAll()
-                state.withLock { $0?.interrupt() }
-            }
-            source.resume()
-            let box = UnsafeSendableSource(source: source)
-            sources.withLock { $0.append(box.source) }
+    /// Called on the Lua thread once the state exists: that thread takes the signals.
+    func watch(_ state: LuaState) {
+        var fds: [Int32] = [0, 0]
+        guard pclua_notify_pipe(&fds) == 0 else {
+            pclua_signals_watch(state.mainThread, -1, watchesInterrupt ? 1 : 0)
+            return
         }
+        let source = DispatchSource.makeReadSource(fileDescriptor: fds[0], queue: .global())
+        let bridge = self.bridge
+        let readEnd = fds[0]
+        source.setEventHandler {
+            var byte: UInt8 = 0
+            while read(readEnd, &byte, 1) == 1 {}
+            bridge.cancelAll()
+        }
+        source.setCancelHandler {
+            close(fds[0])
+            close(fds[1])
+        }
+        source.resume()
+        watcher.withLock { $0 = Watcher(source: source, readEnd: fds[0], writeEnd: fds[1]) }
+        pclua_signals_watch(state.mainThread, fds[1], watchesInterrupt ? 1 : 0)
     }
 
+    /// Called on the Lua thread before the state closes.
     func stop() {
-        sources.withLock { list in
-            list.forEach { $0.cancel() }
-            list.removeAll()
+        pclua_signals_unwatch()
+        watcher.withLock { current in
+            current?.source.cancel()
+            current = nil
         }
-        state.withLock { $0 = nil }
     }
-}
-
-/// Dispatch sources are thread-safe but not marked Sendable.
-private struct UnsafeSendableSource: @unchecked Sendable {
-    let source: any DispatchSourceSignal
 }

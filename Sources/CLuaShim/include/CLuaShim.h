@@ -43,6 +43,36 @@ int pclua_loadbuffer(lua_State *L, const char *buff, size_t size, const char *na
 /* Ask the running code to stop: safe to call from a signal handler (it only sets a hook). */
 void pclua_interrupt(lua_State *L);
 void pclua_clear_interrupt(lua_State *L);
+/* Whether the last error was raised by the interrupt hook (and forget it). Call outside Lua. */
+int pclua_take_interrupted(lua_State *L);
+
+/* ---- lua.c's host (host.c) ---- */
+
+/* luaL_loadfilex in text mode: BOM and '#' line skipped; filename NULL reads stdin. */
+int pclua_loadfile(lua_State *L, const char *filename);
+const char *pclua_copyright(void);
+/* Pushes the text lua.c prints for the error value at `index` (string/number as is, __tostring,
+ * else "(error object is a T value)"); *with_traceback tells whether lua.c adds a traceback.
+ * Returns 0 when __tostring itself failed (its message is pushed instead). */
+int pclua_error_text(lua_State *L, int index, int *with_traceback);
+/* Call first in main: what pclua's children get back (mask and ignored signals at start). */
+void pclua_record_initial_signals(void);
+/* lua.c's laction: on SIGTERM (and SIGINT when with_sigint), set the interrupt hook on L, write
+ * the signal number to fd (for the host to cancel HTTP), and restore the default so a second
+ * signal ends the process. Call on the Lua thread. */
+/* The calling thread unblocks them and receives them (another thread that takes one hands it
+ * over with pthread_kill), so a read blocked on the Lua thread returns EINTR as under lua.c. */
+void pclua_signals_watch(lua_State *L, int fd, int with_sigint);
+void pclua_signals_unwatch(void);
+/* pipe2(fds, O_CLOEXEC | O_NONBLOCK): where the handler writes the signal it took. */
+int pclua_notify_pipe(int fds[2]);
+/* Replaces os.execute and io.popen with versions whose children get the default dispositions
+ * and the mask pclua started with. Returns a LUA_* status. */
+int pclua_install_process_functions(lua_State *L);
+/* Pushes a C function f(global, module) that does global = require(module) (lua.c's -l). */
+void pclua_push_require_function(lua_State *L);
+/* lua_gc(L, LUA_GCGEN, 0, 0): the generational mode lua.c 5.4 switches to. */
+void pclua_gc_generational(lua_State *L);
 
 /* JSON text -> Lua value, pushed on the stack. Objects become tables, arrays become tables with
  * the metatable at `array_mt_index`, null becomes the value at `null_index`. Runs under protection;

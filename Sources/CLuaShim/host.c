@@ -1,0 +1,270 @@
+/*
+ * The pieces of lua.c's host that must be C: loading scripts as bytes (lauxlib's file loader,
+ * text mode), lua.c's way of turning an error object into a message, its Ctrl-C handler, and
+ * os.execute/io.popen whose children start with the signal state pclua itself was given, not
+ * the one its threads run with.
+ */
+#define _GNU_SOURCE
+#include "CLuaShim.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ---- loading ---------------------------------------------------------------------------- */
+
+int pclua_loadfile(lua_State *L, const char *filename) {
+    /* lauxlib skips a UTF-8 BOM and a first line starting with '#', reads pipes, FIFOs and
+     * stdin (filename NULL), and names a directory "cannot read ...: Is a directory". Text only:
+     * pclua never runs a precompiled main chunk. */
+    return luaL_loadfilex(L, filename, "t");
+}
+
+const char *pclua_copyright(void) { return LUA_COPYRIGHT; }
+
+/* ---- error objects as lua.c prints them ------------------------------------------------- */
+
+static int error_text_protected(lua_State *L) {
+    /* lua.c's msghandler without the traceback: a string (or number) is the message; otherwise
+     * __tostring if it gives a string (then lua.c prints no traceback); otherwise the type. */
+    if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
+        lua_pushvalue(L, 1);
+        lua_tostring(L, -1);
+        lua_pushboolean(L, 1);
+        return 2;
+    }
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+        lua_pushboolean(L, 0);
+        return 2;
+    }
+    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    lua_pushboolean(L, 1);
+    return 2;
+}
+
+int pclua_error_text(lua_State *L, int index, int *with_traceback) {
+    index = lua_absindex(L, index);
+    lua_pushcfunction(L, error_text_protected);
+    lua_pushvalue(L, index);
+    if (lua_pcall(L, 1, 2, 0) != LUA_OK) {
+        *with_traceback = 0;
+        return 0; /* the message of the failed __tostring is on the stack */
+    }
+    *with_traceback = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* ---- signals ------------------------------------------------------------------------------ */
+
+static sigset_t initial_mask;
+static sigset_t initially_ignored;
+static lua_State *volatile signal_target = NULL;
+static volatile sig_atomic_t notify_fd = -1;
+static volatile sig_atomic_t waiting_for_shell = 0;
+static pthread_t lua_thread;
+static int watching_sigint = 0;
+static volatile sig_atomic_t has_lua_thread = 0;
+
+void pclua_record_initial_signals(void) {
+    sigemptyset(&initially_ignored);
+    pthread_sigmask(SIG_SETMASK, NULL, &initial_mask);
+    for (int sig = 1; sig < NSIG; sig++) {
+        struct sigaction current;
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        if (sigaction(sig, NULL, &current) == 0 && current.sa_handler == SIG_IGN) sigaddset(&initially_ignored, sig);
+    }
+}
+
+static void set_disposition(int sig, void (*handler)(int)) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = handler;
+    action.sa_flags = 0; /* no SA_RESTART: a blocked read returns EINTR, as under lua.c */
+    sigemptyset(&action.sa_mask);
+    sigaction(sig, &action, NULL);
+}
+
+static void on_signal(int sig) {
+    int saved = errno;
+    if (has_lua_thread && !pthread_equal(pthread_self(), lua_thread)) {
+        /* Another thread took it: hand it to the Lua thread, so a blocked read there returns. */
+        pthread_kill(lua_thread, sig);
+        errno = saved;
+        return;
+    }
+    if (sig == SIGINT && waiting_for_shell) { /* system() ignores SIGINT while its child runs */
+        errno = saved;
+        return;
+    }
+    set_disposition(sig, SIG_DFL); /* a second one ends the process, as in lua.c */
+    lua_State *L = signal_target;
+    if (L) pclua_interrupt(L);
+    int fd = notify_fd;
+    if (fd >= 0) {
+        unsigned char byte = (unsigned char)sig;
+        ssize_t written = write(fd, &byte, 1);
+        (void)written;
+    }
+    errno = saved;
+}
+
+void pclua_signals_watch(lua_State *L, int fd, int with_sigint) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    if (with_sigint) sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL); /* this thread takes them */
+    lua_thread = pthread_self();
+    has_lua_thread = 1;
+    watching_sigint = with_sigint;
+    signal_target = L;
+    notify_fd = fd;
+    set_disposition(SIGTERM, on_signal);
+    if (with_sigint) set_disposition(SIGINT, on_signal);
+}
+
+int pclua_notify_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC | O_NONBLOCK); }
+
+void pclua_signals_unwatch(void) {
+    signal_target = NULL;
+    notify_fd = -1;
+    has_lua_thread = 0;
+    set_disposition(SIGTERM, SIG_DFL);
+    if (watching_sigint) set_disposition(SIGINT, SIG_DFL);
+}
+
+/* ---- children: os.execute and io.popen ---------------------------------------------------- */
+
+static int spawn_shell(const char *command, posix_spawn_file_actions_t *actions, pid_t *pid) {
+    posix_spawnattr_t attributes;
+    sigset_t defaults;
+    int status = posix_spawnattr_init(&attributes);
+    if (status != 0) return status;
+    /* Every signal back to its default, except those pclua was started with ignored (nohup),
+     * and the mask pclua was started with: a child can be stopped by timeout, kill and Ctrl-C. */
+    sigfillset(&defaults);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sigismember(&initially_ignored, sig) == 1) sigdelset(&defaults, sig);
+    sigdelset(&defaults, SIGKILL);
+    sigdelset(&defaults, SIGSTOP);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setsigmask(&attributes, &initial_mask);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    char *argv[] = {"sh", "-c", (char *)command, NULL};
+    status = posix_spawn(pid, "/bin/sh", actions, &attributes, argv, environ);
+    posix_spawnattr_destroy(&attributes);
+    return status;
+}
+
+static int wait_child(pid_t pid) {
+    int status;
+    pid_t done;
+    do done = waitpid(pid, &status, 0);
+    while (done == -1 && errno == EINTR);
+    return done == -1 ? -1 : status;
+}
+
+static int process_execute(lua_State *L) {
+    const char *command = luaL_optstring(L, 1, NULL);
+    if (command == NULL) {
+        lua_pushboolean(L, access("/bin/sh", X_OK) == 0);
+        return 1;
+    }
+    pid_t pid;
+    waiting_for_shell = 1;
+    int error = spawn_shell(command, NULL, &pid);
+    int status = error == 0 ? wait_child(pid) : -1;
+    waiting_for_shell = 0;
+    if (error != 0) errno = error;
+    return luaL_execresult(L, status);
+}
+
+typedef struct {
+    luaL_Stream stream; /* first: io's methods see a plain file handle */
+    pid_t pid;
+} ProcessStream;
+
+static int process_close(lua_State *L) {
+    ProcessStream *p = (ProcessStream *)luaL_checkudata(L, 1, LUA_FILEHANDLE);
+    fclose(p->stream.f);
+    return luaL_execresult(L, wait_child(p->pid));
+}
+
+static int process_popen(lua_State *L) {
+    const char *command = luaL_checkstring(L, 1);
+    const char *mode = luaL_optstring(L, 2, "r");
+    ProcessStream *p = (ProcessStream *)lua_newuserdatauv(L, sizeof(ProcessStream), 0);
+    p->stream.closef = NULL; /* marks it closed until it is open */
+    p->stream.f = NULL;
+    luaL_setmetatable(L, LUA_FILEHANDLE);
+    luaL_argcheck(L, (mode[0] == 'r' || mode[0] == 'w') && mode[1] == '\0', 2, "invalid mode");
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return luaL_fileresult(L, 0, command);
+    int reading = mode[0] == 'r';
+    int ours = reading ? fds[0] : fds[1], theirs = reading ? fds[1] : fds[0];
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, theirs, reading ? STDOUT_FILENO : STDIN_FILENO);
+    int error = spawn_shell(command, &actions, &p->pid);
+    posix_spawn_file_actions_destroy(&actions);
+    close(theirs);
+    if (error != 0) {
+        close(ours);
+        errno = error;
+        return luaL_fileresult(L, 0, command);
+    }
+    p->stream.f = fdopen(ours, mode);
+    if (p->stream.f == NULL) {
+        int saved = errno;
+        close(ours);
+        wait_child(p->pid);
+        errno = saved;
+        return luaL_fileresult(L, 0, command);
+    }
+    p->stream.closef = process_close;
+    return 1;
+}
+
+static int install_process_functions(lua_State *L) {
+    lua_getglobal(L, "os");
+    if (lua_istable(L, -1)) {
+        lua_pushcfunction(L, process_execute);
+        lua_setfield(L, -2, "execute");
+    }
+    lua_getglobal(L, "io");
+    if (lua_istable(L, -1)) {
+        lua_pushcfunction(L, process_popen);
+        lua_setfield(L, -2, "popen");
+    }
+    return 0;
+}
+
+int pclua_install_process_functions(lua_State *L) {
+    lua_pushcfunction(L, install_process_functions);
+    return lua_pcall(L, 0, 0, 0);
+}
+
+/* ---- -l mod and -l g=mod -------------------------------------------------------------------- */
+
+static int require_protected(lua_State *L) {
+    /* 1 = global name, 2 = module name */
+    lua_getglobal(L, "require");
+    lua_pushvalue(L, 2);
+    lua_call(L, 1, 1);
+    lua_setglobal(L, lua_tostring(L, 1));
+    return 0;
+}
+
+void pclua_push_require_function(lua_State *L) { lua_pushcfunction(L, require_protected); }
+
+/* ---- macros and variadic functions Swift cannot call -------------------------------------- */
+
+void pclua_gc_generational(lua_State *L) { lua_gc(L, LUA_GCGEN, 0, 0); }

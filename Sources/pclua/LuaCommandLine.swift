@@ -1,0 +1,133 @@
+import Foundation
+
+/// lua.c's command line (lua 5.4.4's `collectargs`), with pclua's own long flags allowed among
+/// the options: `pclua [options] [script [args]]`. Options stop at the first argument that does
+/// not start with `-` (the script), at `-` (the script is standard input) or after `--`;
+/// everything after the script belongs to the script, as in lua.c.
+///
+/// Arguments stay bytes, as the system gave them: a `-e` chunk, a script path or a script
+/// argument that is not UTF-8 reaches Lua unchanged (Lua strings are bytes).
+struct LuaCommandLine {
+    enum Action {
+        case chunk([UInt8])                               // -e stat
+        case library(global: [UInt8], module: [UInt8])   // -l mod, -l g=mod
+        case warningsOn                                   // -W
+    }
+
+    /// The whole command line, argv[0] included: the `arg` table is built from it.
+    var argv: [[UInt8]]
+    /// -e, -l and -W in the order given (lua.c runs them in order, stopping at the first error).
+    var actions: [Action] = []
+    var interactive = false       // -i
+    var showVersion = false       // -v
+    var ignoreEnvironment = false // -E
+    /// pclua's long flags (and their values) in order, for ArgumentParser.
+    var longFlags: [String] = []
+    /// The index of the script in `argv`, if there is one (`-` means standard input).
+    var scriptIndex: Int?
+
+    var hasChunk: Bool { actions.contains { if case .chunk = $0 { true } else { false } } }
+    var script: [UInt8]? { scriptIndex.map { argv[$0] } }
+    var scriptArguments: [[UInt8]] { scriptIndex.map { Array(argv[($0 + 1)...]) } ?? [] }
+
+    /// A usage error, worded as lua.c's `print_usage`.
+    struct UsageError: Error, CustomStringConvertible {
+        let option: String
+        var description: String {
+            let problem = option.hasPrefix("-e") || option.hasPrefix("-l") ? "'\(option)' needs argument" : "unrecognized option '\(option)'"
+            return "\(problem)\n" + LuaCommandLine.usage
+        }
+    }
+
+    static let usage = """
+        usage: pclua [options] [script [args]]
+        Available options are:
+          -e stat   execute string 'stat'
+          -i        enter interactive mode after executing 'script'
+          -l mod    require library 'mod' into global 'mod'
+          -l g=mod  require library 'mod' into global 'g'
+          -v        show version information
+          -E        ignore environment variables
+          -W        turn warnings on
+          --        stop handling options
+          -         stop handling options and execute stdin
+        pclua's own options (--emulator, --dry-run, --environment, ...) come before the script: pclua --help
+        """
+
+    /// The long flags of `pclua run` that take a value (the next argument, or `--flag=value`).
+    static let longFlagsWithValue: Set<String> = [
+        "--emulator-data", "--base-url", "--environment", "--client-id", "--client-secret", "--access-token",
+        "--profile", "--lock", "--audit-log", "--log-level", "--log-format", "--timeout", "--connect-timeout",
+        "--max-attempts", "--call-budget",
+    ]
+
+    /// pclua's flags that decide where writes go (or whether they happen). After the script name
+    /// they would be the script's arguments; `--dry-run` is honoured there, the others refused.
+    static let placementSensitiveFlags: [String] = [
+        "--emulator", "--emulator-data", "--environment", "--base-url", "--profile",
+        "--client-id", "--client-secret", "--access-token",
+    ]
+
+    /// Parses `argv` from `start` (1, or 2 after `pclua run`).
+    static func parse(_ argv: [[UInt8]], from start: Int) throws -> LuaCommandLine {
+        var line = LuaCommandLine(argv: argv)
+        let dash = UInt8(ascii: "-")
+        var i = start
+        scan: while i < argv.count {
+            let argument = argv[i]
+            let text = String(decoding: argument, as: UTF8.self)
+            guard argument.first == dash, argument.count > 1 else {
+                line.scriptIndex = i  // a script name, or "-" for standard input
+                break scan
+            }
+            switch argument[1] {
+            case dash where argument.count == 2:  // "--": the next argument is the script
+                if i + 1 < argv.count { line.scriptIndex = i + 1 }
+                break scan
+            case dash:  // pclua's long flag
+                line.longFlags.append(text)
+                let name = String(text.prefix { $0 != "=" })
+                if !text.contains("="), longFlagsWithValue.contains(name), i + 1 < argv.count {
+                    i += 1
+                    line.longFlags.append(String(decoding: argv[i], as: UTF8.self))
+                }
+            case UInt8(ascii: "E"), UInt8(ascii: "W"), UInt8(ascii: "v"), UInt8(ascii: "i"), UInt8(ascii: "h"):
+                guard argument.count == 2 else { throw UsageError(option: text) }  // lua.c: no combined forms
+                switch argument[1] {
+                case UInt8(ascii: "E"): line.ignoreEnvironment = true
+                case UInt8(ascii: "W"): line.actions.append(.warningsOn)
+                case UInt8(ascii: "v"): line.showVersion = true
+                case UInt8(ascii: "i"): line.interactive = true
+                default: line.longFlags.append("--help")  // -h: pclua's help (lua.c has none)
+                }
+            case UInt8(ascii: "e"), UInt8(ascii: "l"):
+                var value = Array(argument.dropFirst(2))
+                if value.isEmpty {
+                    i += 1
+                    guard i < argv.count, argv[i].first != dash else { throw UsageError(option: text) }
+                    value = argv[i]
+                }
+                if argument[1] == UInt8(ascii: "e") {
+                    line.actions.append(.chunk(value))
+                } else if let equals = value.firstIndex(of: UInt8(ascii: "=")) {
+                    line.actions.append(.library(global: Array(value[..<equals]), module: Array(value[(equals + 1)...])))
+                } else {
+                    line.actions.append(.library(global: value, module: value))
+                }
+            default:
+                throw UsageError(option: text)
+            }
+            i += 1
+        }
+        return line
+    }
+
+    /// The command line as the process got it, byte for byte (CommandLine.arguments would repair
+    /// invalid UTF-8, changing a script's arguments and making a non-UTF-8 path unopenable).
+    static func processArguments() -> [[UInt8]] {
+        (0..<Int(CommandLine.argc)).map { index in
+            guard let pointer = CommandLine.unsafeArgv[index] else { return [] }
+            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer)))
+        }
+    }
+}

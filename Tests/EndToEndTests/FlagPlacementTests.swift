@@ -1,0 +1,66 @@
+import Foundation
+import PureCloudEmulator
+import XCTest
+
+/// Issue 11, item 2: a pclua flag typed after the script name is never lost. `--dry-run` is
+/// honoured wherever it stands; the flags that choose the org or the credentials are refused
+/// there, before anything runs.
+final class FlagPlacementTests: EmulatorBackedTestCase {
+    override class func configure(_ c: inout EmulatorConfiguration) { c.data = .demo(users: 10, groups: 3) }
+
+    private func writingScript() throws -> URL {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("write-\(UUID()).lua")
+        try """
+            local api = purecloud.GroupsApi.new()
+            api:post_groups{ name = "Made by FlagPlacementTests", type = "official", visibility = "public", rulesVisible = true }
+            print("arguments", select("#", ...), #arg, ...)
+            """.write(to: script, atomically: true, encoding: .utf8)
+        return script
+    }
+
+    func testDryRunAfterTheScriptNameIsHonouredAndNotPassedOn() throws {
+        let script = try writingScript()
+        let before = try groups().count
+        for arguments in [[script.path, "moves.csv", "--dry-run"], [script.path, "--dry-run", "moves.csv"],
+                          ["-e", "x = 1", script.path, "moves.csv", "--dry-run"]] {
+            let outcome = try pclua(arguments)
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            XCTAssertEqual(outcome.stdout, "arguments\t1\t1\tmoves.csv\n", "the script does not see --dry-run")
+        }
+        XCTAssertEqual(try groups().count, before, "nothing was written")
+        XCTAssertEqual(emulator.requestCount("post_groups"), 0)
+    }
+
+    func testFlagsThatChooseTheOrgAreRefusedAfterTheScriptName() throws {
+        let script = try writingScript()
+        let before = try groups().count
+        for flag in [["--emulator"], ["--environment", "mypurecloud.ie"], ["--environment=mypurecloud.ie"], ["--base-url", baseURL],
+                     ["--profile", "prod"], ["--emulator-data", "org.json"], ["--access-token", "t"], ["--client-id", "x"],
+                     ["--dry-run=true"]] {
+            let outcome = try pclua([script.path, "moves.csv"] + flag)
+            XCTAssertEqual(outcome.status, 2, "\(flag): \(outcome.stderr)")
+            let name = String(flag[0].prefix { $0 != "=" })
+            XCTAssertTrue(outcome.stderr.contains("\(name) is pclua's option and must come before the script name"), outcome.stderr)
+            XCTAssertTrue(outcome.stderr.contains("Nothing was run."), outcome.stderr)
+            XCTAssertEqual(outcome.stdout, "", "the script did not run")
+        }
+        XCTAssertEqual(try groups().count, before)
+    }
+
+    func testOtherArgumentsStillReachTheScriptAsInLuaC() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("args-\(UUID()).lua")
+        try "print(...)".write(to: script, atomically: true, encoding: .utf8)
+        let outcome = try pclua([script.path, "--log-level", "debug", "-e", "--", "-"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertEqual(outcome.stdout, "--log-level\tdebug\t-e\t--\t-\n")
+    }
+
+    func testFlagsBeforeTheScriptAndTheRunSubcommandStillWork() throws {
+        let script = try writingScript()
+        let before = try groups().count
+        let outcome = try PcluaProcess.run(["run", "--dry-run", "--base-url", baseURL, script.path], environment: credentials)
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertEqual(outcome.stdout, "arguments\t0\t0\n")
+        XCTAssertEqual(try groups().count, before)
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import XCTest
+
+/// pclua as a Lua 5.4 host (issue 14): what lua5.4 prints, pclua prints. The expected texts are
+/// lua5.4 5.4.4's, written out so the tests need no lua5.4. Numbers refer to the issue's cases.
+final class LuaHostTests: XCTestCase {
+    // 1. Bytes are bytes: main chunk, -e, stdin, script arguments, a non-UTF-8 script path.
+    func testBytesReachLuaUnchanged() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let run = try ShellRun.run("""
+            printf 's="\\341" print(#s)\\n' > t.lua; "$PCLUA" t.lua
+            "$PCLUA" -e "$(printf 'print(#"\\341")')"
+            printf 'print(#"\\341")' | "$PCLUA" -
+            printf 'print(#arg[1], #(...))' > args.lua; "$PCLUA" args.lua "$(printf '\\341')"
+            printf 'print("odd path")' > "$(printf 'x\\341.lua')"; "$PCLUA" "$(printf 'x\\341.lua')"
+            "$PCLUA" -e "$(printf 'io.write("\\341\\\\n")')"
+            """, in: dir)
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertEqual(run.stdout, Data("1\n1\n1\n1\t1\nodd path\n".utf8) + Data([0xE1, 0x0A]), run.out)
+    }
+
+    // 2. Children get the default signal dispositions and mask: they can be stopped.
+    func testChildrenOfOsExecuteAndPopenCanBeKilled() throws {
+        let run = try ShellRun.run("""
+            "$PCLUA" -e 'print(os.execute("kill -s TERM $$; echo survived"))'
+            "$PCLUA" -e 'local f = io.popen("kill -s TERM $$; echo survived"); print(f:read("a") == "", f:close())'
+            "$PCLUA" -e 'print(os.execute("exit 3")); print(io.popen("echo hi"):read("l")); print(os.execute())'
+            "$PCLUA" -e 'local f = io.popen("cat > /dev/null", "w"); f:write("x"); print(f:close())'
+            "$PCLUA" -e 'print(pcall(io.popen, "true", "rw"))'
+            """)
+        XCTAssertEqual(run.out, """
+            nil\tsignal\t15
+            true\tnil\tsignal\t15
+            nil\texit\t3
+            hi
+            true
+            true\texit\t0
+            false\tbad argument #2 to 'io.popen' (invalid mode)
+
+            """, run.err)
+    }
+
+    // 3. A second SIGTERM ends a long C call, as a second Ctrl-C ends lua.c; io.read blocked on
+    //    a pipe returns at the first one and the run stops as interrupted.
+    func testASecondSignalEndsALongCCall() throws {
+        let started = Date()
+        let run = try ShellRun.run("""
+            "$PCLUA" -e 'string.find(string.rep("a", 1e5), ".*b")' & pid=$!
+            sleep 1; kill -TERM $pid; sleep 0.5; kill -TERM $pid; wait $pid; echo "status $?"
+            """)
+        XCTAssertEqual(run.out, "status 143\n", run.err)  // killed by the second SIGTERM
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+    }
+
+    func testACoroutineLoopEndsAtTheSecondCtrlC() throws {
+        let run = try ShellRun.run("""
+            "$PCLUA" -e 'coroutine.wrap(function() while true do end end)()' & pid=$!
+            sleep 1; kill -INT $pid; sleep 0.5; kill -INT $pid; wait $pid; echo "status $?"
+            """)
+        XCTAssertEqual(run.out, "status 130\n", run.err)
+    }
+
+    func testABlockedReadIsInterrupted() throws {
+        let run = try ShellRun.run("""
+            mkfifo f; exec 3<>f
+            "$PCLUA" -e 'print(io.read("l")); print("after the read")' <f & pid=$!
+            sleep 1; kill -INT $pid; wait $pid; echo "status $?"
+            """, in: try ShellRun.scratchDirectory())
+        // lua.c raises "interrupted!" as io.read returns; pclua exits with its interrupted status.
+        XCTAssertEqual(run.out, "status 130\n", run.err)
+        XCTAssertTrue(run.err.contains("interrupted"), run.err)
+    }
+
+    // 4. A closed or full stderr: the error status, no crash.
+    func testAClosedOrFullStderrIsNoCrash() throws {
+        let run = try ShellRun.run("""
+            "$PCLUA" -e 'error("x")' 2>&-; echo "closed $?"
+            "$PCLUA" -e 'error("x")' 2>/dev/full; echo "full $?"
+            "$PCLUA" --no-such-flag 2>&-; echo "usage $?"
+            """)
+        XCTAssertEqual(run.out, "closed 1\nfull 1\nusage 2\n")
+    }
+
+    // 5. LUA_INIT_5_4, else LUA_INIT, a chunk or @file; -E ignores them.
+    func testLuaInitRunsFirstUnlessE() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let run = try ShellRun.run("""
+            echo 'from_file = "file"' > init.lua
+            LUA_INIT='x = "init"' "$PCLUA" -e 'print(x)'
+            LUA_INIT='x = "init"' LUA_INIT_5_4='x = "5.4"' "$PCLUA" -e 'print(x)'
+            LUA_INIT=@init.lua "$PCLUA" -e 'print(from_file)'
+            LUA_INIT='x = "init"' "$PCLUA" -E -e 'print(x)'
+            LUA_INIT='error("bad init")' "$PCLUA" -e 'print("not reached")'; echo "status $?"
+            """, in: dir)
+        XCTAssertEqual(run.out, "init\n5.4\nfile\nnil\nstatus 1\n")
+        XCTAssertTrue(run.err.contains("LUA_INIT:1: bad init"), run.err)
+    }
+
+    // 6. BOM and `#` line, from a file and from stdin; pipes, FIFOs, /dev/stdin; a directory.
+    func testScriptsFromAnySourceAreReadAsLuaCReadsThem() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let run = try ShellRun.run("""
+            printf '\\357\\273\\277#!/usr/bin/env pclua\\nprint("bom")\\n' > bom.lua; "$PCLUA" bom.lua
+            printf '#!/usr/bin/env pclua\\nprint("stdin")\\n' | "$PCLUA" -
+            printf '#!/usr/bin/env pclua\\nprint("implicit stdin")\\n' | "$PCLUA"
+            "$PCLUA" <(echo 'print("pipe")')
+            echo 'print("dev stdin")' | "$PCLUA" /dev/stdin
+            mkfifo fifo; (echo 'print("fifo")' > fifo &) ; "$PCLUA" fifo
+            printf 'print(1)\\nerror("line two")\\n' > lines.lua; printf '#x\\nerror("line two")\\n' > hash.lua
+            "$PCLUA" hash.lua
+            mkdir adir; "$PCLUA" adir; echo "status $?"
+            """, in: dir)
+        XCTAssertEqual(run.out, "bom\nstdin\nimplicit stdin\npipe\ndev stdin\nfifo\nstatus 2\n", run.err)
+        XCTAssertTrue(run.err.contains("hash.lua:2: line two"), "the skipped line still counts: \(run.err)")
+        XCTAssertTrue(run.err.contains("pclua: cannot read adir: Is a directory"), run.err)
+    }
+
+    // 7. lua.c's options, attached forms, and its usage errors.
+    func testLuaCOptions() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let run = try ShellRun.run("""
+            echo 'return { name = "mymod" }' > mymod.lua
+            "$PCLUA" -v
+            LUA_PATH='./?.lua' "$PCLUA" -l mymod -e 'print(mymod.name)'
+            LUA_PATH='./?.lua' "$PCLUA" -lmymod -e'print(mymod.name)'
+            LUA_PATH='./?.lua' "$PCLUA" -l m=mymod -e 'print(m.name, mymod)'
+            "$PCLUA" -W -e 'warn("careful")'
+            "$PCLUA" -e 'warn("silent")'
+            echo 'print("dash", ...)' > ./-; "$PCLUA" -- - a
+            echo 'print("after dashes", ...)' > s.lua; "$PCLUA" -e 'x=1' -- s.lua b
+            """, in: dir)
+        XCTAssertEqual(run.out, "Lua 5.4.4  Copyright (C) 1994-2022 Lua.org, PUC-Rio\nmymod\nmymod\nmymod\tnil\ndash\ta\nafter dashes\tb\n", run.err)
+        XCTAssertEqual(run.err, "Lua warning: careful\n")
+
+        for (arguments, message) in [("-iv", "unrecognized option '-iv'"), ("-x", "unrecognized option '-x'"),
+                                     ("-e", "'-e' needs argument"), ("-l -v", "'-l' needs argument"), ("-vE", "unrecognized option '-vE'")] {
+            let usage = try ShellRun.run("\"$PCLUA\" \(arguments)")
+            XCTAssertEqual(usage.status, 2, arguments)
+            XCTAssertTrue(usage.err.hasPrefix("pclua: \(message)\nusage: pclua [options] [script [args]]\n"), usage.err)
+            XCTAssertTrue(usage.err.contains("  -l g=mod  require library 'mod' into global 'g'\n"), usage.err)
+        }
+    }
+
+    // 8. The arg table: negative indices hold the interpreter and the options.
+    func testTheArgTableIsLuaCs() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let run = try ShellRun.run("""
+            echo 'for i = -4, 3 do io.write(tostring(arg[i]), " ") end print(select("#", ...))' > a.lua
+            "$PCLUA" -e 'x=1' a.lua p q | sed "s#$PCLUA#PCLUA#"
+            "$PCLUA" -e 'for i = -1, 3 do io.write(tostring(arg[i]), " ") end print()' | sed "s#$PCLUA#PCLUA#"
+            """, in: dir)
+        XCTAssertEqual(run.out, """
+            nil PCLUA -e x=1 a.lua p q nil 2
+            nil PCLUA -e for i = -1, 3 do io.write(tostring(arg[i]), " ") end print() nil 
+
+            """, run.err)
+    }
+
+    // 9. A script's own "interrupted!" error is an ordinary error.
+    func testAnErrorSayingInterruptedIsNotCtrlC() throws {
+        let run = try ShellRun.run("\"$PCLUA\" -e 'error(\"interrupted! by the script\", 0)'")
+        XCTAssertEqual(run.status, 1, run.err)
+        XCTAssertTrue(run.err.hasPrefix("pclua: interrupted! by the script\nstack traceback:"), run.err)
+    }
+
+    // 10. Error objects are printed as lua.c prints them; the GC runs in generational mode.
+    func testErrorObjectsAndGarbageCollectorMode() throws {
+        let table = try ShellRun.run("\"$PCLUA\" -e 'error({})'")
+        XCTAssertEqual(table.status, 1)
+        XCTAssertTrue(table.err.hasPrefix("pclua: (error object is a table value)\nstack traceback:\n"), table.err)
+        let named = try ShellRun.run("\"$PCLUA\" -e 'error(setmetatable({}, {__tostring = function() return \"custom\" end}))'")
+        XCTAssertEqual(named.err, "pclua: custom\n")
+        let none = try ShellRun.run("\"$PCLUA\" -e 'error(nil)'")
+        XCTAssertTrue(none.err.hasPrefix("pclua: (error object is a nil value)\nstack traceback:\n"), none.err)
+        let number = try ShellRun.run("\"$PCLUA\" -e 'error(42)'")
+        XCTAssertTrue(number.err.hasPrefix("pclua: 42\nstack traceback:\n"), number.err)
+        let gc = try ShellRun.run("\"$PCLUA\" -e 'print(collectgarbage(\"incremental\"))'")
+        XCTAssertEqual(gc.out, "generational\n")
+    }
+
+    // 11. A file named like a subcommand runs when given as a path.
+    func testAScriptNamedLikeASubcommandRunsByPath() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let run = try ShellRun.run("""
+            for name in help run emulator; do echo "print('script $name')" > $name; "$PCLUA" ./$name; done
+            "$PCLUA" -e 'x=1' help
+            """, in: dir)
+        XCTAssertEqual(run.out, "script help\nscript run\nscript emulator\nscript help\n", run.err)
+    }
+}
