@@ -104,7 +104,7 @@ enum RehearseCommand {
         var text = "\n--- Rehearsal plan (nothing was sent to the real org) ---\n" + plan.text(limit: options.limit, ratePerMinute: options.rateLimit)
         text += "The script sent \(requests) requests (\(writes) writes) to the copy; at \(options.rateLimit) a minute the real run takes about "
             + "\(OrgPlan.duration(requests, options.rateLimit)).\n"
-        fflush(stdout)  // the script's io.write output first, then the plan
+        fflush(nil)  // every C stream: the script's io.write output first, then the plan
         emit(text, terminator: "")
         if let path = options.planOut {
             var json = plan.json(ratePerMinute: options.rateLimit)
