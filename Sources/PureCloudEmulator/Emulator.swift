@@ -3,11 +3,11 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The Groups API emulator: an HTTP server (Hummingbird on SwiftNIO) over an in-memory org.
+/// The Groups and Users API emulator: an HTTP server (Hummingbird on SwiftNIO) over an in-memory org.
 public final class PureCloudEmulator: Sendable {
     public let configuration: EmulatorConfiguration
     let org: Org
-    let handlers: GroupsHandlers
+    let handlers: APIHandlers
     let tokens: TokenIssuer
     let limiter: RateLimiter
     let faults: FaultInjector
@@ -23,7 +23,7 @@ public final class PureCloudEmulator: Sendable {
         case .empty: state = OrgState()
         }
         org = Org(state)
-        handlers = GroupsHandlers(org: org)
+        handlers = APIHandlers(groups: GroupsHandlers(org: org), users: UsersHandlers(org: org, indexDelay: configuration.indexDelaySeconds))
         tokens = TokenIssuer(clientId: configuration.clientId, clientSecret: configuration.clientSecret, ttl: configuration.tokenTTL)
         limiter = RateLimiter(perMinute: configuration.rateLimit, windowSeconds: configuration.rateWindowSeconds)
         faults = FaultInjector(seed: configuration.faultSeed, faultRate: configuration.faultRate, dropRate: configuration.dropRate)

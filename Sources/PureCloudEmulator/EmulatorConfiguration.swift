@@ -20,6 +20,9 @@ public struct EmulatorConfiguration: Sendable {
     public var latencyMilliseconds = 0
     /// Makes the sequence of faults reproducible.
     public var faultSeed: UInt64 = 1
+    /// Seconds during which a user created or changed through `/_emulator/users` is not yet seen
+    /// by user search (the platform's search index is eventually consistent). 0: seen at once.
+    public var indexDelaySeconds = 0.0
     public var data: EmulatorSeed = .demo(users: 200, groups: 20)
 
     public static let defaultClientId = "emulator-client"

@@ -213,7 +213,7 @@ struct GroupsHandlers: Sendable {
         return try org.withState { state in
             var group = try state.group(id)
             if let version, version != group.version { throw APIFailure.versionConflict }
-            try state.requireUsers(ids, field: "GroupMembersUpdate.memberIds")
+            try state.requireUsers(ids, field: "GroupMembersUpdate.memberIds", refusingDeleted: true)
             guard group.addIndividuals(ids) > 0 else { return false }
             group.version += 1
             group.dateModified = isoTimestamp()

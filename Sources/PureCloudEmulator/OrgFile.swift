@@ -7,9 +7,20 @@ struct OrgFile: Codable {
         var id: String
         var name: String
         var email: String?
+        /// Defaults to the email.
+        var username: String?
         var state: String?
+        /// Defaults to the Home division.
+        var division: Division?
     }
 
+    struct Division: Codable {
+        var id: String
+        var name: String
+    }
+
+    /// Every field the emulator serves for a group is here, so a saved state loads back unchanged;
+    /// all but `name` are optional, so files written before a field existed still load.
     struct Group: Codable {
         var id: String?
         var name: String
@@ -19,8 +30,21 @@ struct OrgFile: Codable {
         var rulesVisible: Bool?
         var state: String?
         var version: Int?
+        var dateModified: String?
+        var rolesEnabled: Bool?
+        var includeOwners: Bool?
+        var callsEnabled: Bool?
+        var email: String?
+        var addresses: [Contact]?
         var members: [String]?
         var owners: [String]?
+    }
+
+    struct Contact: Codable {
+        var address: String
+        var `extension`: String?
+        var type: String
+        var mediaType: String
     }
 
     var users: [User]
@@ -65,7 +89,9 @@ extension OrgState {
             if users[user.id] != nil { throw OrgLoadError.invalid(source, "user id \(user.id) appears twice") }
             let state = user.state ?? "active"
             guard GroupEnums.state.contains(state) else { throw OrgLoadError.invalid(source, "user \(user.id) has state '\(state)'; use one of \(GroupEnums.state.joined(separator: ", "))") }
-            insert(user: EmulatedUser(id: user.id, name: user.name, email: user.email ?? "\(user.id)@example.com", state: state))
+            let email = user.email ?? "\(user.id)@example.com"
+            let division = user.division.map { EmulatedDivision(id: $0.id, name: $0.name) } ?? .home
+            insert(user: EmulatedUser(id: user.id, name: user.name, email: email, username: user.username ?? email, state: state, division: division))
         }
         var names = Set<String>()
         for (index, entry) in file.groups.enumerated() {
@@ -76,9 +102,21 @@ extension OrgState {
             guard GroupEnums.visibility.contains(visibility) else { throw OrgLoadError.invalid(source, "\(where_): visibility '\(visibility)' is not one of \(GroupEnums.visibility.joined(separator: ", "))") }
             var group = EmulatedGroup(
                 id: entry.id ?? UUID().uuidString.lowercased(), name: entry.name, description: entry.description,
-                type: type, visibility: visibility, rulesVisible: entry.rulesVisible ?? true, dateModified: now)
+                type: type, visibility: visibility, rulesVisible: entry.rulesVisible ?? true,
+                rolesEnabled: entry.rolesEnabled, includeOwners: entry.includeOwners, callsEnabled: entry.callsEnabled,
+                email: entry.email, dateModified: entry.dateModified ?? now)
             group.state = entry.state ?? "active"
+            guard GroupEnums.state.contains(group.state) else { throw OrgLoadError.invalid(source, "\(where_): state '\(group.state)' is not one of \(GroupEnums.state.joined(separator: ", "))") }
             group.version = entry.version ?? 1
+            guard group.version >= 1 else { throw OrgLoadError.invalid(source, "\(where_): version must be at least 1, got \(group.version)") }
+            for contact in entry.addresses ?? [] {
+                guard GroupEnums.contactType.contains(contact.type), GroupEnums.contactMediaType.contains(contact.mediaType) else {
+                    throw OrgLoadError.invalid(source, "\(where_): address type must be one of \(GroupEnums.contactType.joined(separator: ", ")) and mediaType \(GroupEnums.contactMediaType.joined(separator: ", "))")
+                }
+            }
+            group.addresses = (entry.addresses ?? []).map {
+                EmulatedContact(address: $0.address, extension: $0.extension, type: $0.type, mediaType: $0.mediaType)
+            }
             if groups[group.id] != nil { throw OrgLoadError.invalid(source, "\(where_): id \(group.id) is used twice") }
             for id in (entry.members ?? []) + (entry.owners ?? []) where users[id] == nil {
                 throw OrgLoadError.invalid(source, "\(where_): member or owner \(id) is not a user in the file")
@@ -108,16 +146,18 @@ extension OrgState {
         for index in 0..<userCount {
             let f = first[index % first.count], l = last[(index / first.count) % last.count]
             let number = String(format: "%05d", index + 1)
-            let user = EmulatedUser(
+            var user = EmulatedUser(
                 id: uuid(), name: "\(f) \(l) \(number)",
                 email: "\(f.lowercased()).\(l.lowercased().replacingOccurrences(of: " ", with: ""))\(number)@example.com",
-                state: "active")
+                username: nil, state: "active")
+            user.username = user.email
             state.users[user.id] = user
             state.userOrder.append(user.id)
         }
         let teams = ["Sales", "Support", "Billing", "Onboarding", "Escalations", "Retention", "Outbound", "Quality",
                      "Workforce", "Chat", "Email", "Social", "Partners", "Operations", "Training", "Night Shift"]
-        let now = isoTimestamp()
+        // A fixed date: the demo org, data file included, is the same on every start.
+        let now = "2026-01-01T00:00:00.000Z"
         for index in 0..<groupCount {
             let team = teams[index % teams.count]
             let round = index / teams.count + 1
@@ -138,16 +178,27 @@ extension OrgState {
         return state
     }
 
+    /// The org in the data-file format: every field the emulator serves, so loading it gives back
+    /// the same org (derived fields such as `memberCount` and `selfUri` are left out).
     func exported() -> JSON {
         object([
             "users": .array(userOrder.compactMap { users[$0] }.map { u in
-                object(["id": .string(u.id), "name": .string(u.name), "email": .string(u.email), "state": .string(u.state)])
+                object([
+                    "id": .string(u.id), "name": .string(u.name), "email": u.email.json, "username": u.username.json,
+                    "state": .string(u.state),
+                    "division": object(["id": .string(u.division.id), "name": .string(u.division.name)]),
+                ])
             }),
             "groups": .array(groupOrder.compactMap { groups[$0] }.map { g in
                 object([
                     "id": .string(g.id), "name": .string(g.name), "description": g.description.json,
                     "type": .string(g.type), "visibility": .string(g.visibility), "rulesVisible": .bool(g.rulesVisible),
-                    "state": .string(g.state), "version": .int(g.version),
+                    "state": .string(g.state), "version": .int(g.version), "dateModified": .string(g.dateModified),
+                    "rolesEnabled": g.rolesEnabled.json, "includeOwners": g.includeOwners.json,
+                    "callsEnabled": g.callsEnabled.json, "email": g.email.json,
+                    "addresses": g.addresses.isEmpty ? nil : .array(g.addresses.map { c in
+                        object(["address": .string(c.address), "extension": c.extension.json, "type": .string(c.type), "mediaType": .string(c.mediaType)])
+                    }),
                     "members": .array(g.individualIds.map(JSON.string)), "owners": .array(g.ownerIds.map(JSON.string)),
                 ])
             }),

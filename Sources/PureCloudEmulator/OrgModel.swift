@@ -1,11 +1,32 @@
 import Foundation
 
-/// A user of the emulated org. Only the fields a Groups client sees.
+/// A user of the emulated org: the fields a Groups or Users client reads (contract: users-api §3).
 struct EmulatedUser: Sendable {
     var id: String
     var name: String
-    var email: String
+    var email: String?
+    /// The login name; the data file's default is the email.
+    var username: String?
     var state: String
+    var division: EmulatedDivision = .home
+    /// When the user was created or last changed through the emulator's test hooks (seconds on a
+    /// monotonic clock), or nil for users loaded at start-up. `--index-delay` hides a user from
+    /// search until this is old enough.
+    var changedAt: Double? = nil
+}
+
+/// The division a user belongs to (users are divisioned, groups are not: contract §6).
+struct EmulatedDivision: Sendable, Equatable {
+    var id: String
+    var name: String
+
+    /// Every org has a Home division; users without one in the data file are in it.
+    static let home = EmulatedDivision(id: "a7d0d6a6-6d4a-4a6c-9a0e-000000000001", name: "Home")
+}
+
+/// Seconds on a monotonic clock, for `--index-delay` (wall-clock jumps must not reveal or hide users).
+func monotonicSeconds() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
 }
 
 /// A phone contact of a group (GroupContact in the contract).
@@ -79,6 +100,10 @@ enum GroupEnums {
     /// GroupUpdate's published enum says `ownerIds`, most likely a typo for `owners`; both are accepted.
     static let updateVisibility = ["public", "owners", "members", "ownerIds"]
     static let state = ["active", "inactive", "deleted"]
+    /// `state` on GET /users: the three states, or every user.
+    static let userListState = ["active", "inactive", "deleted", "any"]
+    /// `state` on GET /users/{id} (the published enum).
+    static let userGetState = ["active", "deleted"]
     static let contactType = ["GROUPRING", "GROUPPHONE"]
     static let contactMediaType = ["PHONE"]
     static let fieldConfigType = ["person", "group", "org", "externalContact"]

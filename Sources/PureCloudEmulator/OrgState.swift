@@ -14,10 +14,27 @@ struct OrgState: Sendable {
     /// Each group's members sorted by name, for the version it was computed at: a big group is
     /// listed page after page without being re-sorted for every page.
     private var sortedMembers: [String: (version: Int, ids: [String])] = [:]
+    /// User ids sorted by name for GET /users, kept until a user is added or renamed: a 100,000-user
+    /// org is listed 500 at a time without being re-sorted for every page.
+    private var userIdsByName: [String]?
 
     mutating func insert(user: EmulatedUser) {
-        if users[user.id] == nil { userOrder.append(user.id) }
+        if let existing = users[user.id] {
+            if existing.name != user.name { userIdsByName = nil }
+        } else {
+            userOrder.append(user.id)
+            userIdsByName = nil
+        }
         users[user.id] = user
+    }
+
+    /// User ids sorted by name (case-insensitive, then id), ascending.
+    mutating func usersSortedByName() -> [String] {
+        if userIdsByName == nil {
+            let keyed = userOrder.compactMap { users[$0] }.map { ($0.name.lowercased(), $0.id) }
+            userIdsByName = keyed.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.1)
+        }
+        return userIdsByName!
     }
 
     mutating func insert(group: EmulatedGroup) {
@@ -45,15 +62,23 @@ struct OrgState: Sendable {
     /// Every listed user id must exist. The real service's answer to an unknown id is not documented;
     /// the emulator rejects the whole request with a 400 naming the ids and changes nothing, the
     /// safe reading (docs/emulator.md).
-    func requireUsers(_ ids: [String], field: String) throws {
+    /// With `refusingDeleted`, a deleted user counts as unknown too (a deleted user cannot be
+    /// made a member; removing one stays allowed so a group can be cleaned up).
+    func requireUsers(_ ids: [String], field: String, refusingDeleted: Bool = false) throws {
         let unknown = ids.filter { users[$0] == nil }
-        guard unknown.isEmpty else {
-            let shown = unknown.prefix(10).joined(separator: ", ")
-            let more = unknown.count > 10 ? " and \(unknown.count - 10) more" : ""
+        let deleted = refusingDeleted ? ids.filter { users[$0]?.state == "deleted" } : []
+        guard unknown.isEmpty, deleted.isEmpty else {
+            func named(_ ids: [String]) -> String {
+                ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? " and \(ids.count - 10) more" : "")
+            }
+            var parts: [String] = []
+            if !unknown.isEmpty { parts.append("ids that are not users of this org: \(named(unknown))") }
+            if !deleted.isEmpty { parts.append("ids of deleted users: \(named(deleted))") }
+            let details = unknown.map { ("user.not.found", $0) } + deleted.map { ("user.deleted", $0) }
             throw APIFailure(
                 status: 400, code: "bad.request",
-                message: "\(field) contains ids that are not users of this org: \(shown)\(more)",
-                details: unknown.prefix(50).map { object(["errorCode": .string("user.not.found"), "fieldName": .string(field), "entityId": .string($0)]) })
+                message: "\(field) contains \(parts.joined(separator: "; "))",
+                details: details.prefix(50).map { object(["errorCode": .string($0.0), "fieldName": .string(field), "entityId": .string($0.1)]) })
         }
     }
 

@@ -42,10 +42,11 @@ enum Render {
         object([
             "id": .string(u.id),
             "name": .string(u.name),
-            "division": object(["id": .string(homeDivisionId), "name": .string("Home"), "selfUri": .string("/api/v2/authorization/divisions/\(homeDivisionId)")]),
-            "email": .string(u.email),
+            "division": object(["id": .string(u.division.id), "name": .string(u.division.name), "selfUri": .string("/api/v2/authorization/divisions/\(u.division.id)")]),
+            "chat": object(["jabberId": .string(userJabberId(u.id))]),
+            "email": u.email.json,
             "state": .string(u.state),
-            "username": .string(u.email),
+            "username": u.username.json,
             "version": .int(1),
             "presence": expand.contains("presence") ? object([
                 "presenceDefinition": object(["id": .string("6a3af858-942f-489d-9700-5f9bcdcdae9b"), "systemPresence": .string("Available")]),
@@ -70,5 +71,8 @@ enum Render {
         ])
     }
 
-    static let homeDivisionId = "a7d0d6a6-6d4a-4a6c-9a0e-000000000001"
+    /// The emulator's made-up chat address of a user (`jabberId` filter of GET /users).
+    static func userJabberId(_ id: String) -> String {
+        "\(id)@emulator.pclua"
+    }
 }

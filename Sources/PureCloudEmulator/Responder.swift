@@ -31,6 +31,8 @@ extension PureCloudEmulator {
         case .emulatorResetStats:
             stats.reset()
             return answer(204, nil, correlationId: correlationId, token: nil)
+        case .emulatorCreateUser, .emulatorPatchUser:
+            return userHook(route, parts, correlationId: correlationId)
         case .token:
             if let fault = try await latencyThenFault() {
                 return deliver(fault, operation: "oauth_token", context: context, correlationId: correlationId, token: nil)
@@ -43,8 +45,22 @@ extension PureCloudEmulator {
         }
     }
 
+    /// The `/_emulator/users` test hooks: no token, no limits, no faults, not counted in the stats.
+    private func userHook(_ route: Route, _ parts: EmulatorRequest, correlationId: String) -> Response {
+        do {
+            switch route {
+            case let .emulatorPatchUser(id): return answer(200, try handlers.users.patchUser(id, parts), correlationId: correlationId, token: nil)
+            default: return answer(201, try handlers.users.createUser(parts), correlationId: correlationId, token: nil)
+            }
+        } catch let failure as APIFailure {
+            return answer(failure, correlationId: correlationId, token: nil)
+        } catch {
+            return answer(APIFailure(status: 500, code: "internal.server.error", message: "\(error)"), correlationId: correlationId, token: nil)
+        }
+    }
+
     private func serve(
-        operation: String, run: @escaping (GroupsHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?),
+        operation: String, run: @escaping (APIHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?),
         _ parts: EmulatorRequest, request: Request, context: EmulatorContext, correlationId: String
     ) async throws -> Response {
         let token = Self.bearer(request.headers[.authorization])
@@ -61,7 +77,7 @@ extension PureCloudEmulator {
     }
 
     private func authorizeAndRun(
-        operation: String, run: (GroupsHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?),
+        operation: String, run: (APIHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?),
         _ parts: EmulatorRequest, token: String?, correlationId: String
     ) -> Response {
         let refusal: APIFailure? = switch tokens.check(token) {

@@ -1,11 +1,19 @@
-/// Maps a method and path to one of the 14 operations (named as in the official SDKs), the token
-/// endpoint, or the emulator's own `/_emulator/*` endpoints.
+/// The handlers of every API the emulator serves; a route picks one.
+struct APIHandlers: Sendable {
+    let groups: GroupsHandlers
+    let users: UsersHandlers
+}
+
+/// Maps a method and path to one of the operations (named as in the official SDKs: 14 of
+/// `GroupsApi`, 4 of `UsersApi`), the token endpoint, or the emulator's own `/_emulator/*` endpoints.
 enum Route {
     case token
     case emulatorState
     case emulatorStats
     case emulatorResetStats
-    case api(operation: String, run: @Sendable (GroupsHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?))
+    case emulatorCreateUser
+    case emulatorPatchUser(String)
+    case api(operation: String, run: @Sendable (APIHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?))
 
     static func resolve(method: String, path: String) throws -> Route {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
@@ -22,8 +30,11 @@ enum Route {
             switch segments[1] {
             case "state": return try methods(["GET": .emulatorState])
             case "stats": return try methods(["GET": .emulatorStats, "DELETE": .emulatorResetStats])
+            case "users": return try methods(["POST": .emulatorCreateUser])
             default: break
             }
+        case 3 where segments[0] == "_emulator" && segments[1] == "users":
+            return try methods(["PATCH": .emulatorPatchUser(segments[2])])
         default: break
         }
         guard segments.count >= 3, segments[0] == "api", segments[1] == "v2" else { throw notFound(path) }
@@ -31,38 +42,48 @@ enum Route {
         switch rest.count {
         case 1 where rest[0] == "groups":
             return try methods([
-                "GET": .api(operation: "get_groups") { h, r in (200, try h.listGroups(r, profiles: false)) },
-                "POST": .api(operation: "post_groups") { h, r in (200, try h.createGroup(r)) },
+                "GET": .api(operation: "get_groups") { h, r in (200, try h.groups.listGroups(r, profiles: false)) },
+                "POST": .api(operation: "post_groups") { h, r in (200, try h.groups.createGroup(r)) },
             ])
+        case 1 where rest[0] == "users":
+            return try methods(["GET": .api(operation: "get_users") { h, r in (200, try h.users.listUsers(r)) }])
+        case 2 where rest == ["users", "search"]:
+            return try methods([
+                "GET": .api(operation: "get_users_search") { h, r in (200, try h.users.searchByToken(r)) },
+                "POST": .api(operation: "post_users_search") { h, r in (200, try h.users.search(r)) },
+            ])
+        case 2 where rest[0] == "users":
+            let id = rest[1]
+            return try methods(["GET": .api(operation: "get_user") { h, r in (200, try h.users.getUser(id, r)) }])
         case 1 where rest[0] == "fieldconfig":
-            return try methods(["GET": .api(operation: "get_fieldconfig") { h, r in (200, try h.fieldConfig(r)) }])
+            return try methods(["GET": .api(operation: "get_fieldconfig") { h, r in (200, try h.groups.fieldConfig(r)) }])
         case 2 where rest == ["profiles", "groups"]:
-            return try methods(["GET": .api(operation: "get_profiles_groups") { h, r in (200, try h.listGroups(r, profiles: true)) }])
+            return try methods(["GET": .api(operation: "get_profiles_groups") { h, r in (200, try h.groups.listGroups(r, profiles: true)) }])
         case 2 where rest == ["groups", "search"]:
             return try methods([
-                "GET": .api(operation: "get_groups_search") { h, r in (200, try h.searchByToken(r)) },
-                "POST": .api(operation: "post_groups_search") { h, r in (200, try h.search(r)) },
+                "GET": .api(operation: "get_groups_search") { h, r in (200, try h.groups.searchByToken(r)) },
+                "POST": .api(operation: "post_groups_search") { h, r in (200, try h.groups.search(r)) },
             ])
         case 2 where rest[0] == "groups":
             let id = rest[1]
             return try methods([
-                "GET": .api(operation: "get_group") { h, _ in (200, try h.getGroup(id)) },
-                "PUT": .api(operation: "put_group") { h, r in (200, try h.updateGroup(id, r)) },
-                "DELETE": .api(operation: "delete_group") { h, _ in try h.deleteGroup(id); return (200, nil) },
+                "GET": .api(operation: "get_group") { h, _ in (200, try h.groups.getGroup(id)) },
+                "PUT": .api(operation: "put_group") { h, r in (200, try h.groups.updateGroup(id, r)) },
+                "DELETE": .api(operation: "delete_group") { h, _ in try h.groups.deleteGroup(id); return (200, nil) },
             ])
         case 3 where rest[0] == "groups":
             let id = rest[1]
             switch rest[2] {
             case "members":
                 return try methods([
-                    "GET": .api(operation: "get_group_members") { h, r in (200, try h.listMembers(id, r)) },
-                    "POST": .api(operation: "post_group_members") { h, r in _ = try h.addMembers(id, r); return (202, nil) },
-                    "DELETE": .api(operation: "delete_group_members") { h, r in _ = try h.removeMembers(id, r); return (202, nil) },
+                    "GET": .api(operation: "get_group_members") { h, r in (200, try h.groups.listMembers(id, r)) },
+                    "POST": .api(operation: "post_group_members") { h, r in _ = try h.groups.addMembers(id, r); return (202, nil) },
+                    "DELETE": .api(operation: "delete_group_members") { h, r in _ = try h.groups.removeMembers(id, r); return (202, nil) },
                 ])
             case "individuals":
-                return try methods(["GET": .api(operation: "get_group_individuals") { h, _ in (200, try h.listIndividuals(id)) }])
+                return try methods(["GET": .api(operation: "get_group_individuals") { h, _ in (200, try h.groups.listIndividuals(id)) }])
             case "profile":
-                return try methods(["GET": .api(operation: "get_group_profile") { h, _ in (200, try h.getProfile(id)) }])
+                return try methods(["GET": .api(operation: "get_group_profile") { h, _ in (200, try h.groups.getProfile(id)) }])
             default: break
             }
         default: break

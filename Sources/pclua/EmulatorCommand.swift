@@ -5,7 +5,7 @@ import PureCloudEmulator
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
-        abstract: "Serve a local emulator of the Genesys Cloud Groups API.",
+        abstract: "Serve a local emulator of the Genesys Cloud Groups and Users APIs.",
         discussion: """
             Prints the listening URL and the accepted client credentials, then serves until interrupted.
             Point pclua at it with --base-url, or with environment localhost:PORT. See docs/emulator.md.
@@ -25,6 +25,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Share of API requests whose connection is dropped without an answer (0...1).") var dropRate = 0.0
     @Option(help: "Milliseconds added before every answer.") var latencyMs = 0
     @Option(help: "Seed that makes the sequence of faults reproducible.") var faultSeed: UInt64 = 1
+    @Option(help: ArgumentHelp("Seconds before a user created or changed through /_emulator/users is seen by user search (the platform's search is eventually consistent).", valueName: "seconds")) var indexDelay = 0.0
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
@@ -34,6 +35,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         guard tokenTtl >= 1 else { throw ValidationError("--token-ttl must be at least 1 second, got \(tokenTtl)") }
         guard rateWindow >= 1 else { throw ValidationError("--rate-window must be at least 1 second, got \(rateWindow)") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or more, got \(rateLimit)") }
+        guard indexDelay.isFinite, (0...86400).contains(indexDelay) else { throw ValidationError("--index-delay must be between 0 and 86400 seconds, got \(indexDelay)") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative, got \(latencyMs)") }
         guard seedUsers >= 0, seedGroups >= 0 else { throw ValidationError("--seed-users and --seed-groups must not be negative") }
         guard !clientId.isEmpty, !clientSecret.isEmpty else { throw ValidationError("--client-id and --client-secret must not be empty") }
@@ -52,6 +54,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.dropRate = dropRate
         configuration.latencyMilliseconds = latencyMs
         configuration.faultSeed = faultSeed
+        configuration.indexDelaySeconds = indexDelay
         configuration.data = data.map { .file($0) } ?? .demo(users: seedUsers, groups: seedGroups)
         let emulator: PureCloudEmulator
         do { emulator = try PureCloudEmulator(configuration: configuration) } catch {

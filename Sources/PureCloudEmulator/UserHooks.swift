@@ -1,0 +1,58 @@
+import Foundation
+
+/// The emulator's own test hooks for users (`POST /_emulator/users`, `PATCH /_emulator/users/{id}`):
+/// the platform creates and changes users through APIs the emulator does not serve, and tests need
+/// to make a user appear, go inactive or be deleted while a client runs. Both count as changes for
+/// `--index-delay`. No token is needed, as for the other `/_emulator/*` endpoints.
+extension UsersHandlers {
+    /// Body: a user as in the data file (`id` optional: a fresh one is made). Answers 201 with the
+    /// user as the API shows it.
+    func createUser(_ request: EmulatorRequest) throws -> JSON {
+        let body = try BodyReader(model: "User", request: request)
+        let id = try body.string("id")?.trimmingCharacters(in: .whitespaces) ?? UUID().uuidString.lowercased()
+        guard !id.isEmpty else { throw APIFailure.badRequest("User.id must not be blank") }
+        let name = try body.string("name", required: true)!
+        let email = try body.string("email")
+        var user = EmulatedUser(
+            id: id, name: name, email: email, username: try body.string("username") ?? email,
+            state: try body.enumValue("state", allowed: GroupEnums.state) ?? "active",
+            division: try Self.division(body) ?? .home)
+        user.changedAt = monotonicSeconds()
+        return try org.withState { state in
+            guard state.users[id] == nil else {
+                throw APIFailure(status: 409, code: "general.conflict", message: "A user with ID \(id) already exists")
+            }
+            state.insert(user: user)
+            return Self.render(user, expand: [], state: state)
+        }
+    }
+
+    /// Body: the fields to change (`name`, `email`, `username`, `state`, `division`). Answers 200
+    /// with the user as the API shows it.
+    func patchUser(_ id: String, _ request: EmulatorRequest) throws -> JSON {
+        let body = try BodyReader(model: "User", request: request)
+        let name = try body.string("name"), email = try body.string("email"), username = try body.string("username")
+        let newState = try body.enumValue("state", allowed: GroupEnums.state)
+        let division = try Self.division(body)
+        return try org.withState { state in
+            guard var user = state.users[id] else {
+                throw APIFailure(status: 404, code: "general.resource.not.found", message: "Unable to find a user with ID \(id)")
+            }
+            if let name { user.name = name }
+            if let email { user.email = email }
+            if let username { user.username = username }
+            if let newState { user.state = newState }
+            if let division { user.division = division }
+            user.changedAt = monotonicSeconds()
+            state.insert(user: user)
+            return Self.render(user, expand: [], state: state)
+        }
+    }
+
+    static func division(_ body: BodyReader) throws -> EmulatedDivision? {
+        guard let value = body.value("division") else { return nil }
+        guard case let .object(members) = value else { throw APIFailure.badRequest("User.division must be an object with id and name") }
+        let reader = BodyReader(model: "Division", fields: members)
+        return EmulatedDivision(id: try reader.string("id", required: true)!, name: try reader.string("name", required: true)!)
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+
+/// User search (contract: users-api §2): a UserSearchRequest evaluated over the org's users.
+/// Text comparisons ignore case; `values` match any of them; criteria combine as in group search
+/// (AND by default, `operator` OR/NOT honoured). Deleted users are left out unless a criterion
+/// names the `state` field, as the platform's directory search does.
+struct UserSearch {
+    var pageSize: Int
+    var pageNumber: Int
+    var criteria: [Criterion]
+    var sortBy: String
+    var sortDescending: Bool
+    var expand: Set<String>
+    /// The request as it is replayed from a page token: paging stripped, `types` and `pageSize` made explicit.
+    var normalized: JSON
+
+    /// Largest search page; the platform's is not published (contract §2: "plan for ≤ 100").
+    static let maximumPageSize = 100
+    /// Largest `values` list of one criterion; unpublished, chosen with the client's batch size.
+    static let maximumValues = 100
+    static let searchableFields = ["id", "name", "email", "username", "state", "division.id", "division.name"]
+    /// The criterion types the emulator evaluates, out of the published enum.
+    static let supportedTypes = ["EXACT", "STARTS_WITH", "CONTAINS", "TERM", "TERMS", "MATCH_ALL", "REQUIRED_FIELDS"]
+    /// Published but not evaluated by the emulator: refused with a message saying so.
+    static let unsupportedTypes = ["REGEX", "QUERY_STRING", "RANGE", "LESS_THAN", "LESS_THAN_EQUAL_TO", "GREATER_THAN", "GREATER_THAN_EQUAL_TO"]
+
+    struct Criterion {
+        var type: String
+        var fields: [String]
+        /// `value` and `values` together, lower-cased once.
+        var wanted: [String]
+        var wantedSet: Set<String>
+        var op: String
+        var group: [Criterion]
+
+        var mentionsState: Bool { fields.contains("state") || group.contains { $0.mentionsState } }
+    }
+
+    init(request: BodyReader) throws {
+        pageSize = try Self.boundedInt(request, "pageSize", default: 25, range: 1...Self.maximumPageSize)
+        pageNumber = try Self.boundedInt(request, "pageNumber", default: 1, range: 1...Int(Int32.max))
+        var sortOrder = try request.enumValue("sortOrder", allowed: GroupEnums.searchSortOrder, caseInsensitive: true)
+        var sortField = try request.string("sortBy")
+        if let sort = request.value("sort") {
+            guard case let .array(items) = sort else { throw APIFailure.badRequest("UserSearchRequest.sort must be an array") }
+            if case let .object(members)? = items.first {
+                let reader = BodyReader(model: "SearchSort", fields: members)
+                sortField = try reader.string("sortBy") ?? sortField
+                sortOrder = try reader.enumValue("sortOrder", allowed: GroupEnums.searchSortOrder, caseInsensitive: true) ?? sortOrder
+            }
+        }
+        if let sortField, !Self.searchableFields.contains(sortField) {
+            throw APIFailure.badRequest("UserSearchRequest.sortBy '\(sortField)' is not a searchable field; use one of \(Self.searchableFields.joined(separator: ", "))")
+        }
+        sortBy = sortField ?? "name"
+        sortDescending = sortOrder == "DESC"
+        let expandList = try request.strings("expand") ?? []
+        for value in expandList where !GroupEnums.userExpand.contains(value) {
+            throw APIFailure.invalidValue(field: "UserSearchRequest.expand", value: value, allowed: GroupEnums.userExpand)
+        }
+        expand = Set(expandList)
+        guard let query = request.value("query") else { throw APIFailure.badRequest("UserSearchRequest.query is required") }
+        criteria = try Self.parseCriteria(query, path: "UserSearchRequest.query")
+        guard !criteria.isEmpty else { throw APIFailure.badRequest("UserSearchRequest.query must not be empty") }
+        var members = request.fields.filter { !["pageNumber", "pageSize", "types"].contains($0.0) }
+        members.append(("types", .array([.string("users")])))
+        members.append(("pageSize", .int(pageSize)))
+        members.sort { $0.0 < $1.0 }
+        normalized = .object(members)
+    }
+
+    /// An integer member range-checked before conversion: `1e300` or `-5` is a 400, never a trap.
+    static func boundedInt(_ reader: BodyReader, _ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let value = reader.value(key) else { return fallback }
+        let outOfRange = APIFailure.badRequest("\(reader.model).\(key) must be an integer between \(range.lowerBound) and \(range.upperBound)")
+        let number: Int
+        switch value {
+        case let .int(i): number = i
+        case let .double(d):
+            guard d == d.rounded(), abs(d) < 1e15 else { throw outOfRange }
+            number = Int(d)
+        default: throw APIFailure.badRequest("\(reader.model).\(key) must be an integer, got \(value.typeName)")
+        }
+        guard range.contains(number) else { throw outOfRange }
+        return number
+    }
+
+    static func parseCriteria(_ value: JSON, path: String) throws -> [Criterion] {
+        guard case let .array(items) = value else { throw APIFailure.badRequest("\(path) must be an array of criteria") }
+        return try items.enumerated().map { index, item in
+            let here = "\(path)[\(index + 1)]"
+            guard case let .object(members) = item else { throw APIFailure.badRequest("\(here) must be an object") }
+            let reader = BodyReader(model: "UserSearchCriteria", fields: members)
+            guard let type = try reader.string("type") else { throw APIFailure.badRequest("\(here): UserSearchCriteria.type is required") }
+            if unsupportedTypes.contains(type) {
+                throw APIFailure.badRequest("\(here): criterion type \(type) is not supported by the emulator; use one of \(supportedTypes.joined(separator: ", "))")
+            }
+            guard supportedTypes.contains(type) else {
+                throw APIFailure.badRequest("\(here): unknown criterion type '\(type)'; use one of \(supportedTypes.joined(separator: ", "))")
+            }
+            let fields = try reader.strings("fields") ?? []
+            for field in fields where !searchableFields.contains(field) {
+                throw APIFailure.badRequest("\(here): unknown search field '\(field)'; use one of \(searchableFields.joined(separator: ", "))")
+            }
+            let value = try reader.string("value")
+            let values = try reader.strings("values") ?? []
+            guard values.count <= maximumValues else {
+                throw APIFailure.badRequest("\(here): at most \(maximumValues) values are allowed per criterion, got \(values.count)")
+            }
+            let wanted = ((value.map { [$0] } ?? []) + values).map { $0.lowercased() }
+            let group = try reader.value("group").map { try parseCriteria($0, path: "\(here).group") } ?? []
+            let criterion = Criterion(
+                type: type, fields: fields, wanted: wanted, wantedSet: Set(wanted),
+                op: try reader.enumValue("operator", allowed: GroupEnums.searchOperator, caseInsensitive: true) ?? "AND",
+                group: group)
+            if type != "MATCH_ALL", group.isEmpty, fields.isEmpty {
+                throw APIFailure.badRequest("\(here): UserSearchCriteria.fields is required for \(type)")
+            }
+            if !["MATCH_ALL", "REQUIRED_FIELDS"].contains(type), group.isEmpty, wanted.isEmpty {
+                throw APIFailure.badRequest("\(here): UserSearchCriteria.value or values is required for \(type)")
+            }
+            return criterion
+        }
+    }
+
+    static func fieldValue(_ user: EmulatedUser, _ field: String) -> String? {
+        switch field {
+        case "id": return user.id
+        case "name": return user.name
+        case "email": return user.email
+        case "username": return user.username
+        case "state": return user.state
+        case "division.id": return user.division.id
+        case "division.name": return user.division.name
+        default: return nil
+        }
+    }
+
+    static func matches(_ c: Criterion, _ user: EmulatedUser) -> Bool {
+        if !c.group.isEmpty { return matchesAll(c.group, user) }
+        switch c.type {
+        case "MATCH_ALL": return true
+        case "REQUIRED_FIELDS": return c.fields.allSatisfy { fieldValue(user, $0) != nil }
+        default: break
+        }
+        let texts = c.fields.compactMap { fieldValue(user, $0)?.lowercased() }
+        switch c.type {
+        case "EXACT": return texts.contains { c.wantedSet.contains($0) }
+        case "STARTS_WITH": return texts.contains { t in c.wanted.contains { t.hasPrefix($0) } }
+        case "CONTAINS": return texts.contains { t in c.wanted.contains { t.contains($0) } }
+        default:  // TERM, TERMS: whole-word match
+            return texts.contains { t in
+                let words = Set(t.split { !$0.isLetter && !$0.isNumber }.map(String.init))
+                return c.wanted.contains { words.contains($0) }
+            }
+        }
+    }
+
+    /// AND (the default) and NOT must hold; at least one OR must hold when any is given.
+    static func matchesAll(_ criteria: [Criterion], _ user: EmulatedUser) -> Bool {
+        var anyOr = false, orHit = false
+        for c in criteria {
+            let hit = matches(c, user)
+            switch c.op {
+            case "NOT": if hit { return false }
+            case "OR": anyOr = true; if hit { orHit = true }
+            default: if !hit { return false }
+            }
+        }
+        return !anyOr || orHit
+    }
+
+    /// One page of results. `indexed` says whether search already sees a user (`--index-delay`).
+    func run(_ state: OrgState, indexed: (EmulatedUser) -> Bool, render: (EmulatedUser) -> JSON) -> JSON {
+        let path = "/api/v2/users/search"
+        let includeDeleted = criteria.contains { $0.mentionsState }
+        var hits = state.userOrder.compactMap { state.users[$0] }.filter { user in
+            (includeDeleted || user.state != "deleted") && indexed(user) && Self.matchesAll(criteria, user)
+        }
+        let keys = Dictionary(uniqueKeysWithValues: hits.map { ($0.id, (Self.fieldValue($0, sortBy) ?? "").lowercased()) })
+        hits.sort { a, b in
+            let x = keys[a.id]!, y = keys[b.id]!
+            if x == y { return a.id < b.id }
+            return sortDescending ? x > y : x < y
+        }
+        let total = hits.count
+        let pageCount = (total + pageSize - 1) / pageSize
+        let start = (pageNumber - 1).multipliedReportingOverflow(by: pageSize)
+        let page = !start.overflow && start.partialValue < total
+            ? hits[start.partialValue..<min(total, start.partialValue + pageSize)] : []
+        func uri(_ n: Int) -> JSON {
+            guard case var .object(members) = normalized else { return .string(path) }
+            members.removeAll { $0.0 == "pageNumber" }
+            members.append(("pageNumber", .int(n)))
+            members.sort { $0.0 < $1.0 }
+            return .string("\(path)?q64=\(Q64.encode(.object(members)))")
+        }
+        // The same page-link rules as group search: page 1's previousPage repeats currentPage, and
+        // nextPage is present on every page, even the last; clients stop on pageNumber >= pageCount.
+        return object([
+            "total": .int(total),
+            "pageCount": .int(pageCount),
+            "pageSize": .int(pageSize),
+            "pageNumber": .int(pageNumber),
+            "previousPage": uri(max(1, pageNumber - 1)),
+            "currentPage": uri(pageNumber),
+            "nextPage": uri(min(pageNumber, Int(Int32.max) - 1) + 1),
+            "types": .array([.string("users")]),
+            "results": .array(page.map(render)),
+        ])
+    }
+}
