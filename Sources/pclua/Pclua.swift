@@ -7,46 +7,79 @@ struct Pclua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pclua",
         abstract: "Genesys Cloud Groups API scripting in Lua 5.4.",
-        discussion: usageText,
         version: "pclua \(PurecloudVersion.current) (Lua 5.4)",
         subcommands: [RunCommand.self, EmulatorCommand.self, SnapshotCommand.self, DiffCommand.self],
         defaultSubcommand: RunCommand.self)
 
-    /// Shown by `pclua --help` and `pclua run --help`: the ways to run it, where credentials come
-    /// from, and the exit statuses cron users rely on.
-    static let usageText = """
-            pclua [options] [script [args]]   lua.c's command line, with pclua's --flags among the options
-            pclua script.lua [args...]     run a script; its arguments are in `arg` and `...`
-            pclua -e 'chunk'               run a chunk (repeatable, in order, before the script)
-            pclua -l mod / -l g=mod        g = require("mod") before the script
-            pclua -v / -E / -W / -- / -    version; ignore LUA_INIT and LUA_PATH; warnings on; end of
-                                           options; the script is standard input
-            pclua --emulator script.lua    run against an in-process emulator with a demo org
-            pclua [--emulator]             the interactive REPL (also after a script or chunks with -i)
-            pclua snapshot --out org.json  a read-only copy of the org, in the emulator's data format
-            pclua rehearse --snapshot org.json script.lua [args...]
-                                           run the script on the copy, then print what it changed
-            pclua diff before.json after.json
-                                           the same plan between any two data files
-            pclua emulator ... / run ...   the subcommands (also snapshot, rehearse, diff), by bare
-                                           name only: ./run or any path is a script
+    /// `pclua --help`, `pclua help` and `pclua run --help`: one page laid out for 80 columns, by
+    /// hand (ArgumentParser re-wraps discussion text mid-sentence), with the run flags taken from
+    /// RunCommand's own definitions so they cannot drift from what is parsed.
+    static var helpPage: String {
+        let flags = RunCommand.helpMessage(columns: 80)
+        let options = flags.range(of: "OPTIONS:\n").map { String(flags[$0.upperBound...]) } ?? flags
+        let list = options.replacingOccurrences(of: "\n\n", with: "\n").trimmingCharacters(in: .newlines)
+        return intro + "\npclua's options (before the script name):\n" + list + "\n" + outro + "\n"
+    }
 
-            pclua's --flags go before the script name: after it they are the script's arguments,
-            except --dry-run, which is honoured wherever it stands (the script does not see it),
-            and the flags that choose the org or credentials (--emulator, --emulator-data,
-            --environment, --base-url, --profile, --client-id, --client-secret, --access-token),
-            which are refused there.
+    static let intro = """
+        pclua: the Genesys Cloud Groups and Users APIs as Lua 5.4 scripts, a REPL,
+        and an emulator to rehearse them on.
 
-            Credentials and environment, first found wins, key by key: flags (--client-id/--client-secret
-            or --access-token, --environment or --base-url); the environment variables
-            PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, PURECLOUD_ENVIRONMENT, or GENESYSCLOUD_OAUTHCLIENT_ID,
-            GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION, GENESYSCLOUD_ACCESS_TOKEN; then the
-            profile (--profile, else [DEFAULT]) of the Genesys Cloud CLI's ~/.gc/config.toml.
+        Usage:
+          pclua [options] [script [args...]]
+                            run a script (its arguments are in `arg` and `...`);
+                            with no script on a terminal, the REPL
+          pclua script.lua [args...]     the same, the usual form
+          pclua -e 'chunk'               run a chunk (repeatable, before the script)
+          pclua --emulator script.lua    run against an in-process demo org
+          pclua snapshot --out org.json  a read-only copy of an org (the emulator's
+                                         data format)
+          pclua rehearse --snapshot org.json script.lua [args...]
+                                         run the script on that copy, then print
+                                         what it would change
+          pclua diff before.json after.json
+                                         the same plan between two data files
+          pclua emulator [--port N]      serve the emulator (pclua emulator --help)
+        Subcommands are recognised by bare name only: ./run or any path is a script.
 
-            Exit status: 0 success; 1 the script failed; 2 usage or configuration error;
-            3 authentication refused; 4 a bulk membership helper stopped part way or reported ids it
-            could not change; 5 --lock is held by another run; 130 interrupted (Ctrl-C or SIGTERM).
-            """
+        Lua options (as lua5.4):
+          -e chunk      run the chunk             -l mod, -l g=mod   g = require "mod"
+          -i            the REPL afterwards       -v                 the version
+          -E            ignore LUA_INIT, LUA_PATH and LUA_CPATH
+          -W            turn warnings on          --                 end of options
+          -             the script is standard input
+
+        pclua's --flags go before the script name; after it they are the script's
+        arguments. Two exceptions keep a misplaced flag from writing: --dry-run is
+        honoured wherever it stands (the script does not see it), and the flags that
+        choose the org or credentials are refused after the script name.
+
+        """
+
+    static let outro = """
+
+        Credentials and environment, first found wins, key by key:
+          1. flags: --client-id and --client-secret, or --access-token;
+             --environment or --base-url
+          2. environment variables: PURECLOUD_CLIENT_ID, PURECLOUD_SECRET,
+             PURECLOUD_ENVIRONMENT, or GENESYSCLOUD_OAUTHCLIENT_ID,
+             GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION,
+             GENESYSCLOUD_ACCESS_TOKEN
+          3. a profile of the Genesys Cloud CLI's ~/.gc/config.toml
+             (--profile NAME, else [DEFAULT])
+
+        Exit status:
+          0    success
+          1    the script failed
+          2    usage or configuration error
+          3    authentication refused
+          4    a bulk membership helper stopped part way or reported ids it
+               could not change (run it again to finish)
+          5    --lock is held by another run; nothing was done
+          130  interrupted (Ctrl-C or SIGTERM)
+
+        More: README.md, docs/lua-api.md, docs/rehearse.md, docs/cron.md.
+        """
 }
 
 /// The entry point: ArgumentParser's own, except that usage errors exit with 2 (the documented
@@ -59,6 +92,10 @@ enum Main {
         let first = argv.count > 1 ? String(decoding: argv[1], as: UTF8.self) : nil
         // A bare subcommand name (or pclua's help and version) goes to ArgumentParser; anything
         // else is lua.c's command line, read as bytes. `pclua run ...` is the same command line.
+        if argv.count == 2 && ["--help", "-h", "help"].contains(first) || argv.count == 3 && first == "run" && ["--help", "-h"].contains(String(decoding: argv[2], as: UTF8.self)) {
+            emit(Pclua.helpPage, terminator: "")
+            return
+        }
         if first == "rehearse" {
             await RehearseCommand.main(argv, from: 2)
             return

@@ -7,8 +7,7 @@ import PureCloudLua
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a Lua script or chunk with the purecloud module (the default command).",
-        discussion: Pclua.usageText)
+        abstract: "Run a Lua script or chunk with the purecloud module (the default command).")
 
     @Flag(help: "Run against an in-process emulator seeded with a demo org (no credentials needed).") var emulator = false
     @Option(help: ArgumentHelp("Run against an in-process emulator loaded from this org file (see docs/emulator.md).", valueName: "file")) var emulatorData: String?

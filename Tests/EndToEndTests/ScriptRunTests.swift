@@ -80,11 +80,17 @@ final class ScriptRunTests: EmulatorBackedTestCase {
     }
 
     func testHelpShowsTheWaysToRunItAndTheExitStatuses() throws {
-        for arguments in [["--help"], ["run", "--help"]] {
+        for arguments in [["--help"], ["-h"], ["help"], ["run", "--help"]] {
             let outcome = try PcluaProcess.run(arguments)
             XCTAssertEqual(outcome.status, 0, "\(arguments): \(outcome.stderr)")
-            for expected in ["pclua script.lua [args...]", "~/.gc/config.toml", "4 a bulk membership helper", "5 --lock is held", "130 interrupted"] {
+            for expected in ["pclua script.lua [args...]", "~/.gc/config.toml", "4    a bulk membership helper", "5    --lock is held", "130  interrupted",
+                             "--dry-run", "--emulator-data <file>", "--lock <path>", "--call-budget", "pclua snapshot --out", "pclua rehearse", "-l mod"] {
                 XCTAssertTrue(outcome.stdout.contains(expected), "\(arguments) should mention \(expected): \(outcome.stdout)")
+            }
+            // Laid out for 80 columns, and nothing re-wrapped mid-sentence (a line holding only a word or two).
+            for line in outcome.stdout.split(separator: "\n") {
+                XCTAssertLessThanOrEqual(line.count, 80, "too wide: \(line)")
+                XCTAssertFalse(line.trimmingCharacters(in: .whitespaces).hasPrefix("`"), "broken line: \(line)")
             }
         }
         XCTAssertEqual(try PcluaProcess.run(["--version"]).stdout, "pclua 0.1.0 (Lua 5.4)\n")
