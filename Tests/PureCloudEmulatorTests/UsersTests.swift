@@ -213,6 +213,17 @@ final class UserSearchTests: SharedEmulatorTestCase {
         XCTAssertEqual(partial.ids, [], "EXACT is not a prefix match")
     }
 
+    func testAChangedEmailIsSearchedByItsNewValueAtOnceWithoutAnIndexDelay() async throws {
+        let before = try await search(#"{"query":[{"type":"EXACT","fields":["email"],"value":"active29@corp.example"}]}"#)
+        XCTAssertEqual(before.ids, ["a29"])
+        let patched = try await emulator.request(.PATCH, "/_emulator/users/a29", json: #"{"email":"Renamed29@corp.example"}"#)
+        XCTAssertEqual(patched.status, 200)
+        let old = try await search(#"{"query":[{"type":"EXACT","fields":["email"],"value":"active29@corp.example"}]}"#)
+        XCTAssertEqual(old.ids, [])
+        let new = try await search(#"{"query":[{"type":"EXACT","fields":["email"],"value":"renamed29@CORP.example"}]}"#)
+        XCTAssertEqual(new.ids, ["a29"])
+    }
+
     func testDeletedUsersOnlyWhenACriterionOnStateAsksForThem() async throws {
         let deleted = try await search(#"{"query":[{"type":"EXACT","fields":["email"],"value":"deleted01@corp.example"},{"type":"EXACT","fields":["state"],"value":"deleted"}]}"#)
         XCTAssertEqual(deleted.ids, ["d01"])
@@ -339,8 +350,14 @@ final class UserHooksTests: SharedEmulatorTestCase {
         XCTAssertEqual(listed.ids, ["a03"])
         let found = try await findByEmail("a3@corp.example")
         XCTAssertEqual(found, [], "a change is not yet seen by search")
+        let deletedBefore = try await get("/api/v2/users?state=deleted&pageSize=500")
+        XCTAssertFalse(deletedBefore.ids.contains("a04"))
         let deleted = try await emulator.request(.PATCH, "/_emulator/users/a04", json: #"{"state":"deleted"}"#)
         XCTAssertEqual(deleted.status, 200)
+        let deletedAfter = try await get("/api/v2/users?state=deleted&pageSize=500")
+        XCTAssertTrue(deletedAfter.ids.contains("a04"), "the listing follows the change")
+        let activeAfter = try await get("/api/v2/users?pageSize=500")
+        XCTAssertFalse(activeAfter.ids.contains("a04"))
         let gone = try await get("/api/v2/users/a04")
         XCTAssertEqual(gone.status, 404)
         let unknown = try await emulator.request(.PATCH, "/_emulator/users/ghost", json: #"{"state":"deleted"}"#)
@@ -407,11 +424,12 @@ final class SeededUsersTests: XCTestCase {
             XCTAssertEqual((user["division"] as? [String: Any])?["name"] as? String, "Home")
         }
         let old = FileManager.default.temporaryDirectory.appendingPathComponent("old-\(UUID()).json")
-        try #"{"users":[{"id":"u1","name":"Ann","email":"ann@x.test","state":"inactive"}],"groups":[{"name":"Ops","members":["u1"]}]}"#
+        try #"{"users":[{"id":"u1","name":"Ann","email":"ann@x.test","state":"inactive"},{"id":"u2","name":"No Mail"}],"groups":[{"name":"Ops","members":["u1"]}]}"#
             .write(to: old, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: old) }
         configuration.data = .file(old.path)
         let loaded = try PureCloudEmulator(configuration: configuration)
         XCTAssertTrue(loaded.exportedState().contains(#""username":"ann@x.test","state":"inactive","division":{"id":"#), loaded.exportedState())
+        XCTAssertTrue(loaded.exportedState().contains(#"{"id":"u2","name":"No Mail","state":"active","#), "no email is made up: \(loaded.exportedState())")
     }
 }
