@@ -433,3 +433,27 @@ final class SeededUsersTests: XCTestCase {
         XCTAssertTrue(loaded.exportedState().contains(#"{"id":"u2","name":"No Mail","state":"active","#), "no email is made up: \(loaded.exportedState())")
     }
 }
+
+/// The users endpoints sit behind the same rate limit and fault injection as the groups.
+final class UsersLimitAndFaultTests: XCTestCase {
+    func testTheRateLimitCountsUsersRequests() async throws {
+        let emulator = try await EmulatorHarness.start { $0.rateLimit = 2; $0.data = .demo(users: 5, groups: 0) }
+        let token = try await emulator.token()
+        let first = try await emulator.request(.GET, "/api/v2/users", token: token)
+        let second = try await emulator.request(.POST, "/api/v2/users/search", json: #"{"query":[{"type":"MATCH_ALL"}]}"#, token: token)
+        XCTAssertEqual([first.status, second.status], [200, 200])
+        let third = try await emulator.request(.GET, "/api/v2/users/nobody", token: token)
+        XCTAssertEqual(third.status, 429)
+        XCTAssertNotNil(third.headers.first(name: "Retry-After"))
+        try await emulator.shutdown()
+    }
+
+    func testFaultsHitUsersRequests() async throws {
+        let emulator = try await EmulatorHarness.start { $0.faultRate = 1; $0.data = .demo(users: 5, groups: 0) }
+        for target in ["/api/v2/users", "/api/v2/users/search"] {
+            let reply = try await emulator.request(target.hasSuffix("search") ? .POST : .GET, target, json: target.hasSuffix("search") ? #"{"query":[{"type":"MATCH_ALL"}]}"# : nil, token: "any")
+            XCTAssertTrue([502, 503, 504].contains(reply.status), "\(target): \(reply.status)")
+        }
+        try await emulator.shutdown()
+    }
+}
