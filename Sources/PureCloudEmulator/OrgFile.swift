@@ -89,7 +89,8 @@ extension OrgState {
             if users[user.id] != nil { throw OrgLoadError.invalid(source, "user id \(user.id) appears twice") }
             let state = user.state ?? "active"
             guard GroupEnums.state.contains(state) else { throw OrgLoadError.invalid(source, "user \(user.id) has state '\(state)'; use one of \(GroupEnums.state.joined(separator: ", "))") }
-            let email = user.email ?? "\(user.id)@example.com"
+            // A user without an email keeps none (some real ones have none), so a snapshot loads unchanged.
+            let email = user.email
             let division = user.division.map { EmulatedDivision(id: $0.id, name: $0.name) } ?? .home
             insert(user: EmulatedUser(id: user.id, name: user.name, email: email, username: user.username ?? email, state: state, division: division))
         }

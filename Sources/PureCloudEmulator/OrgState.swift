@@ -14,27 +14,38 @@ struct OrgState: Sendable {
     /// Each group's members sorted by name, for the version it was computed at: a big group is
     /// listed page after page without being re-sorted for every page.
     private var sortedMembers: [String: (version: Int, ids: [String])] = [:]
-    /// User ids sorted by name for GET /users, kept until a user is added or renamed: a 100,000-user
-    /// org is listed 500 at a time without being re-sorted for every page.
-    private var userIdsByName: [String]?
+    /// User ids sorted by name for GET /users, by `state` filter ("any" for all), kept until a user
+    /// changes: a 100,000-user org is listed 500 at a time without being re-sorted for every page.
+    private var userListings: [String: [String]] = [:]
+    /// User search's lookup tables (field -> lower-cased value -> ids), built on first use and
+    /// dropped when a user changes (UserSearch.swift).
+    var userSearchIndexes: [String: [String: [String]]] = [:]
 
     mutating func insert(user: EmulatedUser) {
-        if let existing = users[user.id] {
-            if existing.name != user.name { userIdsByName = nil }
-        } else {
-            userOrder.append(user.id)
-            userIdsByName = nil
-        }
+        if users[user.id] == nil { userOrder.append(user.id) }
         users[user.id] = user
+        if !userListings.isEmpty { userListings = [:] }
+        if !userSearchIndexes.isEmpty { userSearchIndexes = [:] }
     }
 
-    /// User ids sorted by name (case-insensitive, then id), ascending.
-    mutating func usersSortedByName() -> [String] {
-        if userIdsByName == nil {
-            let keyed = userOrder.compactMap { users[$0] }.map { ($0.name.lowercased(), $0.id) }
-            userIdsByName = keyed.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.1)
+    /// Ids of the users in `filter` ("active", "inactive", "deleted" or "any") sorted by name
+    /// (case-insensitive, then id), ascending.
+    mutating func usersSortedByName(state filter: String) -> [String] {
+        if let cached = userListings[filter] { return cached }
+        if filter != "any" {
+            let ids = usersSortedByName(state: "any").filter { users[$0]?.state == filter }
+            userListings[filter] = ids
+            return ids
         }
-        return userIdsByName!
+        let ids = OrgState.sortedByName(userOrder.compactMap { users[$0] })
+        userListings[filter] = ids
+        return ids
+    }
+
+    static func sortedByName(_ users: [EmulatedUser]) -> [String] {
+        let keyed: [(name: String, id: String)] = users.map { ($0.name.lowercased(), $0.id) }
+        let sorted = keyed.sorted { (a, b) -> Bool in a.name == b.name ? a.id < b.id : a.name < b.name }
+        return sorted.map { $0.id }
     }
 
     mutating func insert(group: EmulatedGroup) {

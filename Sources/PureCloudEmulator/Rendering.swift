@@ -73,6 +73,8 @@ enum Render {
 
     /// The emulator's made-up chat address of a user (`jabberId` filter of GET /users).
     static func userJabberId(_ id: String) -> String {
-        "\(id)@emulator.pclua"
+        id + userJabberIdSuffix
     }
+
+    static let userJabberIdSuffix = "@emulator.pclua"
 }

@@ -28,16 +28,14 @@ struct UsersHandlers: Sendable {
         let expand = try Self.expandParameter(query)
         let page = try PageRequest(query, carrying: ["id", "jabberId", "sortOrder", "expand", "state"])
         return org.withState { state in
-            var sorted = state.usersSortedByName()
-            if !ids.isEmpty {
-                let wanted = Set(ids)
-                sorted = sorted.filter { wanted.contains($0) }
-            } else if !jabberIds.isEmpty {
-                let wanted = Set(jabberIds)
-                sorted = sorted.filter { wanted.contains(Render.userJabberId($0)) }
-            }
-            if stateFilter != "any" {
-                sorted = sorted.filter { state.users[$0]?.state == stateFilter }
+            let sorted: [String]
+            let named = ids.isEmpty ? jabberIds.map { $0.hasSuffix(Render.userJabberIdSuffix) ? String($0.dropLast(Render.userJabberIdSuffix.count)) : "" } : ids
+            if named.isEmpty {
+                sorted = state.usersSortedByName(state: stateFilter)
+            } else {
+                // At most 100 lookups instead of a pass over the org.
+                let found = Set(named).compactMap { state.users[$0] }.filter { stateFilter == "any" || $0.state == stateFilter }
+                sorted = OrgState.sortedByName(found)
             }
             let entities = page.slice(sorted, descending: descending).compactMap { state.users[$0] }
                 .map { Self.render($0, expand: expand, state: state) }
@@ -83,10 +81,11 @@ struct UsersHandlers: Sendable {
         let now = monotonicSeconds()
         let delay = indexDelay
         return org.withState { state in
-            search.run(state, indexed: { user in
+            let matches = search.matchingUsers(&state, indexed: { user in
                 guard delay > 0, let changed = user.changedAt else { return true }
                 return now - changed >= delay
-            }, render: { Self.render($0, expand: search.expand, state: state) })
+            })
+            return search.page(matches, render: { Self.render($0, expand: search.expand, state: state) })
         }
     }
 

@@ -213,6 +213,17 @@ final class UserSearchTests: SharedEmulatorTestCase {
         XCTAssertEqual(partial.ids, [], "EXACT is not a prefix match")
     }
 
+    func testAChangedEmailIsSearchedByItsNewValueAtOnceWithoutAnIndexDelay() async throws {
+        let before = try await search(#"{"query":[{"type":"EXACT","fields":["email"],"value":"active29@corp.example"}]}"#)
+        XCTAssertEqual(before.ids, ["a29"])
+        let patched = try await emulator.request(.PATCH, "/_emulator/users/a29", json: #"{"email":"Renamed29@corp.example"}"#)
+        XCTAssertEqual(patched.status, 200)
+        let old = try await search(#"{"query":[{"type":"EXACT","fields":["email"],"value":"active29@corp.example"}]}"#)
+        XCTAssertEqual(old.ids, [])
+        let new = try await search(#"{"query":[{"type":"EXACT","fields":["email"],"value":"renamed29@CORP.example"}]}"#)
+        XCTAssertEqual(new.ids, ["a29"])
+    }
+
     func testDeletedUsersOnlyWhenACriterionOnStateAsksForThem() async throws {
         let deleted = try await search(#"{"query":[{"type":"EXACT","fields":["email"],"value":"deleted01@corp.example"},{"type":"EXACT","fields":["state"],"value":"deleted"}]}"#)
         XCTAssertEqual(deleted.ids, ["d01"])
@@ -339,8 +350,14 @@ final class UserHooksTests: SharedEmulatorTestCase {
         XCTAssertEqual(listed.ids, ["a03"])
         let found = try await findByEmail("a3@corp.example")
         XCTAssertEqual(found, [], "a change is not yet seen by search")
+        let deletedBefore = try await get("/api/v2/users?state=deleted&pageSize=500")
+        XCTAssertFalse(deletedBefore.ids.contains("a04"))
         let deleted = try await emulator.request(.PATCH, "/_emulator/users/a04", json: #"{"state":"deleted"}"#)
         XCTAssertEqual(deleted.status, 200)
+        let deletedAfter = try await get("/api/v2/users?state=deleted&pageSize=500")
+        XCTAssertTrue(deletedAfter.ids.contains("a04"), "the listing follows the change")
+        let activeAfter = try await get("/api/v2/users?pageSize=500")
+        XCTAssertFalse(activeAfter.ids.contains("a04"))
         let gone = try await get("/api/v2/users/a04")
         XCTAssertEqual(gone.status, 404)
         let unknown = try await emulator.request(.PATCH, "/_emulator/users/ghost", json: #"{"state":"deleted"}"#)
@@ -407,11 +424,36 @@ final class SeededUsersTests: XCTestCase {
             XCTAssertEqual((user["division"] as? [String: Any])?["name"] as? String, "Home")
         }
         let old = FileManager.default.temporaryDirectory.appendingPathComponent("old-\(UUID()).json")
-        try #"{"users":[{"id":"u1","name":"Ann","email":"ann@x.test","state":"inactive"}],"groups":[{"name":"Ops","members":["u1"]}]}"#
+        try #"{"users":[{"id":"u1","name":"Ann","email":"ann@x.test","state":"inactive"},{"id":"u2","name":"No Mail"}],"groups":[{"name":"Ops","members":["u1"]}]}"#
             .write(to: old, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: old) }
         configuration.data = .file(old.path)
         let loaded = try PureCloudEmulator(configuration: configuration)
         XCTAssertTrue(loaded.exportedState().contains(#""username":"ann@x.test","state":"inactive","division":{"id":"#), loaded.exportedState())
+        XCTAssertTrue(loaded.exportedState().contains(#"{"id":"u2","name":"No Mail","state":"active","#), "no email is made up: \(loaded.exportedState())")
+    }
+}
+
+/// The users endpoints sit behind the same rate limit and fault injection as the groups.
+final class UsersLimitAndFaultTests: XCTestCase {
+    func testTheRateLimitCountsUsersRequests() async throws {
+        let emulator = try await EmulatorHarness.start { $0.rateLimit = 2; $0.data = .demo(users: 5, groups: 0) }
+        let token = try await emulator.token()
+        let first = try await emulator.request(.GET, "/api/v2/users", token: token)
+        let second = try await emulator.request(.POST, "/api/v2/users/search", json: #"{"query":[{"type":"MATCH_ALL"}]}"#, token: token)
+        XCTAssertEqual([first.status, second.status], [200, 200])
+        let third = try await emulator.request(.GET, "/api/v2/users/nobody", token: token)
+        XCTAssertEqual(third.status, 429)
+        XCTAssertNotNil(third.headers.first(name: "Retry-After"))
+        try await emulator.shutdown()
+    }
+
+    func testFaultsHitUsersRequests() async throws {
+        let emulator = try await EmulatorHarness.start { $0.faultRate = 1; $0.data = .demo(users: 5, groups: 0) }
+        for target in ["/api/v2/users", "/api/v2/users/search"] {
+            let reply = try await emulator.request(target.hasSuffix("search") ? .POST : .GET, target, json: target.hasSuffix("search") ? #"{"query":[{"type":"MATCH_ALL"}]}"# : nil, token: "any")
+            XCTAssertTrue([502, 503, 504].contains(reply.status), "\(target): \(reply.status)")
+        }
+        try await emulator.shutdown()
     }
 }

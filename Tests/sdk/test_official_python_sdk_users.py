@@ -92,7 +92,7 @@ def test_get_one_user_with_username_and_division(users):
 def test_search_by_email_values_then_the_next_page_by_q64(users):
     criteria = gc.UserSearchCriteria()
     criteria.type, criteria.fields = "EXACT", ["email"]
-    criteria.values = ["ACTIVE01@corp.example", " active02@corp.example".strip(), "Inactive03@CORP.example",
+    criteria.values = ["ACTIVE01@corp.example", "active02@corp.example", "Inactive03@CORP.example",
                        "deleted01@corp.example", "nobody@corp.example"]
     body = gc.UserSearchRequest()
     body.query, body.page_size, body.page_number = [criteria], 2, 1
