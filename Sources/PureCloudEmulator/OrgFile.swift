@@ -79,6 +79,10 @@ extension OrgState {
                 type: type, visibility: visibility, rulesVisible: entry.rulesVisible ?? true, dateModified: now)
             group.state = entry.state ?? "active"
             group.version = entry.version ?? 1
+            // Versions are int32 on the platform; a larger one would overflow when a write bumps it.
+            guard (1...Int(Int32.max)).contains(group.version) else {
+                throw OrgLoadError.invalid(source, "\(where_): version \(group.version) is not between 1 and \(Int32.max)")
+            }
             if groups[group.id] != nil { throw OrgLoadError.invalid(source, "\(where_): id \(group.id) is used twice") }
             for id in (entry.members ?? []) + (entry.owners ?? []) where users[id] == nil {
                 throw OrgLoadError.invalid(source, "\(where_): member or owner \(id) is not a user in the file")
