@@ -66,7 +66,7 @@ public final class REPL {
             }
             if chunk.trimmingCharacters(in: .whitespaces).isEmpty { chunk = ""; continue }
             if evaluate(chunk) == .incomplete { continue }
-            editor.remember(chunk)
+            if !HistoryFilter.carriesSecret(chunk, isSecret: session.isSecret) { editor.remember(chunk) }
             chunk = ""
         }
     }

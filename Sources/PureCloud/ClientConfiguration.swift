@@ -4,8 +4,11 @@ public struct ClientConfiguration: Sendable {
     public var environment: Environment
     public var credentials: Credentials?
     public var retry = RetryPolicy()
-    /// Seconds to open a connection.
-    public var connectTimeout = 10.0
+    /// Seconds to open a connection, per try. Short by default so that nobody listening fails
+    /// in seconds (three tries, docs/cron.md); answers of a slow server are bounded by
+    /// `requestTimeout` instead.
+    public var connectTimeout = ClientConfiguration.defaultConnectTimeout
+    public static let defaultConnectTimeout = 1.0
     /// Seconds for one attempt of one request, answer included.
     public var requestTimeout = 60.0
     /// Writes are logged and not sent.

@@ -11,6 +11,9 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maxRetryAfter = 180.0
     /// Total time one call may take, retries and waits included.
     public var totalBudget = 600.0
+    /// Most times a connection is tried when it never opens (refused, unknown name, no answer to
+    /// the connect): nobody is there, so a few quick tries rather than minutes of them.
+    public var maxConnectAttempts = 3
 
     public init() {}
 
@@ -20,9 +23,17 @@ public struct RetryPolicy: Sendable, Equatable {
         return policy
     }()
 
+    /// The short wait before trying to connect again: 0.2 s, then 0.4 s, with jitter.
+    func connectBackoff(afterFailure failures: Int) -> Double {
+        let ceiling = min(2, 0.2 * Double(1 << min(failures - 1, 4)))
+        return Double.random(in: (ceiling / 2)...ceiling)
+    }
+
     /// Full-jitter exponential backoff: a random wait between half and all of min(max, base·2^n).
     func backoff(afterAttempt attempt: Int) -> Double {
         let ceiling = min(maxDelay, baseDelay * Double(1 << min(attempt - 1, 20)))
+        // Settings come from scripts: an infinite or NaN delay must not trap in random(in:).
+        guard ceiling.isFinite, ceiling > 0 else { return ceiling > 0 ? Double(ServerNumbers.maximumSeconds) : 0 }
         return Double.random(in: (ceiling / 2)...ceiling)
     }
 }

@@ -67,25 +67,37 @@ actor TokenProvider {
     /// connection errors); a refused client is not.
     private func fetchRetrying(deadline: Date) async throws -> Secret {
         var attempt = 0
+        var connectFailures = 0
         while true {
             attempt += 1
             do {
-                return try await fetch()
-            } catch let error as APIError where attempt < retry.maxAttempts && (error.status == 0 || error.status == 429 || error.status >= 500) && error.code != "interrupted" {
-                let wait = error.status == 429 ? Double(error.retryAfter ?? 1) : retry.backoff(afterAttempt: attempt)
-                if wait > retry.maxRetryAfter || Date().addingTimeInterval(wait) > deadline {
+                return try await fetch(deadline: deadline)
+            } catch let error as APIError where attempt < retry.maxAttempts && (error.status == 0 || error.status == 429 || error.status >= 500)
+                && !["interrupted", "response.too.large"].contains(error.code) {
+                let unreachable = error.code == "network.unreachable"
+                if unreachable { connectFailures += 1 }
+                // A Retry-After that is absent, negative or not a number waits a second, never zero.
+                let wait = error.status == 429 ? Double(max(error.retryAfter ?? 1, 1))
+                    : unreachable ? retry.connectBackoff(afterFailure: connectFailures) : retry.backoff(afterAttempt: attempt)
+                if wait > retry.maxRetryAfter || Date().addingTimeInterval(wait) > deadline || connectFailures >= retry.maxConnectAttempts {
                     var failure = error
                     failure.attempts = attempt
                     throw failure
                 }
                 stats.update { $0.retries += 1 }
-                log.info("retrying the token request", [("attempt", .int(Int64(attempt + 1))), ("error", .string(error.code)), ("wait_seconds", .double((wait * 100).rounded() / 100))])
-                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                log.log(unreachable ? .warn : .info, unreachable ? "cannot connect for a token; retrying" : "retrying the token request", [
+                    ("attempt", .int(Int64(attempt + 1))), ("error", .string(unreachable ? error.message : error.code)),
+                    ("wait_seconds", .double((wait * 100).rounded() / 100)),
+                ])
+                try await sleepSeconds(wait)
             }
         }
     }
 
-    private func fetch() async throws -> Secret {
+    /// Largest token answer read (a real one is about a kilobyte).
+    static let maximumResponseBytes = 1 << 20
+
+    private func fetch(deadline: Date) async throws -> Secret {
         guard case let .clientCredentials(id, secret) = credentials else {
             throw APIError(status: 401, code: "credentials.expired", message: "the access token was refused and cannot be renewed; configure client credentials or a new token", operation: "authenticate")
         }
@@ -96,20 +108,26 @@ actor TokenProvider {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         request.body = .bytes(ByteBuffer(string: "grant_type=client_credentials"))
-        let response: HTTPClientResponse
-        let body: ByteBuffer
+        let response: BoundedExchange.Answer
         do {
-            response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-            body = try await response.body.collect(upTo: 1 << 20)
+            // The whole exchange, body included, within the request timeout and the call's budget.
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else {
+                throw APIError(status: 0, code: "request.timeout", message: "gave up: the call's time budget of \(ServerNumbers.format(retry.totalBudget)) s is spent", operation: "authenticate")
+            }
+            response = try await BoundedExchange.run(http, request, timeout: min(timeout, left), limit: Self.maximumResponseBytes)
+        } catch let tooLarge as BoundedExchange.TooLarge {
+            throw APIError(status: tooLarge.status, code: "response.too.large",
+                           message: "the token endpoint's answer is larger than \(tooLarge.limit >> 10) KB; reading stopped there", operation: "authenticate")
         } catch {
             if Task.isCancelled { throw CancellationError() }
             throw Transport.networkError(error, operation: "authenticate", host: tokenURL, attempts: 1)
         }
-        let bytes = Array(body.readableBytesView)
+        let bytes = response.body
         let correlationId = response.headers.first(name: "ININ-Correlation-Id")
-        guard response.status.code == 200 else {
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }
-            var failure = APIError.from(status: Int(response.status.code), body: bytes, operation: "authenticate", correlationId: correlationId, retryAfter: retryAfter, attempts: 1)
+        guard response.status == 200 else {
+            let retryAfter = ServerNumbers.retryAfter(response.headers.first(name: "Retry-After"))
+            var failure = APIError.from(status: response.status, body: bytes, operation: "authenticate", correlationId: correlationId, retryAfter: retryAfter, attempts: 1)
             if failure.code == "invalid_client" || failure.code == "unauthorized_client" || failure.status == 401 {
                 failure.message = "the client id or secret was refused (\(failure.message))"
             }
@@ -118,7 +136,15 @@ actor TokenProvider {
         guard let parsed = JSONValue.parse(bytes), let value = parsed["access_token"]?.stringValue, !value.isEmpty else {
             throw APIError(status: 200, code: "bad.token.response", message: "the token endpoint answered without an access_token", operation: "authenticate", correlationId: correlationId)
         }
-        let lifetime = Double(parsed["expires_in"]?.intValue ?? 86400)
+        let lifetime: Double
+        switch ServerNumbers.lifetime(parsed["expires_in"]) {
+        case .absent: lifetime = 86400
+        case let .seconds(seconds): lifetime = seconds
+        case let .invalid(text):
+            throw APIError(status: 200, code: "bad.token.response",
+                           message: "the token endpoint answered with expires_in \(text.prefix(40)), not a positive number of seconds",
+                           operation: "authenticate", correlationId: correlationId)
+        }
         margin = min(60, lifetime / 5)
         expiresAt = Date().addingTimeInterval(lifetime)
         token = Secret(value)

@@ -22,7 +22,8 @@ public final class Transport: Sendable {
     private static let pools = Mutex<[Int: HTTPClient]>([:])
 
     static func pool(connectTimeout: Double) -> HTTPClient {
-        let milliseconds = max(1, Int(connectTimeout * 1000))
+        let seconds = connectTimeout.isFinite ? min(max(connectTimeout, 0.001), 3600) : ClientConfiguration.defaultConnectTimeout
+        let milliseconds = Int(seconds * 1000)
         return pools.withLock { pools in
             if let existing = pools[milliseconds] { return existing }
             var configuration = HTTPClient.Configuration()
@@ -69,6 +70,7 @@ public final class Transport: Sendable {
         var attempt = 0
         var renewedAfter401 = false
         var rejected: Secret?
+        var connectFailures = 0
         while true {
             attempt += 1
             if configuration.pacing {
@@ -84,9 +86,11 @@ public final class Transport: Sendable {
             let token = try await tokens.current(rejected: rejected, deadline: deadline)
             let outcome: Outcome
             do {
-                outcome = .answer(try await exchange(request, token: token))
+                outcome = .answer(try await exchange(request, token: token, deadline: deadline, attempts: attempt))
             } catch let error as CancellationError {
                 throw error
+            } catch let error as APIError {
+                throw error  // a definite answer that retrying cannot change (too large, time budget spent)
             } catch {
                 if Task.isCancelled { throw CancellationError() }
                 outcome = .failure(error, sent: Transport.mayHaveBeenSent(error))
@@ -95,12 +99,20 @@ public final class Transport: Sendable {
 
             switch outcome {
             case let .answer(response) where (200..<300).contains(response.status):
+                if let failure = Transport.malformed(response, operation: request.operation, attempts: attempt) { throw failure }
                 return APIResponse(status: response.status, body: response.body, correlationId: response.correlationId, attempts: attempt)
 
             case let .answer(response):
                 let error = APIError.from(status: response.status, body: response.body, operation: request.operation,
                                           correlationId: response.correlationId, retryAfter: response.retryAfter, attempts: attempt)
-                if response.status == 401, !renewedAfter401, await tokens.canRenew {
+                if response.status == 401, !(await tokens.canRenew) {
+                    // A token given by the user (--access-token) was refused: that is an
+                    // authentication failure, reported as such (exit status 3), not a failed call.
+                    throw APIError(status: 401, code: "credentials.refused",
+                                   message: "the access token was refused and cannot be renewed (\(error.code)); get a new token or configure client credentials",
+                                   operation: "authenticate", correlationId: error.correlationId, attempts: attempt)
+                }
+                if response.status == 401, !renewedAfter401 {
                     renewedAfter401 = true
                     rejected = token
                     log.info("token refused; renewing it once", [("operation", .string(request.operation)), ("correlation_id", .string(error.correlationId ?? ""))])
@@ -110,15 +122,20 @@ public final class Transport: Sendable {
                 let wait: Double
                 if response.status == 429 {
                     stats.update { $0.rateLimited += 1 }
-                    let after = Double(response.retryAfter ?? 1)
+                    // No usable Retry-After (absent, negative, not a number): wait a second, never zero.
+                    let after = Double(max(response.retryAfter ?? 1, 1))
                     if after > policy.maxRetryAfter {
                         var failure = error
                         failure.code = "rate.limit.wait.too.long"
-                        failure.message = "the platform asked to wait \(Int(after)) s before retrying, more than the \(Int(policy.maxRetryAfter)) s allowed (retry.max_retry_after); \(error.message)"
+                        failure.message = "the platform asked to wait \(ServerNumbers.format(after)) s before retrying, more than the \(ServerNumbers.format(policy.maxRetryAfter)) s allowed (retry.max_retry_after); \(error.message)"
                         throw failure
                     }
-                    pacer.observeRetryAfter(after)
-                    wait = 0  // the pacer waits before the next attempt
+                    if configuration.pacing {
+                        pacer.observeRetryAfter(after)
+                        wait = 0  // the pacer waits before the next attempt
+                    } else {
+                        wait = after
+                    }
                 } else if [502, 503, 504].contains(response.status) && safety == .repeatable {
                     wait = policy.backoff(afterAttempt: attempt)
                 } else {
@@ -135,11 +152,15 @@ public final class Transport: Sendable {
 
             case let .failure(error, sent):
                 let failure = Transport.networkError(error, operation: request.operation, host: configuration.environment.apiBase, attempts: attempt)
-                guard !sent || safety == .repeatable, attempt < policy.maxAttempts else { throw failure }
-                let wait = policy.backoff(afterAttempt: attempt)
+                // A connection that never opened (refused, unknown name, no answer to connect)
+                // means nobody is there: a few quick tries, each one reported, then fail.
+                if !sent { connectFailures += 1 }
+                guard !sent || safety == .repeatable, attempt < policy.maxAttempts,
+                      sent || connectFailures < policy.maxConnectAttempts else { throw failure }
+                let wait = sent ? policy.backoff(afterAttempt: attempt) : policy.connectBackoff(afterFailure: connectFailures)
                 try checkBudget(wait, deadline: deadline, request: request, attempts: attempt, why: "a retry", last: failure)
                 stats.update { $0.retries += 1 }
-                log.info("retrying after a connection failure", [
+                log.log(sent ? .info : .warn, sent ? "retrying after a connection failure" : "cannot connect; retrying", [
                     ("operation", .string(request.operation)), ("attempt", .int(Int64(attempt + 1))),
                     ("wait_seconds", .double((wait * 100).rounded() / 100)), ("error", .string(failure.message)),
                 ])
@@ -158,9 +179,26 @@ public final class Transport: Sendable {
         var body: [UInt8]
         var correlationId: String?
         var retryAfter: Int?
+        var contentType: String?
     }
 
-    private func exchange(_ request: PreparedRequest, token: Secret) async throws -> RawAnswer {
+    /// A success whose body is not JSON (cut short, or an HTML page from a proxy): the data the
+    /// caller asked for is not there, which is an error of its own, with the operation and status.
+    static func malformed(_ answer: RawAnswer, operation: String, attempts: Int) -> APIError? {
+        guard !answer.body.isEmpty,
+              (try? JSONSerialization.jsonObject(with: Data(answer.body), options: [.fragmentsAllowed])) == nil
+        else { return nil }
+        let type = answer.contentType.map { "\($0), " } ?? ""
+        return APIError(status: answer.status, code: "bad.response",
+                        message: "the server answered HTTP \(answer.status) with a body that is not valid JSON (\(type)\(answer.body.count) bytes)",
+                        operation: operation, correlationId: answer.correlationId, attempts: attempts)
+    }
+
+    /// Largest answer body read. The API's largest pages are a few megabytes; anything bigger is a
+    /// broken or hostile server, and reading on would only fill memory.
+    public static let maximumResponseBytes = 32 << 20
+
+    private func exchange(_ request: PreparedRequest, token: Secret, deadline: Date, attempts: Int) async throws -> RawAnswer {
         var http = HTTPClientRequest(url: configuration.environment.apiBase + request.target)
         http.method = HTTPMethod(rawValue: request.method.rawValue)
         http.headers.add(name: "Authorization", value: "Bearer \(token.exposed)")
@@ -171,17 +209,30 @@ public final class Transport: Sendable {
             http.body = .bytes(ByteBuffer(bytes: body))
         }
         let started = Date()
-        let response = try await self.http.execute(http, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
-        let buffer = try await response.body.collect(upTo: 256 << 20)
+        // One attempt gets the request timeout, or what is left of the call's budget if less.
+        let left = deadline.timeIntervalSinceNow
+        guard left > 0 else {
+            throw APIError(status: 0, code: "request.timeout", message: "gave up: the call's time budget of \(ServerNumbers.format(configuration.retry.totalBudget)) s is spent",
+                           operation: request.operation, attempts: attempts - 1)
+        }
+        let response: BoundedExchange.Answer
+        do {
+            response = try await BoundedExchange.run(self.http, http, timeout: min(configuration.requestTimeout, left), limit: Transport.maximumResponseBytes)
+        } catch let tooLarge as BoundedExchange.TooLarge {
+            throw APIError(status: tooLarge.status, code: "response.too.large",
+                           message: "the answer is larger than \(tooLarge.limit >> 20) MB; reading stopped there and the request was not retried",
+                           operation: request.operation, attempts: attempts)
+        }
         let answer = RawAnswer(
-            status: Int(response.status.code), body: Array(buffer.readableBytesView),
+            status: response.status, body: response.body,
             correlationId: response.headers.first(name: "ININ-Correlation-Id"),
-            retryAfter: response.headers.first(name: "Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+            retryAfter: ServerNumbers.retryAfter(response.headers.first(name: "Retry-After")),
+            contentType: response.headers.first(name: "Content-Type"))
         if configuration.pacing {
             pacer.observe(
-                count: response.headers.first(name: "inin-ratelimit-count").flatMap { Int($0) },
-                allowed: response.headers.first(name: "inin-ratelimit-allowed").flatMap { Int($0) },
-                resetSeconds: response.headers.first(name: "inin-ratelimit-reset").flatMap { Double($0) })
+                count: ServerNumbers.count(response.headers.first(name: "inin-ratelimit-count")),
+                allowed: ServerNumbers.count(response.headers.first(name: "inin-ratelimit-allowed")),
+                resetSeconds: ServerNumbers.seconds(response.headers.first(name: "inin-ratelimit-reset")))
         }
         log.debug("\(request.method.rawValue) \(request.operation) -> \(answer.status)", [
             ("operation", .string(request.operation)), ("status", .int(Int64(answer.status))),
@@ -194,20 +245,20 @@ public final class Transport: Sendable {
     private func checkBudget(_ wait: Double, deadline: Date, request: PreparedRequest, attempts: Int, why: String, last: APIError? = nil) throws {
         guard Date().addingTimeInterval(wait) > deadline else { return }
         var failure = last ?? APIError(status: 0, code: "request.timeout", message: "", operation: request.operation, attempts: attempts)
-        failure.message = "gave up: waiting for \(why) would exceed the call's time budget of \(Int(configuration.retry.totalBudget)) s" + (last.map { "; last error: \($0.message)" } ?? "")
+        failure.message = "gave up: waiting for \(why) would exceed the call's time budget of \(ServerNumbers.format(configuration.retry.totalBudget)) s" + (last.map { "; last error: \($0.message)" } ?? "")
         failure.attempts = attempts
         throw failure
     }
 
     private func sleep(_ seconds: Double) async throws {
-        guard seconds > 0 else { return }
-        try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+        try await sleepSeconds(seconds)
     }
 
     /// Whether the request may have reached the server: only a connection that never opened is
     /// known not to have.
     static func mayHaveBeenSent(_ error: any Error) -> Bool {
         if let error = error as? HTTPClientError, error == .connectTimeout { return false }
+        if error is BoundedExchange.TimedOut { return true }
         if error is NIOConnectionError { return false }
         let text = String(describing: error).lowercased()
         return !(text.contains("connection refused") || text.contains("connecttimeout") || text.contains("connect timeout"))
@@ -220,17 +271,33 @@ public final class Transport: Sendable {
         }
         let text = String(describing: error)
         let lower = text.lowercased()
-        let hostName = URLComponents(string: host)?.host ?? host
+        let hostName = hostAndPort(host)
+        if !mayHaveBeenSent(error), !lower.contains("refused") {
+            // The connection never opened and nothing refused it: an unknown name, or an address
+            // where nothing answers the connect.
+            return APIError(status: 0, code: "network.unreachable", message: "cannot connect to \(hostName): \(lower.contains("resolve") || lower.contains("dns") ? "the name does not resolve" : "no answer to the connect")", operation: operation, attempts: attempts)
+        }
+        if error is BoundedExchange.TimedOut {
+            return APIError(status: 0, code: "request.timeout", message: "\(hostName) did not finish answering in time", operation: operation, attempts: attempts)
+        }
         if (error as? HTTPClientError) == .readTimeout || (error as? HTTPClientError) == .deadlineExceeded || lower.contains("timeout") {
             return APIError(status: 0, code: "request.timeout", message: "\(hostName) did not answer in time", operation: operation, attempts: attempts)
         }
         if lower.contains("refused") || error is NIOConnectionError || lower.contains("resolve") || lower.contains("dns") {
-            return APIError(status: 0, code: "network.unreachable", message: "cannot reach \(hostName): \(lower.contains("refused") ? "connection refused" : text)", operation: operation, attempts: attempts)
+            return APIError(status: 0, code: "network.unreachable", message: "cannot connect to \(hostName): \(lower.contains("refused") ? "connection refused" : text)", operation: operation, attempts: attempts)
         }
         if (error as? HTTPClientError) == .remoteConnectionClosed {
             return APIError(status: 0, code: "network.connection.closed", message: "\(hostName) closed the connection without answering", operation: operation, attempts: attempts)
         }
         return APIError(status: 0, code: "network.error", message: "request to \(hostName) failed: \(text)", operation: operation, attempts: attempts)
+    }
+
+    /// `host:port` of a URL, the port spelled out even when it is the scheme's default, so a
+    /// connection error says exactly where pclua tried to go.
+    static func hostAndPort(_ url: String) -> String {
+        guard let parts = URLComponents(string: url), let host = parts.host else { return url }
+        let port = parts.port ?? (parts.scheme?.lowercased() == "http" ? 80 : 443)
+        return "\(host):\(port)"
     }
 }
 

@@ -4,6 +4,8 @@ struct APIFailure: Error, Sendable {
     var code: String
     var message: String
     var retryAfter: Int? = nil
+    /// The methods a 405 names in its `Allow` header (RFC 9110 §15.5.6).
+    var allow: [String]? = nil
     var details: [JSON] = []
 
     static func badRequest(_ message: String, code: String = "bad.request") -> APIFailure {

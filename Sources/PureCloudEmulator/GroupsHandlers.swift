@@ -255,7 +255,7 @@ struct GroupsHandlers: Sendable {
     func search(_ request: EmulatorRequest) throws -> JSON {
         let body = try BodyReader(model: "GroupSearchRequest", request: request)
         let search = try GroupSearch(request: body)
-        return org.withState { search.run($0, path: "/api/v2/groups/search") }
+        return try search.run(org.withState { $0 }, path: "/api/v2/groups/search")
     }
 
     func searchByToken(_ request: EmulatorRequest) throws -> JSON {
@@ -264,7 +264,7 @@ struct GroupsHandlers: Sendable {
         }
         guard case let .object(members) = try Q64.decode(token) else { throw APIFailure.badRequest("Bad q64") }
         let search = try GroupSearch(request: BodyReader(model: "GroupSearchRequest", fields: members))
-        return org.withState { search.run($0, path: "/api/v2/groups/search") }
+        return try search.run(org.withState { $0 }, path: "/api/v2/groups/search")
     }
 
     // MARK: GET /api/v2/fieldconfig

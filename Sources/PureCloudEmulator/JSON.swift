@@ -34,6 +34,15 @@ indirect enum JSON: Sendable, Equatable {
         return members.first { $0.0 == key }?.1
     }
 
+    /// A number as the client sent it, for error messages.
+    var numberText: String {
+        switch self {
+        case let .int(i): return String(i)
+        case let .double(d): return "\(d)"
+        default: return typeName
+        }
+    }
+
     var typeName: String {
         switch self {
         case .string: return "string"

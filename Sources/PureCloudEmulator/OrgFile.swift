@@ -109,7 +109,10 @@ extension OrgState {
             group.state = entry.state ?? "active"
             guard GroupEnums.state.contains(group.state) else { throw OrgLoadError.invalid(source, "\(where_): state '\(group.state)' is not one of \(GroupEnums.state.joined(separator: ", "))") }
             group.version = entry.version ?? 1
-            guard group.version >= 1 else { throw OrgLoadError.invalid(source, "\(where_): version must be at least 1, got \(group.version)") }
+            // Versions are int32 on the platform; a larger one would overflow when a write bumps it.
+            guard (1...Int(Int32.max)).contains(group.version) else {
+                throw OrgLoadError.invalid(source, "\(where_): version \(group.version) is not between 1 and \(Int32.max)")
+            }
             for contact in entry.addresses ?? [] {
                 guard GroupEnums.contactType.contains(contact.type), GroupEnums.contactMediaType.contains(contact.mediaType) else {
                     throw OrgLoadError.invalid(source, "\(where_): address type must be one of \(GroupEnums.contactType.joined(separator: ", ")) and mediaType \(GroupEnums.contactMediaType.joined(separator: ", "))")

@@ -105,17 +105,29 @@ struct BodyReader {
         return b
     }
 
-    func int(_ key: String, required: Bool = false) throws -> Int? {
+    /// An integer field within `range`. A number that is not a whole number, or does not fit the
+    /// range (1e19, -1e300, 9223372036854775808 all arrive as doubles), is a 400 naming the field:
+    /// converting it with `Int(_:)` would trap and take the emulator down.
+    func int(_ key: String, required: Bool = false, range: ClosedRange<Int> = BodyReader.int32Range) throws -> Int? {
         guard let value = value(key) else {
             if required { throw missing(key) }
             return nil
         }
+        let number: Int?
         switch value {
-        case let .int(i): return i
-        case let .double(d) where d == d.rounded(): return Int(d)
+        case let .int(i): number = i
+        case let .double(d): number = Int(exactly: d)  // nil for fractions and for what does not fit
         default: throw wrongType(key, "integer", value)
         }
+        guard let number, range.contains(number) else {
+            throw APIFailure.badRequest("\(model).\(key) must be an integer between \(range.lowerBound) and \(range.upperBound), got \(value.numberText)")
+        }
+        return number
     }
+
+    /// The API's integers are int32 (the published models say so); nothing the emulator reads
+    /// from a body may be larger.
+    static let int32Range = Int(Int32.min)...Int(Int32.max)
 
     func strings(_ key: String, required: Bool = false) throws -> [String]? {
         guard let value = value(key) else {

@@ -154,6 +154,9 @@ extension PureCloudEmulator {
         if let retryAfter = failure.retryAfter {
             response.headers[HTTPField.Name("Retry-After")!] = String(retryAfter)
         }
+        if let allow = failure.allow {
+            response.headers[.allow] = allow.joined(separator: ", ")
+        }
         return response
     }
 

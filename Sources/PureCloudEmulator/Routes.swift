@@ -20,8 +20,10 @@ enum Route {
             .map { String($0).removingPercentEncoding ?? String($0) }
         func methods(_ table: [String: Route]) throws -> Route {
             if let route = table[method] { return route }
-            throw APIFailure(status: 405, code: "method.not.allowed",
-                             message: "\(method) is not allowed on \(path); use \(table.keys.sorted().joined(separator: " or "))")
+            var failure = APIFailure(status: 405, code: "method.not.allowed",
+                                     message: "\(method) is not allowed on \(path); use \(table.keys.sorted().joined(separator: " or "))")
+            failure.allow = table.keys.sorted()
+            throw failure
         }
         switch segments.count {
         case 2 where segments == ["oauth", "token"]:

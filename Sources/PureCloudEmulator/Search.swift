@@ -11,6 +11,11 @@ struct GroupSearch {
 
     /// Search pages hold at most 100 results; the platform's limit is not published (contract §13).
     static let maximumPageSize = 100
+    /// The same ceiling as listings' pageNumber (an int32 in the published models).
+    static let maximumPageNumber = Int(Int32.max)
+    /// How long the REGEX criteria of one search may run over the org's groups before the search
+    /// is refused: a catastrophic pattern such as `(a*)*b` must not hold a request for long.
+    static let regexTimeLimit = 0.5
     static let searchableFields = ["id", "name", "description", "state", "type", "visibility", "email", "dateModified"]
 
     struct Criterion {
@@ -20,17 +25,15 @@ struct GroupSearch {
         var values: [String]
         var op: String
         var group: [Criterion]
+        /// The REGEX patterns, compiled once per search.
+        var regexes: [NSRegularExpression] = []
     }
 
     init(request: BodyReader) throws {
-        pageSize = try request.int("pageSize") ?? 25
-        pageNumber = try request.int("pageNumber") ?? 1
-        guard (1...GroupSearch.maximumPageSize).contains(pageSize) else {
-            throw APIFailure.badRequest("GroupSearchRequest.pageSize must be between 1 and \(GroupSearch.maximumPageSize), got \(pageSize)")
-        }
-        guard pageNumber >= 1 else {
-            throw APIFailure.badRequest("GroupSearchRequest.pageNumber must be at least 1, got \(pageNumber)")
-        }
+        // Both bounded, so (pageNumber - 1) * pageSize and pageNumber + 1 cannot overflow, also
+        // for numbers read back from a q64 token.
+        pageSize = try request.int("pageSize", range: 1...GroupSearch.maximumPageSize) ?? 25
+        pageNumber = try request.int("pageNumber", range: 1...GroupSearch.maximumPageNumber) ?? 1
         var sortOrder = try request.enumValue("sortOrder", allowed: GroupEnums.searchSortOrder, caseInsensitive: true)
         sortBy = try request.string("sortBy")
         if let sort = request.value("sort") {
@@ -68,12 +71,17 @@ struct GroupSearch {
             for field in fields where !searchableFields.contains(field) {
                 throw APIFailure.invalidValue(field: "GroupSearchCriteria.fields", value: field, allowed: searchableFields)
             }
-            let criterion = Criterion(
+            var criterion = Criterion(
                 type: type, fields: fields, value: try reader.string("value"), values: try reader.strings("values") ?? [],
                 op: try reader.enumValue("operator", allowed: GroupEnums.searchOperator) ?? "AND",
                 group: try reader.value("group").map { try parseCriteria($0, path: "\(path)[\(index + 1)].group") } ?? [])
-            if type == "REGEX", let pattern = criterion.value, (try? NSRegularExpression(pattern: pattern)) == nil {
-                throw APIFailure.badRequest("GroupSearchCriteria.value is not a valid regular expression: \(pattern)")
+            if type == "REGEX" {
+                criterion.regexes = try ((criterion.value.map { [$0] } ?? []) + criterion.values).map { pattern in
+                    guard let regex = try? NSRegularExpression(pattern: pattern, options: .caseInsensitive) else {
+                        throw APIFailure.badRequest("GroupSearchCriteria.value is not a valid regular expression: \(pattern)")
+                    }
+                    return regex
+                }
             }
             if !["MATCH_ALL", "REQUIRED_FIELDS"].contains(type), criterion.group.isEmpty, criterion.fields.isEmpty {
                 throw APIFailure.badRequest("GroupSearchCriteria.fields is required for \(type)")
@@ -100,8 +108,8 @@ struct GroupSearch {
         }
     }
 
-    static func matches(_ c: Criterion, _ group: EmulatedGroup) -> Bool {
-        if !c.group.isEmpty { return matchesAll(c.group, group) }
+    static func matches(_ c: Criterion, _ group: EmulatedGroup, _ budget: RegexBudget) -> Bool {
+        if !c.group.isEmpty { return matchesAll(c.group, group, budget) }
         let wanted = (c.value.map { [$0] } ?? []) + c.values
         let texts = c.fields.compactMap { fieldValue(group, $0) }
         switch c.type {
@@ -114,12 +122,7 @@ struct GroupSearch {
         case "CONTAINS":
             return texts.contains { t in wanted.contains { t.lowercased().contains($0.lowercased()) } }
         case "REGEX":
-            return texts.contains { t in
-                wanted.contains { pattern in
-                    guard let regex = try? NSRegularExpression(pattern: pattern, options: .caseInsensitive) else { return false }
-                    return regex.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) != nil
-                }
-            }
+            return texts.contains { t in c.regexes.contains { budget.matches($0, t) } }
         default:  // TERM, TERMS: whole-word match
             return texts.contains { t in
                 let words = Set(t.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init))
@@ -130,11 +133,11 @@ struct GroupSearch {
 
     /// Top-level criteria are combined the way the platform documents: each carries its own
     /// operator, AND (the default) and NOT must hold, and at least one OR must hold when any is given.
-    static func matchesAll(_ criteria: [Criterion], _ group: EmulatedGroup) -> Bool {
+    static func matchesAll(_ criteria: [Criterion], _ group: EmulatedGroup, _ budget: RegexBudget) -> Bool {
         var anyOr = false
         var orHit = false
         for c in criteria {
-            let hit = matches(c, group)
+            let hit = matches(c, group, budget)
             switch c.op {
             case "NOT": if hit { return false }
             case "OR": anyOr = true; if hit { orHit = true }
@@ -144,8 +147,14 @@ struct GroupSearch {
         return !anyOr || orHit
     }
 
-    func run(_ state: OrgState, path: String) -> JSON {
-        var hits = state.groupOrder.compactMap { state.groups[$0] }.filter { GroupSearch.matchesAll(criteria, $0) }
+    /// Runs on a copy of the org taken under the lock, so a slow search holds no other request.
+    func run(_ state: OrgState, path: String) throws -> JSON {
+        let budget = RegexBudget(seconds: GroupSearch.regexTimeLimit)
+        var hits = state.groupOrder.compactMap { state.groups[$0] }.filter { GroupSearch.matchesAll(criteria, $0, budget) }
+        if budget.exhausted {
+            throw APIFailure.badRequest(
+                "GroupSearchCriteria.value: the regular expression took more than \(GroupSearch.regexTimeLimit) s over the org's groups; use a simpler pattern")
+        }
         let key = sortBy ?? "name"
         hits.sort { a, b in
             let x = GroupSearch.fieldValue(a, key) ?? "", y = GroupSearch.fieldValue(b, key) ?? ""
@@ -183,5 +192,33 @@ extension BodyReader {
     init(model: String, fields: [(String, JSON)]) {
         self.model = model
         self.fields = fields
+    }
+}
+
+/// A time limit shared by every REGEX evaluation of one search. ICU reports progress during a long
+/// match, which is where the limit is checked; once it is spent every later match is skipped and
+/// the search is refused.
+final class RegexBudget {
+    private let deadline: Date
+    private(set) var exhausted = false
+
+    init(seconds: Double) {
+        deadline = Date().addingTimeInterval(seconds)
+    }
+
+    func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
+        guard !exhausted else { return false }
+        var found = false
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) { match, _, stop in
+            if match != nil {
+                found = true
+                stop.pointee = true
+            } else if Date() > self.deadline {
+                self.exhausted = true
+                stop.pointee = true
+            }
+        }
+        if !found, Date() > deadline { exhausted = true }
+        return found
     }
 }

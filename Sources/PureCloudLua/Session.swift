@@ -9,7 +9,7 @@ public struct SessionSettings: Sendable {
     public var dryRun = false
     public var retry = RetryPolicy()
     public var requestTimeout = 60.0
-    public var connectTimeout = 10.0
+    public var connectTimeout = ClientConfiguration.defaultConnectTimeout
     public var pacing = true
     /// The `gc` CLI's profiles, for `GroupsApi.new{ profile = ... }` and `configure{ profile = ... }`.
     public var profiles: ProfileFile?

@@ -22,8 +22,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Append every write (and its result) as a JSON line to this file.", valueName: "path")) var auditLog: String?
     @Option(help: "Log level: debug, info, warn, error.") var logLevel = "warn"
     @Option(help: "Log format: text or json (one object per line on stderr).") var logFormat = "text"
-    @Option(help: "Seconds one request may take.") var timeout: Double = 60
-    @Option(help: "Seconds to open a connection.") var connectTimeout: Double = 10
+    @Option(help: "Seconds one request may take, the whole answer included.") var timeout: Double = 60
+    @Option(help: "Seconds to open a connection, per try (a connection that never opens is tried 3 times).") var connectTimeout: Double = ClientConfiguration.defaultConnectTimeout
     @Option(help: "Most times one request is sent (1 turns retries off).") var maxAttempts = 8
     @Option(help: "Seconds one call may take with all its retries and waits.") var callBudget: Double = 600
 
@@ -33,10 +33,11 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard LogLevel(name: logLevel) != nil else { throw ArgumentParser.ValidationError("--log-level must be debug, info, warn or error, got '\(logLevel)'") }
         guard EventLog.Format(rawValue: logFormat) != nil else { throw ArgumentParser.ValidationError("--log-format must be text or json, got '\(logFormat)'") }
-        guard timeout > 0 else { throw ArgumentParser.ValidationError("--timeout must be positive, got \(timeout)") }
+        // Finite and at most a day, so no conversion of them to a duration can overflow.
+        for (flag, value) in [("--timeout", timeout), ("--connect-timeout", connectTimeout), ("--call-budget", callBudget)] where !(value > 0 && value <= 86400) {
+            throw ArgumentParser.ValidationError("\(flag) must be between 0 and 86400 seconds, got \(value)")
+        }
         guard maxAttempts >= 1 else { throw ArgumentParser.ValidationError("--max-attempts must be at least 1, got \(maxAttempts)") }
-        guard callBudget > 0 else { throw ArgumentParser.ValidationError("--call-budget must be positive, got \(callBudget)") }
-        guard connectTimeout > 0 else { throw ArgumentParser.ValidationError("--connect-timeout must be positive, got \(connectTimeout)") }
         if (emulator || emulatorData != nil) && (baseUrl != nil || environment != nil) {
             throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
         }
@@ -85,9 +86,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         var held: LockFile?
         if let lock {
-            do { held = try LockFile(path: lock) } catch {
-                report("\(error)")
-                throw ExitCode(ExitStatus.lockHeld)
+            do { held = try LockFile(path: lock) } catch let failure as LockFile.Failure {
+                report("\(failure)")
+                // Only a lock another run holds is 5; a path that cannot be a lock file is a usage error.
+                if case .held = failure { throw ExitCode(ExitStatus.lockHeld) }
+                throw ExitCode(ExitStatus.usage)
             }
         }
         defer { _ = held }  // the lock is held until the run ends, however it ends

@@ -102,7 +102,7 @@ final class ScriptRunTests: EmulatorBackedTestCase {
             ["--base-url", "http://127.0.0.1:9", "--connect-timeout", "1", "--call-budget", "3", "-e", "purecloud.GroupsApi.new():get_groups{}"],
             environment: credentials)
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertTrue(outcome.stderr.contains("network.unreachable") && outcome.stderr.contains("cannot reach 127.0.0.1"), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("network.unreachable") && outcome.stderr.contains("cannot connect to 127.0.0.1:9"), outcome.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(started), 6, "connection failures are retried, within the configured call budget")
     }
 
