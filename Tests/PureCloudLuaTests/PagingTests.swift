@@ -93,7 +93,8 @@ final class MembershipHelperTests: ModuleTestCase {
             local report = api:add_members(g, ids)
             assert(report.added == #ids and report.unchanged == 0 and #report.failed == 0)
             local chunks = math.ceil(#ids / 50)
-            assert(report.requests == chunks + 2, "requests " .. report.requests .. " for " .. chunks .. " chunks")
+            -- Two reads, one check per 100 ids that are not members yet (they must exist), one write per 50.
+            assert(report.requests == chunks + 2 + math.ceil(#ids / 100), "requests " .. report.requests .. " for " .. chunks .. " chunks")
             assert(api:get_group(g.id).memberCount == #ids)
             local again = api:add_members(g, ids)
             assert(again.added == 0 and again.unchanged == #ids and again.requests == 2, "second run: " .. again.requests)
@@ -116,16 +117,16 @@ final class MembershipHelperTests: ModuleTestCase {
             local half = { table.unpack(ids, 1, #ids // 2) }
             r = api:sync_members(g.id, half, { add_only = true })
             assert(r.added == 0 and r.removed == 0 and r.unchanged == #half)
-            r = api:sync_members(g.id, half)
+            r = api:sync_members(g.id, half, { max_removals = #ids - #half })
             assert(r.removed == #ids - #half and r.unchanged == #half)
-            r = api:remove_members(g.id, { half[1], "never-a-member" })
-            assert(r.removed == 1 and r.unchanged == 1)
+            r = api:remove_members(g.id, { half[1], "a0000000-0000-4000-a000-0000000000ff" }, { skip_unknown = true })
+            assert(r.removed == 1 and #r.failed == 1 and r.failed[1].error == "not found")
             local individuals = api:get_group_individuals(g.id)
             assert(individuals.total == #half - 1)
             """)
     }
 
-    func testUnknownIdsFailOneByOneWithoutARequestStorm() throws {
+    func testUnknownIdsStopTheJobBeforeAnyWriteOrAreSkippedWithoutARequestStorm() throws {
         try lua("""
             local api = purecloud.GroupsApi.new()
             local g = api:post_groups{ name = "Mixed", type = "official", visibility = "public", rulesVisible = true }
@@ -133,11 +134,16 @@ final class MembershipHelperTests: ModuleTestCase {
             for member in api:each_group_member(api:get_groups{ page_size = 1 }.entities[1].id) do ids[#ids + 1] = member.id end
             local real = #ids
             for i = 1, 90 do ids[#ids + 1] = "ghost-" .. i end   -- more unknown ids than real ones
-            local report = api:add_members(g, ids)
+            local ok, err = pcall(api.add_members, api, g, ids)
+            assert(api:get_group(g.id).memberCount == 0, "refused before the first write")
+            assert(not ok and tostring(err):find("90 of the " .. #ids .. " users given cannot be used"), tostring(err))
+            assert(tostring(err):find("ghost%-1 %(not found%)"), tostring(err))
+            local report = api:add_members(g, ids, { skip_unknown = true })
             assert(report.added == real and #report.failed == 90, report.added .. " added, " .. #report.failed .. " failed")
-            assert(report.failed[1].error:find("not users of this org"), report.failed[1].error)
-            -- Two reads, and per chunk of 50 one refused request and one resend of the real ids.
-            assert(report.requests <= 2 + 2 * math.ceil(#ids / 50), "requests: " .. report.requests)
+            assert(report.failed[1].input == "ghost-1" and report.failed[1].error == "not found", report.failed[1].error)
+            -- Two reads, the existence checks (100 ids a request), one search for the one-word entries
+            -- that are no ids (they could be one-word names), one write per 50 real ids, no refused chunk.
+            assert(report.requests == 2 + math.ceil(#ids / 100) + 1 + math.ceil(real / 50), "requests: " .. report.requests)
             assert(api:get_group(g.id).memberCount == real)
             """)
     }
@@ -148,9 +154,9 @@ final class MembershipHelperTests: ModuleTestCase {
         let cases: [(String, String)] = [
             ("api:add_members('no-such-group', { 'u1' })", "404"),
             ("api:add_members(nil, { 'u1' })", "bad argument #1 to 'add_members' (group id or group table expected, got nil)"),
-            ("api:add_members('g', 'u1,u2')", "bad argument #2 to 'add_members' (array of user ids expected, got string)"),
-            ("api:add_members('g', { 'u1', 42 })", "item 2 must be a user id string, got number"),
-            ("api:add_members('g', { ' ' })", "id #1 is blank"),
+            ("api:add_members('g', 'u1,u2')", "bad argument #2 to 'add_members' (array of users (ids, emails, names or user tables) expected, got string)"),
+            ("api:add_members('g', { 'u1', 42 })", "item 2 must be a user id, email, name or user table, got number"),
+            ("api:add_members('g', { ' ' })", "entry #1 is blank"),
             ("api:add_members('g', { 'a,b' })", "contains a comma"),
             ("api:sync_members('g', {}, { add_only = true, remove_only = true })", "cannot both be true"),
             ("api:sync_members('g', {}, { dryrun = true })", "unknown option 'dryrun' (did you mean 'dry_run'?)"),
