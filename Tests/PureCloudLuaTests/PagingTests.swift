@@ -214,4 +214,54 @@ final class CSVTests: ModuleTestCase {
             """)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "id,name,count\ng1,\"A, B\",3\ng2,\"say \"\"x\"\"\",0\n")
     }
+
+    func bytes(_ data: [UInt8]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("b-\(UUID()).csv").path
+        try Data(data).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Files as admins have them: Excel's `;` (where the decimal mark is a comma) and tab exports,
+    /// a byte-order mark and CRLF line ends.
+    func testSeparatorIsDetectedOrGivenAndExcelsBomAndCrlfReadFine() throws {
+        let semicolon = try bytes([0xEF, 0xBB, 0xBF] + Array("email;note\r\nana@example.com;\"a, b; c\"\r\nbob@example.com;x\r\n".utf8))
+        let tabs = try write("email\tnote\nana@example.com\ta;b,c\n")
+        let plain = try write("email,note\nana@example.com,\"x;y\"\n")
+        let forced = try write("a;b\n1;2\n")
+        try lua("""
+            local rows = purecloud.csv.read("\(semicolon)")
+            assert(#rows == 2 and rows[1].email == "ana@example.com" and rows[1].note == "a, b; c" and rows[2].note == "x", rows[1].note)
+            rows = purecloud.csv.read("\(tabs)")
+            assert(rows[1].email == "ana@example.com" and rows[1].note == "a;b,c")
+            rows = purecloud.csv.read("\(plain)")
+            assert(rows[1].note == "x;y")
+            -- given, it wins over detection: here each line is one column
+            local given = purecloud.csv.read("\(forced)", { delimiter = "," })
+            assert(given[1]["a;b"] == "1;2", tostring(given[1]["a;b"]))
+            local ok, err = pcall(purecloud.csv.read, "\(plain)", { delimiter = "|" })
+            assert(not ok and err:find("'delimiter' must be"), err)
+            """)
+    }
+
+    func testANonUtf8FileNamesItsLineAndHowToSaveIt() throws {
+        let path = try bytes(Array("email\nana@example.com\n".utf8) + [0x4A, 0x6F, 0xE3, 0x6F, 0x0A])
+        let message = try luaError("purecloud.csv.read('\(path)')")
+        XCTAssertTrue(message.contains("\(path): line 3 is not UTF-8 text"), message)
+        XCTAssertTrue(message.contains("save it as \"CSV UTF-8 (Comma delimited)\""), message)
+    }
+
+    func testWriteTakesASeparatorAndAnOptInByteOrderMark() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bom-\(UUID()).csv").path
+        let plain = FileManager.default.temporaryDirectory.appendingPathComponent("nobom-\(UUID()).csv").path
+        try lua("""
+            purecloud.csv.write("\(path)", { { name = "João; Zoë" } }, { "name" }, { delimiter = ";", bom = true })
+            purecloud.csv.write("\(plain)", { { name = "João" } }, { "name" })
+            local rows = purecloud.csv.read("\(path)")
+            assert(rows[1].name == "João; Zoë", rows[1].name)
+            """)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertEqual(Array(data.prefix(3)), [0xEF, 0xBB, 0xBF])
+        XCTAssertEqual(String(decoding: data.dropFirst(3), as: UTF8.self), "name\n\"João; Zoë\"\n")
+        XCTAssertEqual(try String(contentsOfFile: plain, encoding: .utf8), "name\nJoão\n", "no mark unless asked")
+    }
 }
