@@ -1,35 +1,83 @@
--- Move users between groups as a CSV says.
+-- Move people between groups as a CSV says.
 --
---   pclua scripts/migrate-members.lua moves.csv              (add --dry-run to see the plan first)
+--   pclua scripts/migrate-members.lua moves.csv [options]      (pclua --dry-run ... shows the plan first)
 --
--- moves.csv has a header and the columns user_id, from_group, to_group. A group is its id or its
--- exact name. Leave from_group empty to only add, or to_group empty to only remove.
+-- moves.csv has a header and the columns user (or email, or user_id), from_group, to_group. A user
+-- is an email, a user id or an exact full name; a group is its id or its exact name. Leave
+-- from_group empty to only add, or to_group empty to only remove. The separator (`,` `;` or tab)
+-- is detected; a byte-order mark and Windows line ends are fine.
 --
--- Everything is checked before the first write: the file, every group, contradictions. Users are
--- added to their new groups before they leave the old ones, so nobody is left without access.
--- It is safe to run again (after a failure, or twice by mistake): users already where the file
--- wants them are skipped, so a second run sends no membership writes.
+-- options:
+--   --max-removals N      let one group lose up to N members (default: at most half of them)
+--   --allow-remove-all    let a group lose every member
+--   --skip-unknown        move everyone else when some rows name unknown, ambiguous, inactive or
+--                         deleted people (they are reported as failed); default: stop, change nothing
+--   --include-inactive    move inactive users too
+--   --delimiter C         the CSV's separator: , ; or tab (default: detected)
+--   --dry-run             the same as pclua's --dry-run: print the plan, change nothing
+--
+-- Everything is checked before the first write: the file, every group, every person,
+-- contradictions, and how many members each group would lose. Users are added to their new groups
+-- before they leave the old ones, so nobody is left without access. It is safe to run again (after
+-- a failure, or twice by mistake): people already where the file wants them are skipped, so a
+-- second run sends no membership writes.
 
 local purecloud = require "purecloud"
 local log = purecloud.log
 
-local path = arg[1]
-if not path then
-  io.stderr:write("usage: pclua scripts/migrate-members.lua moves.csv\n")
+local usage = "usage: pclua scripts/migrate-members.lua moves.csv [--max-removals N] [--allow-remove-all] [--skip-unknown] [--include-inactive] [--delimiter C] [--dry-run]\n"
+local function fail_usage(message)
+  io.stderr:write("migrate-members.lua: " .. message .. "\n" .. usage)
   os.exit(2)
 end
 
+-- Arguments: one path and the options above; anything else is refused, so a mistyped or
+-- misplaced flag never goes unnoticed.
+local path
+local options = {}
+local i = 1
+while arg[i] do
+  local a = arg[i]
+  if a == "--max-removals" then
+    local n = tonumber(arg[i + 1] or "")
+    if not n or n < 0 or n ~= math.floor(n) then fail_usage("--max-removals needs a whole number") end
+    options.max_removals = n
+    i = i + 1
+  elseif a == "--allow-remove-all" then options.allow_remove_all = true
+  elseif a == "--skip-unknown" then options.skip_unknown = true
+  elseif a == "--include-inactive" then options.include_inactive = true
+  elseif a == "--dry-run" then purecloud.configure{ dry_run = true }
+  elseif a == "--delimiter" then
+    local d = arg[i + 1]
+    if d == "tab" or d == "\\t" then d = "\t" end
+    if d ~= "," and d ~= ";" and d ~= "\t" then fail_usage("--delimiter must be , ; or tab") end
+    options.delimiter = d
+    i = i + 1
+  elseif a:sub(1, 1) == "-" then fail_usage("unknown option '" .. a .. "'")
+  elseif path then fail_usage("unexpected argument '" .. a .. "' (one CSV file is expected)")
+  else path = a end
+  i = i + 1
+end
+if not path then fail_usage("no CSV file given") end
+
 local api = purecloud.GroupsApi.new()
+local users = purecloud.UsersApi.new()
 
 -- 1. Read the whole file first: a malformed file stops here, before any write.
 local rows = {}
-for row, line in purecloud.csv.rows(path) do
-  for _, column in ipairs { "user_id", "from_group", "to_group" } do
-    if row[column] == nil then error(path .. ": the header must have the columns user_id, from_group, to_group (missing " .. column .. ")", 0) end
+local user_column
+for row, line in purecloud.csv.rows(path, { delimiter = options.delimiter }) do
+  if not user_column then
+    for _, name in ipairs { "user", "user_id", "email" } do
+      if row[name] ~= nil then user_column = name; break end
+    end
+    if not user_column or row.from_group == nil or row.to_group == nil then
+      error(path .. ": the header must have the columns user (or email, or user_id), from_group, to_group", 0)
+    end
   end
-  local user = row.user_id:match("^%s*(.-)%s*$")
+  local user = row[user_column]:match("^%s*(.-)%s*$")
   local from, to = row.from_group:match("^%s*(.-)%s*$"), row.to_group:match("^%s*(.-)%s*$")
-  if user == "" then error(path .. ":" .. line .. ": user_id is empty", 0) end
+  if user == "" then error(path .. ":" .. line .. ": " .. user_column .. " is empty", 0) end
   if from == "" and to == "" then error(path .. ":" .. line .. ": from_group and to_group are both empty", 0) end
   rows[#rows + 1] = { user = user, from = from, to = to, line = line }
 end
@@ -51,31 +99,71 @@ local function resolve(key)
 end
 for _, row in ipairs(rows) do resolve(row.from); resolve(row.to) end
 
--- The plan, by group id: whether a group was written by name or by id makes no difference.
-local adds, removes, groups = {}, {}, {}   -- group id -> { user ids in file order }; group id -> group
-local where = {}                           -- "add|group|user" -> line, to find contradictions
+-- 3. Resolve every person (emails and names through batched searches, ids checked to exist)
+--    before any write. Rows naming nobody, several people, or someone inactive or deleted stop the
+--    run here, named by line, unless --skip-unknown.
+local people = {}
+for _, row in ipairs(rows) do people[#people + 1] = row.user end
+local found = users:resolve(people, { include_inactive = options.include_inactive })
+local problems = {}
+local function problem(input, reason)
+  problems[input] = reason
+end
+for _, input in ipairs(found.not_found) do problem(input, "no such user") end
+for input, ids in pairs(found.ambiguous) do problem(input, #ids .. " users have this name or email (" .. table.concat(ids, ", ") .. ")") end
+for _, input in ipairs(found.not_indexed) do problem(input, "found by id but not yet by search (the user changed minutes ago); try again later or give the id") end
+for _, input in ipairs(found.deleted) do problem(input, "deleted user") end
+for _, input in ipairs(found.inactive) do if not found.ids[input] then problem(input, "inactive user (--include-inactive moves them)") end end
+local bad = {}
 for _, row in ipairs(rows) do
-  local function plan(kind, list, key)
-    if key == "" then return end
-    local group = resolved[key]
-    groups[group.id] = group
-    local opposite = (kind == "add" and "remove" or "add") .. "|" .. group.id .. "|" .. row.user
-    if where[opposite] then
-      error(path .. ":" .. row.line .. ": contradicts line " .. where[opposite] .. " (user " .. row.user .. " would be added to and removed from " .. group.name .. ")", 0)
-    end
-    where[kind .. "|" .. group.id .. "|" .. row.user] = row.line
-    list[group.id] = list[group.id] or {}
-    table.insert(list[group.id], row.user)
+  if problems[row.user] then bad[#bad + 1] = row end
+end
+if #bad > 0 then
+  local lines = {}
+  for n, row in ipairs(bad) do
+    if n > 50 then lines[#lines + 1] = "  ... and " .. (#bad - 50) .. " more"; break end
+    lines[#lines + 1] = string.format("  %s:%d: %s: %s", path, row.line, row.user, problems[row.user])
   end
-  if row.from ~= "" and resolved[row.from].id == (row.to ~= "" and resolved[row.to].id) then
-    error(path .. ":" .. row.line .. ": from_group and to_group are the same group", 0)
+  local message = string.format("%d row%s name%s people that cannot be used:\n%s", #bad, #bad == 1 and "" or "s", #bad == 1 and "s" or "", table.concat(lines, "\n"))
+  if not options.skip_unknown then
+    error(message .. "\nnothing was changed; correct the file, or pass --skip-unknown to move everyone else", 0)
   end
-  plan("add", adds, row.to)
-  plan("remove", removes, row.from)
+  log.warn(message .. "\nthese rows are skipped (--skip-unknown)")
 end
 
--- 3. Carry it out: adds, then removes. Each helper chunks by 50 and skips users already in place.
-local totals = { added = 0, removed = 0, unchanged = 0, failed = 0, requests = 0 }
+-- The plan, by group id and user id: whether a group or a person was written by name, email or id
+-- makes no difference.
+local adds, removes, groups = {}, {}, {}   -- group id -> { user ids in file order }; group id -> group
+local where = {}                           -- "add|group|user" -> line, to find contradictions
+local skipped = 0
+for _, row in ipairs(rows) do
+  local id = found.ids[row.user]
+  if not id then
+    skipped = skipped + 1
+  else
+    local function plan(kind, list, key)
+      if key == "" then return end
+      local group = resolved[key]
+      groups[group.id] = group
+      local opposite = (kind == "add" and "remove" or "add") .. "|" .. group.id .. "|" .. id
+      if where[opposite] then
+        error(path .. ":" .. row.line .. ": contradicts line " .. where[opposite] .. " (user " .. row.user .. " would be added to and removed from " .. group.name .. ")", 0)
+      end
+      where[kind .. "|" .. group.id .. "|" .. id] = row.line
+      list[group.id] = list[group.id] or {}
+      table.insert(list[group.id], id)
+    end
+    if row.from ~= "" and resolved[row.from].id == (row.to ~= "" and resolved[row.to].id) then
+      error(path .. ":" .. row.line .. ": from_group and to_group are the same group", 0)
+    end
+    plan("add", adds, row.to)
+    plan("remove", removes, row.from)
+  end
+end
+
+-- 4. Carry it out: adds, then removes. Each helper chunks by 50, skips people already in place,
+--    and refuses (before writing) to empty a group or remove more than half of it unless allowed.
+local totals = { added = 0, removed = 0, unchanged = 0, failed = skipped, requests = found.requests }
 local function account(report, group)
   totals.added = totals.added + report.added
   totals.removed = totals.removed + report.removed
@@ -83,7 +171,7 @@ local function account(report, group)
   totals.requests = totals.requests + report.requests
   for _, failure in ipairs(report.failed) do
     totals.failed = totals.failed + 1
-    log.error("could not move user", { user_id = failure.id, group = group.name, error = failure.error })
+    log.error("could not move user", { user = failure.input, user_id = failure.id, group = group.name, error = failure.error })
   end
   log.info("group done", { group = group.name, added = report.added, removed = report.removed, unchanged = report.unchanged, requests = report.requests })
 end
@@ -95,10 +183,19 @@ local function sorted_keys(t)
   return keys
 end
 
+local limits = { max_removals = options.max_removals, allow_remove_all = options.allow_remove_all }
+
+-- The removal limits are checked for every group before the first write (plan_only: checked and
+-- planned, nothing sent).
+for _, id in ipairs(sorted_keys(removes)) do
+  local plan = api:remove_members(groups[id], removes[id], { plan_only = true, max_removals = limits.max_removals, allow_remove_all = limits.allow_remove_all })
+  totals.requests = totals.requests + plan.requests
+end
+
 -- A helper that cannot go on (retries exhausted) raises with err.report: say what was done, then
 -- stop. Running the script again finishes the job.
-local function apply(helper, id, ids)
-  local ok, report = pcall(helper, api, groups[id], ids)
+local function apply(helper, id, ids, opts)
+  local ok, report = pcall(helper, api, groups[id], ids, opts)
   if not ok then
     local err = report
     if purecloud.ApiError.is(err) and err.report then
@@ -114,10 +211,11 @@ local function apply(helper, id, ids)
   account(report, groups[id])
 end
 
-for _, id in ipairs(sorted_keys(adds)) do apply(api.add_members, id, adds[id]) end
-for _, id in ipairs(sorted_keys(removes)) do apply(api.remove_members, id, removes[id]) end
+for _, id in ipairs(sorted_keys(adds)) do apply(api.add_members, id, adds[id], {}) end
+for _, id in ipairs(sorted_keys(removes)) do apply(api.remove_members, id, removes[id], limits) end
 
 local stats = api:stats()
 print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests (retries: %d, tokens fetched: %d, waiting for the rate limit: %.1f s)",
   #rows, totals.added, totals.removed, totals.unchanged, totals.failed, totals.requests,
   stats.retries, stats.tokens_fetched, stats.seconds_waited))
+if totals.failed > 0 then os.exit(4) end

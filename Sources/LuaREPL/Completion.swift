@@ -19,7 +19,7 @@ struct Completion {
         guard let call = line.range(of: #"[:.]([a-z_]+)\s*\(?[^(){}]*\{[^{}]*$"#, options: .regularExpression) else { return nil }
         let text = String(line[call])
         guard let nameRange = text.range(of: #"[a-z_]+"#, options: .regularExpression),
-              let op = GroupsAPI.operation(String(text[nameRange])) else { return nil }
+              let op = OperationTable.operation(String(text[nameRange])) else { return nil }
         let inside = String(text[text.lastIndex(of: "{")!...].dropLast(word.count))  // what precedes the word
         if let assignment = inside.range(of: #"([a-z_]+)\s*=\s*["']$"#, options: .regularExpression) {
             let key = inside[assignment].prefix { $0 != " " && $0 != "=" }

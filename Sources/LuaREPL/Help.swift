@@ -1,20 +1,65 @@
 import LuaKit
 import PureCloud
 
-/// `help(x)`: what an operation takes and returns, what a model holds, from the operation table.
+/// `help(x)`: what an operation takes and returns, what a model holds, from the operation table,
+/// for every API in it.
 enum Help {
+    /// `methodName` is `Api:method` (as `methodName(of:)` finds it) or a bare method name.
     static func text(for call: LuaCall, methodName: String?, modelName: String?) -> String {
-        if let methodName, let op = GroupsAPI.operation(methodName) { return operation(op) }
-        if let methodName, let text = helpers[methodName] { return text }
+        if let methodName {
+            let parts = methodName.split(separator: ":", maxSplits: 1).map(String.init)
+            let api = parts.count == 2 ? OperationTable.api(parts[0]) : nil
+            let name = parts.last ?? methodName
+            if let op = api?.operation(name) ?? OperationTable.operation(name) { return operation(op) }
+            if let iterator = iteratorHelp(name, api: api) { return iterator }
+            if let text = helpers[name] { return text }
+        }
         if let modelName, let model = Models.all[modelName] { return self.model(model) }
         return general
+    }
+
+    /// Where a function sits in an API's methods table, as `Api:method`, if it does.
+    static func methodName(of index: Int32, _ call: LuaCall) -> String? {
+        let top = call.top
+        defer { call.settop(top) }
+        let function = call.absolute(index)
+        call.state.pushGlobal("purecloud")
+        guard call.type(at: -1) == .table else { return nil }
+        let module = call.top
+        for api in OperationTable.apis {
+            guard call.getField(module, api.name) == .table, call.getField(-1, "metatable") == .table,
+                  call.getField(-1, "__index") == .table else { call.settop(module); continue }
+            var found: String?
+            call.forEach(call.top) {
+                if found == nil, call.rawEqual(-1, function), let name = call.string(at: -2) { found = name }
+            }
+            call.settop(module)
+            if let found { return "\(api.name):\(found)" }
+        }
+        return nil
+    }
+
+    /// The iterators come from the table (`Operation.iterator`): their help says what they walk.
+    static func iteratorHelp(_ name: String, api: APIDefinition?) -> String? {
+        let candidates = (api.map { [$0] } ?? OperationTable.apis).flatMap { api in
+            api.operations.filter { $0.iterator == name }.map { (api, $0) }
+        }
+        guard !candidates.isEmpty else { return nil }
+        return candidates.map { api, op in
+            let arguments = op.positional.map { $0 == op.body?.name ? op.body!.model : $0 }
+            let keys = op.optionKeys.filter { $0 != "page_number" }
+            return "\(api.variable):\(name)(" + (arguments + (keys.isEmpty ? [] : ["{ " + keys.joined(separator: ", ") + " }"])).joined(separator: ", ")
+                + ")  -- every item of \(op.name), page after page (lazy; break stops it)\n"
+                + "  for item in \(api.variable):\(name)(...) do ... end; see help(\(api.variable).\(op.name))"
+        }.joined(separator: "\n")
     }
 
     static func operation(_ op: Operation) -> String {
         var lines = ["\(op.name)  \(op.method.rawValue) \(op.path)" + (op.deprecated ? "  (deprecated by Genesys)" : ""), "  \(op.summary)"]
         let positional = op.positional
         let optional = op.parameters.filter { !$0.required }
-        lines.append("  call: api:\(op.name)(" + (positional + (op.optionKeys.isEmpty ? [] : ["{ options }"])).joined(separator: ", ") + ")")
+        let variable = OperationTable.api(of: op.name)?.variable ?? "api"
+        lines.append("  call: \(variable):\(op.name)(" + (positional + (op.optionKeys.isEmpty ? [] : ["{ options }"])).joined(separator: ", ") + ")")
         func describe(_ p: Parameter) -> String {
             var parts: [String] = []
             switch p.kind {
@@ -46,7 +91,8 @@ enum Help {
             lines.append("  returns nothing (the platform answers 202/200 without a body)")
         }
         lines.append("  permissions: " + (op.permissions.isEmpty ? "none listed" : op.permissions.joined(separator: ", ")))
-        if let iterator = iterators[op.name] { lines.append("  every page: api:\(iterator)(...) (see help(api.\(iterator)))") }
+        let walker = op.iterator ?? OperationTable.operations(continuedBy: op.name).first?.iterator
+        if let iterator = walker { lines.append("  every page: \(variable):\(iterator)(...) (see help(\(variable).\(iterator)))") }
         return lines.joined(separator: "\n")
     }
 
@@ -60,27 +106,40 @@ enum Help {
         return lines.joined(separator: "\n")
     }
 
-    /// The iterator that walks each paged operation (defined in PureCloudLua's prelude).
-    static let iterators = ["get_groups": "each_group", "get_group_members": "each_group_member",
-                            "get_profiles_groups": "each_profile_group", "post_groups_search": "each_search_result",
-                            "get_groups_search": "each_search_result"]
-
     static let helpers: [String: String] = [
-        "add_members": "add_members(group, ids, { dry_run = bool })\n  Adds users in chunks of 50, skipping members already there. Returns { added, removed, unchanged, failed, requests, ... }.",
-        "remove_members": "remove_members(group, ids, { dry_run = bool })\n  Removes users in chunks of 50, skipping non-members. Returns a report like add_members.",
-        "sync_members": "sync_members(group, ids, { add_only = bool, remove_only = bool, dry_run = bool })\n  Makes the group's direct members exactly `ids`. Returns a report.",
-        "each_group": "each_group{ page_size, sort_order, id }  -- for group in api:each_group{} do ... end",
-        "each_group_member": "each_group_member(group_id, { page_size, sort_order, expand })  -- lazy iterator",
-        "each_profile_group": "each_profile_group{ ... }  -- lazy iterator over group profiles",
-        "each_search_result": "each_search_result(GroupSearchRequest)  -- follows the search's next pages",
+        "add_members": """
+            add_members(group, people, { dry_run, plan_only, skip_unknown, include_inactive })
+              Adds people (ids, emails, full names or user tables, mixed) in chunks of 50, skipping members
+              already there. Everyone is resolved first; an unknown, ambiguous, inactive or deleted entry
+              stops it before any write (skip_unknown = true reports them as failed instead).
+              Returns { added, removed, unchanged, failed, requests, names, ... }.
+            """,
+        "remove_members": """
+            remove_members(group, people, { dry_run, plan_only, skip_unknown, include_inactive, max_removals, allow_remove_all })
+              Removes people in chunks of 50, skipping non-members. Refuses, before any write, to remove
+              every member or more than half of them unless max_removals = n or allow_remove_all = true.
+            """,
+        "sync_members": """
+            sync_members(group, people, { add_only, remove_only, dry_run, plan_only, skip_unknown, include_inactive, max_removals, allow_remove_all })
+              Makes the group's direct members exactly `people`. The same checks as add_members and
+              remove_members: an empty list, or removing everyone or more than half, stops with the numbers.
+            """,
+        "resolve": """
+            resolve(list, { include_inactive = bool, batch_size = n })
+              Emails (any case, trimmed), full names and ids (any case) to users, 100 per request.
+              Returns { ids = { [input] = id }, users = { [id] = user }, matched, not_found, ambiguous =
+              { [input] = { ids } }, inactive, deleted, not_indexed, requests }. Nothing is guessed.
+            """,
         "pages": "pages(operation, ...)  -- whole pages: for page in api:pages(\"get_groups\", { page_size = 100 }) do ... end",
         "stats": "stats()  -- requests, retries, rate-limit waits and token fetches of this connection",
     ]
 
     static let general = """
-        pclua: the Genesys Cloud Groups API in Lua.
+        pclua: the Genesys Cloud Groups and Users APIs in Lua.
           api = purecloud.GroupsApi.new()        a connection (configured from flags, environment or profile)
-          api:get_groups{ page_size = 10 }       any of the 14 operations; Tab completes names and options
+          users = purecloud.UsersApi.new()       the same for users: get_users, get_user, post_users_search
+          api:get_groups{ page_size = 10 }       any operation; Tab completes names and options
+          users:resolve{ "ana@example.com" }     emails, names, ids -> users (help(users.resolve))
           help(api.get_groups)                   an operation's arguments, options and result
           help(purecloud.GroupCreate)            a model's fields
           for g in api:each_group() do ... end   iterate every page

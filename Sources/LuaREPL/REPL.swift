@@ -192,19 +192,9 @@ public final class REPL {
         }
     }
 
-    /// The name under which a function sits in the GroupsApi methods table, if it does.
+    /// The name under which a function sits in an API's methods table, if it does (Help.swift).
     static func methodName(of index: Int32, _ call: LuaCall, session: PurecloudSession) -> String? {
-        let top = call.top
-        defer { call.settop(top) }
-        let function = call.absolute(index)
-        call.state.pushGlobal("purecloud")
-        guard call.type(at: -1) == .table, call.getField(-1, "GroupsApi") == .table,
-              call.getField(-1, "metatable") == .table, call.getField(-1, "__index") == .table else { return nil }
-        var found: String?
-        call.forEach(call.top) {
-            if found == nil, call.rawEqual(-1, function), let name = call.string(at: -2) { found = name }
-        }
-        return found
+        Help.methodName(of: index, call)
     }
 }
 

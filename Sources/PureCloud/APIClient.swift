@@ -30,7 +30,7 @@ public final class APIClient: Sendable {
 
     /// Validates and builds the request for `operation`; throws `ValidationError` before anything is sent.
     public func prepare(_ operation: String, _ arguments: [String: JSONValue]) throws -> (Operation, PreparedRequest) {
-        guard let op = GroupsAPI.operation(operation) else { throw ValidationError("unknown operation '\(operation)'") }
+        guard let op = OperationTable.operation(operation) else { throw ValidationError("unknown operation '\(operation)'") }
         return (op, try RequestBuilder.build(op, arguments: arguments))
     }
 

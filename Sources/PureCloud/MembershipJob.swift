@@ -7,7 +7,10 @@ public struct MembershipReport: Sendable {
     public var removed: [String] = []
     /// Ids already in the wanted state: nothing was sent for them.
     public var unchanged = 0
-    public var failed: [(id: String, reason: String)] = []
+    /// Entries not changed: `id` is the user's id when one was found, else the input itself.
+    public var failed: [(id: String, input: String, reason: String)] = []
+    /// id -> how reports name the person: the caller's input, or the member's email or name.
+    public var names: [String: String] = [:]
     /// Ids not confirmed because the job stopped (see `stoppedBy`): not attempted, or sent without
     /// an answer (the platform may have applied them; running the job again settles it).
     public var notDone: [String] = []
@@ -22,9 +25,10 @@ public struct MembershipReport: Sendable {
             ("group_id", .string(groupId)),
             ("added", .int(Int64(added.count))), ("removed", .int(Int64(removed.count))),
             ("unchanged", .int(Int64(unchanged))),
-            ("failed", .array(failed.map { .object([("id", .string($0.id)), ("error", .string($0.reason))]) })),
+            ("failed", .array(failed.map { .object([("id", .string($0.id)), ("input", .string($0.input)), ("error", .string($0.reason))]) })),
             ("requests", .int(Int64(requests))), ("dry_run", .bool(dryRun)),
             ("added_ids", ids(added)), ("removed_ids", ids(removed)),
+            ("names", .object(names.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
         ]
         if !notDone.isEmpty || stoppedBy != nil {
             members.append(("not_done", ids(notDone)))
@@ -47,11 +51,30 @@ public struct MembershipJob: Sendable {
     /// Most ids one call takes; more is almost certainly a mistake (a whole org is ~10^5 users).
     public static let maximumIds = 1_000_000
 
+    /// What the caller allows beyond the defaults (DESIGN.md §5b).
+    public struct Options: Sendable {
+        /// Unknown, ambiguous, inactive or deleted entries are reported as failed instead of
+        /// stopping the job before its first write.
+        public var skipUnknown = false
+        /// Inactive users are used like active ones (they are reported either way).
+        public var includeInactive = false
+        /// Most members one call may remove; nil: at most half of the direct members, never all.
+        public var maxRemovals: Int?
+        /// Lets a plan remove every direct member (or more than half without `maxRemovals`).
+        public var allowRemoveAll = false
+        /// Check and plan only: the report says what would be sent, nothing is sent or logged as a
+        /// write (scripts check every group this way before their first write).
+        public var planOnly = false
+
+        public init() {}
+    }
+
     public init(client: APIClient) {
         self.client = client
     }
 
-    /// Checks the ids before anything is sent: strings that are not blank, no more than the limit.
+    /// Checks ids before anything is sent: strings that are not blank, no more than the limit;
+    /// returns them as the platform reads them (trimmed, lower case), without repeats.
     public static func normalize(_ ids: [String]) throws -> [String] {
         guard ids.count <= maximumIds else {
             throw ValidationError("\(ids.count) ids is more than the \(maximumIds) one call accepts; split the list")
@@ -59,7 +82,7 @@ public struct MembershipJob: Sendable {
         var seen = Set<String>()
         var out: [String] = []
         for (index, raw) in ids.enumerated() {
-            let id = raw.trimmingCharacters(in: .whitespaces)
+            let id = UserIds.normalize(raw)
             guard !id.isEmpty else { throw ValidationError("id #\(index + 1) is blank") }
             guard !id.contains(",") else { throw ValidationError("id #\(index + 1) ('\(id)') contains a comma; give one id per item") }
             if seen.insert(id).inserted { out.append(id) }
@@ -67,8 +90,14 @@ public struct MembershipJob: Sendable {
         return out
     }
 
+    /// `ids` only (no resolution): kept for callers that hold checked ids.
     public func run(_ mode: Mode, groupId: String, ids rawIds: [String]) async throws -> MembershipReport {
-        let ids = try Self.normalize(rawIds)
+        try await run(mode, groupId: groupId, users: try Self.normalize(rawIds).map { UserReference.text($0) }, options: Options())
+    }
+
+    /// `name` is the helper's name for messages (`sync_members`).
+    public func run(_ mode: Mode, groupId: String, users references: [UserReference], options: Options, name: String = "membership") async throws -> MembershipReport {
+        try ResolutionJob.check(references)
         let startRequests = client.transport.counts.requests
         var report = MembershipReport(groupId: groupId, dryRun: client.configuration.dryRun)
         // One read of the group (its version; a 404 stops everything before any write) and one of its
@@ -76,7 +105,35 @@ public struct MembershipJob: Sendable {
         guard let group = try await client.call("get_group", ["group_id": .string(groupId)]),
               var version = group["version"]?.intValue
         else { throw ValidationError("get_group \(groupId) returned no version") }
-        let current = try await directMembers(groupId)
+        let groupName = group["name"]?.stringValue ?? groupId
+        let members = try await directMembers(groupId)
+        let current = Set(members.keys)
+
+        // Everyone named is resolved before the first write; what cannot be used stops the job
+        // (naming the entries) unless the caller asked to skip it.
+        var resolver = ResolutionJob(client: client)
+        resolver.includeInactive = options.includeInactive
+        let resolution = try await resolver.run(references, known: members)
+        let problems = resolution.problems
+        if !problems.isEmpty && !options.skipUnknown {
+            throw MembershipRefusal(message: "\(name): \(problems.count) of the \(references.count) users given cannot be used, so nothing was changed in '\(groupName)': "
+                + problems.prefix(20).map { "\($0.input) (\($0.reason))" }.joined(separator: "; ")
+                + (problems.count > 20 ? "; and \(problems.count - 20) more" : "")
+                + ". Correct them, or pass skip_unknown = true to change the others and report these as failed.", problems: problems)
+        }
+        let matched = Dictionary(resolution.matched.map { ($0.id, $0.input) }, uniquingKeysWith: { first, _ in first })
+        for problem in problems {
+            let id = resolution.matched.first { $0.input == problem.input }?.id ?? problem.input
+            report.failed.append((id, problem.input, problem.reason))
+        }
+        var ids: [String] = []
+        var seen = Set<String>()
+        for (input, id) in resolution.ids where seen.insert(id).inserted {
+            ids.append(id)
+            report.names[id] = input
+        }
+        // People named but not usable (inactive, deleted) are never removed by a sync that lists them.
+        let named = Set(resolution.matched.map(\.id))
 
         var toAdd: [String] = [], toRemove: [String] = []
         switch mode {
@@ -87,10 +144,21 @@ public struct MembershipJob: Sendable {
             toRemove = ids.filter { current.contains($0) }
             report.unchanged = ids.count - toRemove.count
         case let .sync(add, remove):
-            let wanted = Set(ids)
             if add { toAdd = ids.filter { !current.contains($0) } }
-            if remove { toRemove = current.sorted().filter { !wanted.contains($0) } }
+            if remove { toRemove = current.sorted().filter { !named.contains($0) } }
             report.unchanged = ids.count { current.contains($0) }
+        }
+        for id in toRemove where report.names[id] == nil {
+            report.names[id] = matched[id] ?? members[id]?["email"]?.stringValue ?? members[id]?["name"]?.stringValue ?? id
+        }
+        try Self.checkRemovals(toRemove.count, of: current.count, adding: toAdd.count, wantedCount: references.count,
+                               isSync: { if case .sync = mode { return true } else { return false } }(), group: groupName, options: options, name: name)
+        if options.planOnly {
+            report.added = toAdd
+            report.removed = toRemove
+            report.dryRun = true
+            report.requests = client.transport.counts.requests - startRequests
+            return report
         }
         client.log.info("membership plan", [("group_id", .string(groupId)), ("add", .int(Int64(toAdd.count))), ("remove", .int(Int64(toRemove.count))), ("unchanged", .int(Int64(report.unchanged)))])
 
@@ -119,10 +187,33 @@ public struct MembershipJob: Sendable {
 
     enum Chunk { case add, remove }
 
-    private func directMembers(_ groupId: String) async throws -> Set<String> {
+    /// Direct members by id as the platform reads them (lower case), with what the listing says of them.
+    private func directMembers(_ groupId: String) async throws -> [String: JSONValue] {
         let listing = try await client.call("get_group_individuals", ["group_id": .string(groupId)])
         let entities = listing?["entities"]?.arrayValue ?? []
-        return Set(entities.compactMap { $0["id"]?.stringValue })
+        var out: [String: JSONValue] = [:]
+        for entity in entities {
+            if let id = entity["id"]?.stringValue { out[UserIds.normalize(id)] = entity }
+        }
+        return out
+    }
+
+    /// The guard of DESIGN.md §5b: a plan that removes every direct member, or more than half of
+    /// them (or more than `maxRemovals`), stops before its first write with the numbers.
+    static func checkRemovals(_ removals: Int, of members: Int, adding: Int, wantedCount: Int, isSync: Bool,
+                              group: String, options: Options, name: String) throws {
+        guard removals > 0 else { return }
+        let plan = "the plan removes \(removals) of the \(members) direct members of '\(group)'" + (isSync ? " (and adds \(adding))" : "")
+        if let limit = options.maxRemovals, removals > limit {
+            throw MembershipRefusal(message: "\(name): \(plan), more than max_removals = \(limit); nothing was changed. Raise it with max_removals = \(removals) (scripts: --max-removals \(removals)) if that is intended.", problems: [])
+        }
+        if removals == members && !options.allowRemoveAll {
+            let why = isSync && wantedCount == 0 ? "the wanted list is empty, so " : ""
+            throw MembershipRefusal(message: "\(name): \(why)\(plan): every member; nothing was changed. If that is intended, pass allow_remove_all = true (scripts: --allow-remove-all).", problems: [])
+        }
+        if removals * 2 > members && options.maxRemovals == nil && !options.allowRemoveAll {
+            throw MembershipRefusal(message: "\(name): \(plan), more than half; nothing was changed. If that is intended, pass max_removals = \(removals) (scripts: --max-removals \(removals)).", problems: [])
+        }
     }
 
     private func addChunk(_ groupId: String, _ chunk: [String], version: inout Int64, report: inout MembershipReport) async throws {
@@ -144,7 +235,7 @@ public struct MembershipJob: Sendable {
                 // the rest again, or, when it names none, find them by halving the chunk.
                 try await splitRefused(chunk, error) { part in
                     try await addChunk(groupId, part, version: &version, report: &report)
-                } record: { report.failed.append(($0, $1)) }
+                } record: { report.failed.append(($0, report.names[$0] ?? $0, $1)) }
                 return
             }
         }
@@ -158,7 +249,7 @@ public struct MembershipJob: Sendable {
         } catch let error as APIError where error.status == 400 {
             try await splitRefused(chunk, error) { part in
                 try await removeChunk(groupId, part, version: &version, report: &report)
-            } record: { report.failed.append(($0, $1)) }
+            } record: { report.failed.append(($0, report.names[$0] ?? $0, $1)) }
         }
     }
 
@@ -186,6 +277,14 @@ public struct MembershipJob: Sendable {
         }
         return version
     }
+}
+
+/// A bulk job refused before its first write: people that cannot be used, or a plan that removes
+/// too many. Nothing was sent.
+public struct MembershipRefusal: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public let problems: [(input: String, reason: String)]
+    public var description: String { message }
 }
 
 /// A bulk job stopped by an error it could not get past; `report` says what was and was not done.

@@ -1,5 +1,5 @@
-/// The models of the Groups API (contract §2): request models are checked field by field before
-/// anything is sent; response models feed REPL help and completion.
+/// The models of the APIs (groups contract §2, users contract §2-3): request models are checked
+/// field by field before anything is sent; response models feed REPL help and completion.
 public struct Model: Sendable {
     public let name: String
     public let fields: [Field]
@@ -80,7 +80,9 @@ public enum Models {
         Field("email", .string),
     ]
 
-    public static let all: [String: Model] = Dictionary(uniqueKeysWithValues: [
+    public static let all: [String: Model] = Dictionary(uniqueKeysWithValues: (groupModels + userModels).map { ($0.name, $0) })
+
+    static let groupModels: [Model] = [
         Model(name: "GroupCreate", fields: [
             Field("name", .string, required: true, "The group name."),
             Field("description", .string),
@@ -152,19 +154,11 @@ public enum Models {
             Field("owners", .array(.model("User")), "Owners of the group"),
             Field("selfUri", .string, readOnly: true, "The URI for this object"),
         ], summary: "A group"),
-        Model(name: "User", fields: [
-            Field("id", .string, readOnly: true), Field("name", .string), Field("division", .model("Division")),
-            Field("email", .string), Field("state", .enumeration(state)), Field("username", .string),
-            Field("version", .integer), Field("presence", .map), Field("routingStatus", .map), Field("groups", .array(.model("Group"))),
-            Field("selfUri", .string, readOnly: true),
-        ], summary: "A user (only the fields the Groups API returns are listed)"),
-        Model(name: "Division", fields: [Field("id", .string), Field("name", .string), Field("selfUri", .string)], summary: "A division"),
         Model(name: "GroupProfile", fields: [
             Field("id", .string, readOnly: true), Field("name", .string), Field("state", .enumeration(state)),
             Field("dateModified", .dateTime, readOnly: true), Field("version", .integer, required: true), Field("selfUri", .string, readOnly: true),
         ], summary: "A group profile (deprecated)"),
         listing("GroupEntityListing", of: "Group"),
-        listing("UserEntityListing", of: "User"),
         listing("GroupProfileEntityListing", of: "GroupProfile"),
         Model(name: "GroupsSearchResponse", fields: [
             Field("total", .integer), Field("pageCount", .integer), Field("pageSize", .integer), Field("pageNumber", .integer),
@@ -178,7 +172,7 @@ public enum Models {
             Field("entityType", .enumeration(["person", "group", "org", "externalContact"])), Field("state", .string),
             Field("sections", .array(.map)), Field("version", .string), Field("schemaVersion", .string), Field("selfUri", .string, readOnly: true),
         ], summary: "Field configuration of an entity type (deprecated)"),
-    ].map { ($0.name, $0) })
+    ]
 
     static func listing(_ name: String, of entity: String) -> Model {
         Model(name: name, fields: [
@@ -190,5 +184,6 @@ public enum Models {
 
     /// The request models a script can build with `purecloud.<Model>.new{...}`.
     public static let requestModels = ["GroupCreate", "GroupUpdate", "GroupMembersUpdate", "GroupSearchRequest",
-                                       "GroupSearchCriteria", "SearchSort", "GroupContact", "Image"]
+                                       "GroupSearchCriteria", "SearchSort", "GroupContact", "Image",
+                                       "UserSearchRequest", "UserSearchCriteria"]
 }

@@ -4,9 +4,14 @@ import Foundation
 /// A CSV file read as rows keyed by its header (CSV.swift does the parsing). CSV.swift is lenient
 /// (an unterminated quote runs silently to the end of the file), so the quoting is checked first
 /// and every row's field count against the header, and mistakes name the file, line and column.
+/// Files as admins have them: `,` `;` or tab separated (detected from the header, or given), a
+/// byte-order mark and CRLF line ends from Excel; a file in a legacy code page is named with its
+/// first bad line and the way to save it as UTF-8.
 final class CSVTable {
     let path: String
     let header: [String]
+    let delimiter: UnicodeScalar
+    static let delimiters: [UnicodeScalar] = [",", ";", "\t"]
     private let reader: CSVReader
     /// Line on which the next row starts (1-based; rows may span lines inside quotes).
     private var nextLine = 2
@@ -15,17 +20,20 @@ final class CSVTable {
         let description: String
     }
 
-    init(path: String) throws {
+    /// `delimiter` nil: the one of `,` `;` tab that the header line uses most (`,` when none).
+    init(path: String, delimiter given: UnicodeScalar? = nil) throws {
         self.path = path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem(description: "cannot read CSV file \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")")
         }
-        guard String(validating: data, as: UTF8.self) != nil else {
-            throw Problem(description: "\(path): the file is not UTF-8 text")
+        if String(validating: data, as: UTF8.self) == nil {
+            throw Problem(description: "\(path): line \(Self.firstBadLine(data)) is not UTF-8 text (the file was probably saved in a legacy code page); in Excel, save it as \"CSV UTF-8 (Comma delimited)\" and try again")
         }
-        try Self.checkQuoting(data, path: path)
+        let delimiter = given ?? Self.detectDelimiter(data)
+        self.delimiter = delimiter
+        try Self.checkQuoting(data, path: path, delimiter: UInt8(delimiter.value))
         do {
-            reader = try CSVReader(stream: InputStream(data: data), hasHeaderRow: true)
+            reader = try CSVReader(stream: InputStream(data: data), hasHeaderRow: true, delimiter: delimiter)
         } catch {
             throw Problem(description: "\(path): line 1: cannot read a header row")
         }
@@ -49,7 +57,8 @@ final class CSVTable {
             if fields == [""] { continue }
             guard fields.count == header.count else {
                 let column = min(fields.count, header.count) + 1
-                throw Problem(description: "\(path): line \(line), column \(column): the row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(header.count) (\(header.joined(separator: ",")))")
+                let separator = delimiter == "\t" ? "tab" : "'\(delimiter)'"
+                throw Problem(description: "\(path): line \(line), column \(column): the row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(header.count) (\(header.joined(separator: String(delimiter))); separator \(separator))")
             }
             return (Array(zip(header, fields)), line)
         }
@@ -57,8 +66,32 @@ final class CSVTable {
         return nil
     }
 
+    /// The line of the first byte sequence that is not UTF-8.
+    static func firstBadLine(_ data: Data) -> Int {
+        var line = 1
+        for raw in data.split(separator: 10, omittingEmptySubsequences: false) {
+            if String(validating: raw, as: UTF8.self) == nil { return line }
+            line += 1
+        }
+        return line
+    }
+
+    /// The separator the header line uses most, outside quotes (Excel writes `;` where the decimal
+    /// mark is a comma, and "Text (Tab delimited)" uses tabs).
+    static func detectDelimiter(_ data: Data) -> UnicodeScalar {
+        var counts: [UInt8: Int] = [:]
+        var inQuotes = false
+        for byte in data {
+            if byte == UInt8(ascii: "\"") { inQuotes.toggle(); continue }
+            if !inQuotes && (byte == 10 || byte == 13) { break }
+            if !inQuotes, delimiters.contains(UnicodeScalar(byte)) { counts[byte, default: 0] += 1 }
+        }
+        guard let best = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else { return "," }
+        return UnicodeScalar(best.key)
+    }
+
     /// RFC 4180 quoting: a quote opens only at the start of a field, and every opened quote closes.
-    static func checkQuoting(_ data: Data, path: String) throws {
+    static func checkQuoting(_ data: Data, path: String, delimiter: UInt8 = UInt8(ascii: ",")) throws {
         var line = 1, column = 1, fieldStart = true, inQuotes = false
         var openedAt = (1, 1)
         var iterator = data.makeIterator()
@@ -71,7 +104,7 @@ final class CSVTable {
                     if following == UInt8(ascii: "\"") { column += 2; continue }
                     inQuotes = false
                     column += 1
-                    if let following, following != UInt8(ascii: ","), following != 10, following != 13 {
+                    if let following, following != delimiter, following != 10, following != 13 {
                         throw Problem(description: "\(path): line \(line), column \(column): text after a closing quote; a quote inside a quoted field is written as two quotes")
                     }
                     pending = following
@@ -84,7 +117,7 @@ final class CSVTable {
                 inQuotes = true
                 openedAt = (line, column)
             }
-            fieldStart = !inQuotes && (byte == UInt8(ascii: ",") || byte == 10 || byte == 13)
+            fieldStart = !inQuotes && (byte == delimiter || byte == 10 || byte == 13)
             if byte == 10 { line += 1; column = 1 } else { column += 1 }
         }
         if inQuotes {
@@ -92,8 +125,9 @@ final class CSVTable {
         }
     }
 
-    /// Writes rows under a header; values must already be text.
-    static func write(path: String, header: [String], rows: [[String]]) throws {
+    /// Writes rows under a header; values must already be text. `bom` starts the file with a
+    /// UTF-8 byte-order mark, without which Excel reads UTF-8 as a legacy code page (accents garbled).
+    static func write(path: String, header: [String], rows: [[String]], delimiter: UnicodeScalar = ",", bom: Bool = false) throws {
         guard let stream = OutputStream(toFileAtPath: path, append: false) else {
             throw Problem(description: "cannot write CSV file \(path)")
         }
@@ -102,7 +136,11 @@ final class CSVTable {
         defer { stream.close() }
         guard stream.streamStatus == .open else { throw Problem(description: "cannot write CSV file \(path): it cannot be opened for writing") }
         do {
-            let writer = try CSVWriter(stream: stream)
+            if bom {
+                let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+                guard stream.write(mark, maxLength: mark.count) == mark.count else { throw Problem(description: "write failed") }
+            }
+            let writer = try CSVWriter(stream: stream, delimiter: String(delimiter))
             try writer.write(row: header)
             for row in rows { try writer.write(row: row) }
             writer.beginNewRow()  // CSV.swift writes a newline before each row: end the last line

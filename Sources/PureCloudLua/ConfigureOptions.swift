@@ -81,8 +81,19 @@ enum ConnectionOptions {
                        "retry", "timeout", "connect_timeout", "pacing"]
     static let retryKeys = ["max_attempts", "base_delay", "max_delay", "max_retry_after", "total_budget"]
 
-    /// Applies the options in `reader` to `settings`.
-    static func apply(_ reader: OptionReader, to settings: inout SessionSettings) throws {
+    /// The keys that say where to connect and as whom; a sealed rehearsal does not let them apply.
+    static let connectionKeys = ["profile", "environment", "base_url", "client_id", "client_secret", "access_token"]
+
+    /// Applies the options in `reader` to `settings`. In a sealed rehearsal (`settings.sealed`) the
+    /// connection keys are checked but not applied, and returned so the caller can say so.
+    @discardableResult
+    static func apply(_ reader: OptionReader, to settings: inout SessionSettings) throws -> [String] {
+        if settings.sealed != nil {
+            for key in connectionKeys { _ = try reader.string(key) }  // still a type error if mistyped
+            let ignored = connectionKeys.filter(reader.has)
+            try applyTuning(reader, to: &settings)
+            return ignored
+        }
         // A profile first, so explicit keys beside it win.
         if let profile = try reader.string("profile") { try settings.use(profile: profile) }
         if let baseURL = try reader.string("base_url") {
@@ -100,6 +111,12 @@ enum ConnectionOptions {
             }
             settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
         }
+        try applyTuning(reader, to: &settings)
+        return []
+    }
+
+    /// Everything but where to connect: dry run, timeouts, pacing, retries.
+    static func applyTuning(_ reader: OptionReader, to settings: inout SessionSettings) throws {
         if let dryRun = try reader.bool("dry_run") { settings.dryRun = dryRun }
         if let pacing = try reader.bool("pacing") { settings.pacing = pacing }
         if let timeout = try reader.number("timeout", minimum: 0.001) { settings.requestTimeout = timeout }

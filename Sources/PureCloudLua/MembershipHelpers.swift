@@ -1,27 +1,40 @@
 import LuaKit
 import PureCloud
 
-/// `api:add_members`, `api:remove_members`, `api:sync_members`: MembershipJob from Lua.
+/// `api:add_members`, `api:remove_members`, `api:sync_members`: MembershipJob from Lua. People are
+/// named by id, email, name or user table, mixed; they are resolved before the first write.
 enum MembershipHelpers {
+    static let common = ["dry_run", "plan_only", "skip_unknown", "include_inactive"]
+    static let removing = ["max_removals", "allow_remove_all"]
+
     static func install(_ call: LuaCall, session: PurecloudSession) {
-        for (name, options) in [("add_members", ["dry_run"]), ("remove_members", ["dry_run"]),
-                                ("sync_members", ["dry_run", "add_only", "remove_only", "remove"])] {
+        for (name, options) in [("add_members", common), ("remove_members", common + removing),
+                                ("sync_members", common + removing + ["add_only", "remove_only", "remove"])] {
             call.push(function: name) { c in try run(name, options: options, c, session: session) }
             call.setField(-2, name)
         }
     }
 
     static func run(_ name: String, options: [String], _ call: LuaCall, session: PurecloudSession) throws -> Int32 {
-        guard let handle = GroupsApiMethods.handle(call, anchors: session.anchors) else {
-            throw LuaArgumentError(position: 1, function: name, message: "purecloud.GroupsApi expected, got \(call.typeName(at: 1)); call it with a colon: api:\(name)(...)")
-        }
+        let handle = try ApiMethods.handle(GroupsAPI.definition, call, function: name, session: session)
         let groupId = try groupArgument(name, call)
-        let ids = try idsArgument(name, call)
+        let users = try usersArgument(name, call, index: 3, position: 2)
         var dryRun: Bool?
+        var jobOptions = MembershipJob.Options()
         var mode: MembershipJob.Mode = name == "add_members" ? .add : name == "remove_members" ? .remove : .sync(add: true, remove: true)
         if call.type(at: 4) != .none && call.type(at: 4) != .nil {
             let reader = try OptionReader(call, index: 4, function: name, position: 3, known: options)
             dryRun = try reader.bool("dry_run")
+            jobOptions.skipUnknown = try reader.bool("skip_unknown") ?? false
+            jobOptions.includeInactive = try reader.bool("include_inactive") ?? false
+            jobOptions.planOnly = try reader.bool("plan_only") ?? false
+            if options.contains("max_removals"), let limit = try reader.number("max_removals") {
+                guard limit == limit.rounded(), limit <= Double(MembershipJob.maximumIds) else {
+                    throw ConfigurationError("\(name): 'max_removals' must be a whole number from 0 to \(MembershipJob.maximumIds), got \(limit)")
+                }
+                jobOptions.maxRemovals = Int(limit)
+            }
+            jobOptions.allowRemoveAll = options.contains("allow_remove_all") ? (try reader.bool("allow_remove_all") ?? false) : false
             if case .sync = mode {
                 let addOnly = try reader.bool("add_only") ?? (try reader.bool("remove") == false)
                 let removeOnly = try reader.bool("remove_only") ?? false
@@ -32,9 +45,11 @@ enum MembershipHelpers {
         let base = try session.client(handle: handle)
         let client = dryRun.map { base.with(dryRun: $0) } ?? base
         let report: MembershipReport
-        let chosen = mode
+        let chosen = mode, options = jobOptions
         do {
-            report = try session.bridge.run { try await MembershipJob(client: client).run(chosen, groupId: groupId, ids: ids) }
+            report = try session.bridge.run {
+                try await MembershipJob(client: client).run(chosen, groupId: groupId, users: users, options: options, name: name)
+            }
         } catch let stopped as MembershipJobError {
             session.recordBulkFailure()
             var error = stopped.cause
@@ -64,35 +79,45 @@ enum MembershipHelpers {
         throw LuaArgumentError(position: 1, function: name, message: "group id or group table expected, got \(call.typeName(at: 2))")
     }
 
-    /// An array of user ids (strings).
-    static func idsArgument(_ name: String, _ call: LuaCall) throws -> [String] {
-        guard call.type(at: 3) == .table else {
-            throw LuaArgumentError(position: 2, function: name, message: "array of user ids expected, got \(call.typeName(at: 3))")
+    /// An array of people: ids, emails or names (strings), or user tables (as listings return them).
+    static func usersArgument(_ name: String, _ call: LuaCall, index list: Int32, position: Int) throws -> [UserReference] {
+        guard call.type(at: list) == .table else {
+            throw LuaArgumentError(position: position, function: name, message: "array of users (ids, emails, names or user tables) expected, got \(call.typeName(at: list))")
         }
-        let count = call.rawLength(3)
-        var ids: [String] = []
-        ids.reserveCapacity(count)
+        let count = call.rawLength(list)
+        guard count <= MembershipJob.maximumIds else {
+            throw LuaArgumentError(position: position, function: name, message: "\(count) users is more than the \(MembershipJob.maximumIds) one call accepts; split the list")
+        }
         var extra = false
-        call.forEach(3) { if call.type(at: -2) != .number { extra = true } }
-        if extra { throw LuaArgumentError(position: 2, function: name, message: "array of user ids expected, got a table with named fields") }
+        var entries = 0
+        call.forEach(list) {
+            entries += 1
+            if call.type(at: -2) != .number { extra = true }
+        }
+        if extra { throw LuaArgumentError(position: position, function: name, message: "array of users expected, got a table with named fields") }
+        if entries != count { throw LuaArgumentError(position: position, function: name, message: "the array of users has holes") }
+        var users: [UserReference] = []
+        users.reserveCapacity(count)
         for index in 0..<count {
-            call.getIndex(3, index + 1)
+            call.getIndex(list, index + 1)
             defer { call.pop() }
-            if call.type(at: -1) == .table {  // a user table, as the members listings return
-                call.getField(-1, "id")
-                defer { call.pop() }
-                guard let id = call.string(at: -1) else { throw LuaArgumentError(position: 2, function: name, message: "item \(index + 1) is a table without an id") }
-                ids.append(id)
-                continue
+            switch call.type(at: -1) {
+            case .table:  // a user table, as the members listings return
+                func field(_ key: String) -> String? {
+                    call.getField(-1, key)
+                    defer { call.pop() }
+                    return call.type(at: -1) == .string ? call.string(at: -1) : nil
+                }
+                guard let id = field("id"), !id.isEmpty else {
+                    throw LuaArgumentError(position: position, function: name, message: "item \(index + 1) is a table without an id")
+                }
+                users.append(.user(id: id, label: field("email") ?? field("name") ?? id))
+            case .string:
+                users.append(.text(call.string(at: -1) ?? ""))
+            default:
+                throw LuaArgumentError(position: position, function: name, message: "item \(index + 1) must be a user id, email, name or user table, got \(call.typeName(at: -1))")
             }
-            guard let id = call.string(at: -1) else {
-                throw LuaArgumentError(position: 2, function: name, message: "item \(index + 1) must be a user id string, got \(call.typeName(at: -1))")
-            }
-            ids.append(id)
         }
-        if ids.count != count || (count == 0 && call.rawLength(3) != 0) {
-            throw LuaArgumentError(position: 2, function: name, message: "the id array has holes")
-        }
-        return try MembershipJob.normalize(ids)
+        return users
     }
 }

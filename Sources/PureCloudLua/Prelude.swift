@@ -1,9 +1,10 @@
-/// The part of the `purecloud` module written in Lua: paging iterators over the generated methods.
-/// Lua is the natural place for generic-for iterators and their closing values, and the hot path
-/// (JSON -> tables) stays in C either way.
+/// The part of the `purecloud` module written in Lua: paging iterators over the generated methods,
+/// made for every API from the operation table's paging facts (`apis[name].paged[operation]` =
+/// { iterator, key, page_size, positional, body_model, next_page }). Lua is the natural place for
+/// generic-for iterators and their closing values, and the hot path (JSON -> tables) stays in C.
 enum Prelude {
     static let source = #"""
-local purecloud, methods, page_sizes = ...
+local purecloud, apis = ...
 
 local function copy(t)
   local c = {}
@@ -67,18 +68,18 @@ local function url_decode(s)
 end
 
 -- Pages of a search: the POST, then GET q64 of each nextPage until pageNumber reaches pageCount.
-local function search_pages(api, request, opts)
+local function search_pages(api, methods, spec, operation, request, opts)
   local body = copy(request)
-  body.pageSize = body.pageSize or page_sizes.post_groups_search
+  body.pageSize = body.pageSize or spec.page_size
   local q64, number, done = nil, 0, false
   return function()
     if done then return nil end
     number = number + 1
     local ok, page
     if q64 == nil then
-      ok, page = pcall(api.post_groups_search, api, body)
+      ok, page = pcall(methods[operation], api, body)
     else
-      ok, page = pcall(api.get_groups_search, api, q64, opts)
+      ok, page = pcall(methods[spec.next_page], api, q64, opts)
     end
     if not ok then done = true; error(on_page(page, number), 0) end
     if page.results == nil or #page.results == 0 then done = true; return nil end
@@ -115,46 +116,62 @@ local function items(key, next_page, stop)
   return iterate, nil, nil, closing
 end
 
-local function pages_of(api, operation, ...)
-  local function finish(handle) return api:_finish(handle) end
-  local function abandon(handle) api:_abandon(handle) end
-  if operation == "get_groups" or operation == "get_profiles_groups" then
-    local opts = ...
-    return entity_pages(function(o) return api:_start(operation, o) end, finish, abandon, opts, page_sizes[operation])
-  elseif operation == "get_group_members" then
-    local group_id, opts = ...
-    return entity_pages(function(o) return api:_start("get_group_members", group_id, o) end, finish, abandon, opts, page_sizes.get_group_members)
-  elseif operation == "post_groups_search" then
-    return search_pages(api, ...)
+local function sorted_names(paged)
+  local names = {}
+  for name in pairs(paged) do names[#names + 1] = name end
+  table.sort(names)
+  return table.concat(names, ", ")
+end
+
+-- Every API gets pages(operation, ...) and one iterator per paged operation, from its table entry.
+for _, api in pairs(apis) do
+  local methods, paged = api.methods, api.paged
+
+  local function pages_of(self, operation, ...)
+    local spec = paged[operation]
+    if spec == nil then
+      error("pages: '" .. tostring(operation) .. "' is not a paged operation (" .. sorted_names(paged) .. ")", 3)
+    end
+    if spec.next_page then
+      local request, opts = ...
+      return search_pages(self, methods, spec, operation, request, opts)
+    end
+    local args = table.pack(...)
+    local n = spec.positional
+    local opts = args[n + 1]
+    local function start(o)
+      local call = { table.unpack(args, 1, n) }
+      call[n + 1] = o
+      return self:_start(operation, table.unpack(call, 1, n + 1))
+    end
+    local function finish(handle) return self:_finish(handle) end
+    local function abandon(handle) self:_abandon(handle) end
+    return entity_pages(start, finish, abandon, opts, spec.page_size)
   end
-  error("pages: '" .. tostring(operation) .. "' is not a paged operation (get_groups, get_group_members, get_profiles_groups, post_groups_search)", 3)
-end
 
-function methods:pages(operation, ...)
-  local next_page, stop = pages_of(self, operation, ...)
-  local closing = setmetatable({}, { __close = function()
-    next_page = function() return nil end
-    if stop then stop() end
-  end })
-  return function() return next_page() end, nil, nil, closing
-end
+  function methods:pages(operation, ...)
+    local next_page, stop = pages_of(self, operation, ...)
+    local closing = setmetatable({}, { __close = function()
+      next_page = function() return nil end
+      if stop then stop() end
+    end })
+    return function() return next_page() end, nil, nil, closing
+  end
 
-function methods:each_group(opts)
-  return items("entities", pages_of(self, "get_groups", opts))
-end
-
-function methods:each_group_member(group_id, opts)
-  if type(group_id) ~= "string" then error("bad argument #1 to 'each_group_member' (string expected, got " .. type(group_id) .. ")", 2) end
-  return items("entities", pages_of(self, "get_group_members", group_id, opts))
-end
-
-function methods:each_profile_group(opts)
-  return items("entities", pages_of(self, "get_profiles_groups", opts))
-end
-
-function methods:each_search_result(request, opts)
-  if type(request) ~= "table" then error("bad argument #1 to 'each_search_result' (GroupSearchRequest table expected, got " .. type(request) .. ")", 2) end
-  return items("results", pages_of(self, "post_groups_search", request, opts))
+  for operation, spec in pairs(paged) do
+    local name = spec.iterator
+    methods[name] = function(self, ...)
+      for i = 1, spec.positional do
+        local value = select(i, ...)
+        local expected = spec.body_model and "table" or "string"
+        if type(value) ~= expected then
+          error("bad argument #" .. i .. " to '" .. name .. "' (" .. (spec.body_model and spec.body_model .. " table" or "string")
+            .. " expected, got " .. type(value) .. ")", 2)
+        end
+      end
+      return items(spec.key, pages_of(self, operation, ...))
+    end
+  end
 end
 
 function purecloud.collect(iterate, state, control, closing)

@@ -46,24 +46,29 @@ public enum PurecloudModule {
         session.anchors.errorMTIdentity = call.identity(at: -1)
         state.setAnchor(ModuleAnchors.errorMT)
 
-        // The GroupsApi metatable, whose __index is the methods table.
-        call.newTable()
-        call.push(ModuleAnchors.apiMT); call.setField(-2, "__name")
-        call.newTable()
-        GroupsApiMethods.install(call, session: session)
-        MembershipHelpers.install(call, session: session)
-        call.pushValue(-1)
-        let methods = call.ref()
-        call.setField(-2, "__index")
-        call.push(function: "__tostring") { c in
-            let handle = GroupsApiMethods.handle(c, anchors: session.anchors) ?? 0
-            let target = (try? session.client(handle: handle).configuration.environment.displayName) ?? "not configured"
-            c.push("purecloud.GroupsApi (\(target))")
-            return 1
+        // One metatable per API of the operation table (GroupsApi, UsersApi), whose __index is its
+        // methods table: the generated operations, then the helpers built on them.
+        var methodTables: [(APIDefinition, LuaRef)] = []
+        for api in OperationTable.apis {
+            call.newTable()
+            call.push(ModuleAnchors.apiMT(api)); call.setField(-2, "__name")
+            call.newTable()
+            ApiMethods.install(api, call, session: session)
+            if api.name == GroupsAPI.definition.name { MembershipHelpers.install(call, session: session) }
+            if api.name == UsersAPI.definition.name { ResolutionHelpers.install(call, session: session) }
+            call.pushValue(-1)
+            methodTables.append((api, call.ref()))
+            call.setField(-2, "__index")
+            call.push(function: "__tostring") { c in
+                let handle = ApiMethods.handle(api, c, anchors: session.anchors) ?? 0
+                let target = (try? session.client(handle: handle).configuration.environment.displayName) ?? "not configured"
+                c.push("purecloud.\(api.name) (\(target))")
+                return 1
+            }
+            call.setField(-2, "__tostring")
+            session.anchors.apiIdentities[api.name] = call.identity(at: -1)
+            state.setAnchor(ModuleAnchors.apiMT(api))
         }
-        call.setField(-2, "__tostring")
-        session.anchors.apiMTIdentity = call.identity(at: -1)
-        state.setAnchor(ModuleAnchors.apiMT)
 
         // The module table.
         call.newTable()
@@ -76,7 +81,11 @@ public enum PurecloudModule {
         call.push(function: "configure") { c in
             let reader = try OptionReader(c, index: 1, function: "configure", position: 1, known: ConnectionOptions.keys)
             var settings = session.settings
-            try ConnectionOptions.apply(reader, to: &settings)
+            var ignored = try ConnectionOptions.apply(reader, to: &settings)
+            // The SDK pattern (authenticate, then configure{ access_token = token }) under a
+            // rehearsal hands back the emulator's own token: nothing to warn about.
+            if let token = try reader.string("access_token"), session.knownSecrets.contains(token) { ignored.removeAll { $0 == "access_token" } }
+            session.noteSealed(ignoring: ignored, by: "configure")
             session.update { $0 = settings }
             return 0
         }
@@ -95,9 +104,15 @@ public enum PurecloudModule {
                 guard let environment = c.string(at: 3) else {
                     throw LuaArgumentError(position: 3, function: name, message: "environment (string) expected, got \(c.typeName(at: 3))")
                 }
-                settings.environment = try Environment.named(environment)
+                let named = try Environment.named(environment)
+                if settings.sealed == nil { settings.environment = named }
             }
-            settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
+            if settings.sealed == nil {
+                settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
+            } else {
+                // A rehearsal: the token comes from the in-process emulator, whatever org was named.
+                session.noteSealed(ignoring: ["client_id", "client_secret"] + (c.type(at: 3) == .string ? ["environment"] : []), by: name)
+            }
             let configuration = try settings.clientConfiguration()
             let log = session.log
             let token = try session.wait {
@@ -112,12 +127,14 @@ public enum PurecloudModule {
         }
         call.setField(module, "authenticate_with_client_credentials")
 
-        // purecloud.GroupsApi
-        call.newTable()
-        call.push(function: "new") { c in try GroupsApiMethods.new(c, session: session) }
-        call.setField(-2, "new")
-        call.push(anchor: ModuleAnchors.apiMT); call.setField(-2, "metatable")
-        call.setField(module, "GroupsApi")
+        // purecloud.GroupsApi, purecloud.UsersApi
+        for api in OperationTable.apis {
+            call.newTable()
+            call.push(function: "new") { c in try ApiMethods.new(api, c, session: session) }
+            call.setField(-2, "new")
+            call.push(anchor: ModuleAnchors.apiMT(api)); call.setField(-2, "metatable")
+            call.setField(module, api.name)
+        }
 
         // Model constructors: purecloud.GroupCreate.new{...} validates and returns the table.
         for model in Models.requestModels {
@@ -142,9 +159,9 @@ public enum PurecloudModule {
         call.setField(-2, "encode")
         call.setField(module, "json")
 
-        // purecloud.operations: the names of the 14 operations, for discovery.
+        // purecloud.operations: the names of every API's operations, for discovery.
         call.newTable()
-        for (i, op) in GroupsAPI.operations.enumerated() {
+        for (i, op) in OperationTable.apis.flatMap(\.operations).enumerated() {
             call.push(op.name)
             call.setIndex(-2, i + 1)
         }
@@ -155,16 +172,31 @@ public enum PurecloudModule {
         UtilityModules.installLog(call, session: session)
         call.setField(module, "log")
 
-        // The Lua part: iterators and collect (Prelude.swift).
+        // The Lua part: iterators and collect (Prelude.swift), generated from the table's paging facts.
         do {
             try state.load(Prelude.source, name: "=purecloud.prelude")
             call.pushValue(module)
-            call.push(methods)
             call.newTable()
-            for op in GroupsAPI.operations {
-                if let size = op.iteratorPageSize { call.push(size); call.setField(-2, op.name) }
+            for (api, methods) in methodTables {
+                call.newTable()
+                call.push(methods); call.setField(-2, "methods")
+                call.newTable()
+                for op in api.operations {
+                    guard let paging = op.paging, let iterator = op.iterator else { continue }
+                    call.newTable()
+                    call.push(iterator); call.setField(-2, "iterator")
+                    call.push(paging == .entityListing ? "entities" : "results"); call.setField(-2, "key")
+                    call.push(op.iteratorPageSize ?? 25); call.setField(-2, "page_size")
+                    // Positional arguments before the options (a search's body counts as one).
+                    call.push(op.positional.count); call.setField(-2, "positional")
+                    if let body = op.body, body.required { call.push(body.model); call.setField(-2, "body_model") }
+                    if let next = op.nextPageOperation { call.push(next); call.setField(-2, "next_page") }
+                    call.setField(-2, op.name)
+                }
+                call.setField(-2, "paged")
+                call.setField(-2, api.name)
             }
-            try state.protectedCall(nargs: 3, nresults: 0)
+            try state.protectedCall(nargs: 2, nresults: 0)
         } catch {
             preconditionFailure("the purecloud prelude failed to load: \(error)")  // a bug in pclua itself, caught by every test
         }

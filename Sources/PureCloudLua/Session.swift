@@ -15,8 +15,25 @@ public struct SessionSettings: Sendable {
     public var profiles: ProfileFile?
     /// Where every write is recorded (`--audit-log`).
     public var audit: AuditLog?
+    /// Set for a rehearsal (`--emulator`, `--emulator-data`): the in-process emulator's address and
+    /// credentials, which no `configure`, `authenticate_with_client_credentials` or `*Api.new{...}`
+    /// can change. Nothing leaves the emulator, whatever the script calls (DESIGN.md §5b).
+    public private(set) var sealed: Seal?
+
+    public struct Seal: Sendable {
+        public let environment: Environment
+        public let credentials: Credentials
+    }
 
     public init() {}
+
+    /// Seals the session to its current environment and credentials (those of the in-process emulator).
+    public mutating func seal() throws {
+        guard let environment, let credentials else {
+            throw ConfigurationError("a sealed session needs the emulator's address and credentials first")
+        }
+        sealed = Seal(environment: environment, credentials: credentials)
+    }
 
     /// Takes environment and credentials from a profile of the `gc` config file.
     public mutating func use(profile name: String) throws {
@@ -42,16 +59,16 @@ public struct SessionSettings: Sendable {
     }
 }
 
-/// The module's state in one Lua state: settings, the clients of the `GroupsApi` objects, the
+/// The module's state in one Lua state: settings, the clients of the API objects, the
 /// bridge that runs their calls. Used on the Lua thread only.
 public final class PurecloudSession {
     public private(set) var settings: SessionSettings
     public let log: EventLog
     public let bridge: BlockingBridge
     var anchors = ModuleAnchors()
-    /// Client of `GroupsApi.new()` without arguments; rebuilt after `configure`.
+    /// Client of `GroupsApi.new()` / `UsersApi.new()` without arguments; rebuilt after `configure`.
     private var defaultClient: APIClient?
-    /// Clients of `GroupsApi.new{...}` with their own configuration, by handle.
+    /// Clients of `*Api.new{...}` with their own configuration, by handle.
     private var clients: [Int: APIClient] = [:]
     private var nextHandle = 1
     /// The last configuration problem a call ran into (missing credentials...), so the runner can
@@ -66,13 +83,25 @@ public final class PurecloudSession {
 
     func update(_ change: (inout SessionSettings) -> Void) {
         change(&settings)
+        if let seal = settings.sealed {  // whatever changed, a sealed session stays on its emulator
+            settings.environment = seal.environment
+            settings.credentials = seal.credentials
+        }
         defaultClient = nil
+    }
+
+    /// A sealed rehearsal points every connection at the emulator; say so when a script asked for
+    /// another target (the keys only, never their values: they may be secrets).
+    func noteSealed(ignoring keys: [String], by function: String) {
+        guard let seal = settings.sealed, !keys.isEmpty else { return }
+        log.warn("sealed rehearsal: \(function) asked to connect elsewhere (\(keys.joined(separator: ", "))); it stays on the in-process emulator, nothing leaves it",
+                 [("emulator", .string(seal.environment.displayName))])
     }
 
     /// Handle 0 is the default client, resolved at each call so `configure` applies to it.
     func client(handle: Int) throws -> APIClient {
         if handle != 0 {
-            guard let client = clients[handle] else { throw ConfigurationError("this GroupsApi was closed") }
+            guard let client = clients[handle] else { throw ConfigurationError("this API object was closed") }
             return client
         }
         if let defaultClient { return defaultClient }
@@ -87,6 +116,11 @@ public final class PurecloudSession {
     }
 
     func addClient(_ configuration: ClientConfiguration) -> Int {
+        var configuration = configuration
+        if let seal = settings.sealed {  // belt and braces: no client of a sealed session points elsewhere
+            configuration.environment = seal.environment
+            configuration.credentials = seal.credentials
+        }
         let handle = nextHandle
         nextHandle += 1
         let client = APIClient(configuration: configuration, log: log, audit: settings.audit)

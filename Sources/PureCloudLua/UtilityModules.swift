@@ -10,7 +10,7 @@ enum UtilityModules {
             guard let path = c.string(at: 1) else {
                 throw LuaArgumentError(position: 1, function: "csv.rows", message: "file path (string) expected, got \(c.typeName(at: 1))")
             }
-            let table = try CSVTable(path: path)
+            let table = try CSVTable(path: path, delimiter: try delimiterOption(c, index: 2, function: "csv.rows"))
             c.push(function: "csv.rows iterator") { c in
                 guard let (row, line) = try table.next() else { return 0 }
                 pushRow(row, c)
@@ -25,7 +25,7 @@ enum UtilityModules {
             guard let path = c.string(at: 1) else {
                 throw LuaArgumentError(position: 1, function: "csv.read", message: "file path (string) expected, got \(c.typeName(at: 1))")
             }
-            let table = try CSVTable(path: path)
+            let table = try CSVTable(path: path, delimiter: try delimiterOption(c, index: 2, function: "csv.read"))
             var rows: [[(String, String)]] = []
             while let (row, _) = try table.next() { rows.append(row) }
             c.newTable(arrayCapacity: Int32(min(rows.count, 1 << 24)))
@@ -43,7 +43,7 @@ enum UtilityModules {
             return 2
         }
         call.setField(-2, "read")
-        // purecloud.csv.write(path, rows, header)
+        // purecloud.csv.write(path, rows, header, { delimiter = ";", bom = true })
         call.push(function: "write") { c in
             guard let path = c.string(at: 1) else {
                 throw LuaArgumentError(position: 1, function: "csv.write", message: "file path (string) expected, got \(c.typeName(at: 1))")
@@ -79,11 +79,30 @@ enum UtilityModules {
                     }
                 })
             }
-            try CSVTable.write(path: path, header: header, rows: rows)
+            var bom = false
+            if c.type(at: 4) == .table {
+                bom = try OptionReader(c, index: 4, function: "csv.write", position: 4, known: ["delimiter", "bom"]).bool("bom") ?? false
+            }
+            let delimiter = try delimiterOption(c, index: 4, function: "csv.write", known: ["delimiter", "bom"]) ?? ","
+            try CSVTable.write(path: path, header: header, rows: rows, delimiter: delimiter, bom: bom)
             c.push(rows.count)
             return 1
         }
         call.setField(-2, "write")
+    }
+
+    /// `{ delimiter = ";" }` at `index` (`,` `;` or a tab), or nil when not given.
+    static func delimiterOption(_ c: LuaCall, index: Int32, function: String, known: [String] = ["delimiter"]) throws -> UnicodeScalar? {
+        switch c.type(at: index) {
+        case .none, .nil: return nil
+        case .table: break
+        default: throw LuaArgumentError(position: Int(index), function: function, message: "options table expected, got \(c.typeName(at: index))")
+        }
+        guard let text = try OptionReader(c, index: index, function: function, position: Int(index), known: known).string("delimiter") else { return nil }
+        guard text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first, CSVTable.delimiters.contains(scalar) else {
+            throw ConfigurationError("\(function): 'delimiter' must be \",\", \";\" or \"\\t\" (tab), got '\(text)'")
+        }
+        return scalar
     }
 
     static func pushRow(_ row: [(String, String)], _ c: LuaCall) {

@@ -124,6 +124,7 @@ struct RunCommand: AsyncParsableCommand {
                 runningEmulator = running
                 settings.environment = try Environment.baseURL(running.baseURL)
                 settings.credentials = .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(EmulatorConfiguration.defaultClientSecret))
+                try settings.seal()  // a rehearsal: nothing the script calls can leave the emulator
                 log.info("started the in-process emulator", [("url", .string(running.baseURL))])
             } else {
                 let environment = ProcessInfo.processInfo.environment

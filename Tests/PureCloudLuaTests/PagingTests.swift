@@ -93,7 +93,8 @@ final class MembershipHelperTests: ModuleTestCase {
             local report = api:add_members(g, ids)
             assert(report.added == #ids and report.unchanged == 0 and #report.failed == 0)
             local chunks = math.ceil(#ids / 50)
-            assert(report.requests == chunks + 2, "requests " .. report.requests .. " for " .. chunks .. " chunks")
+            -- Two reads, one check per 100 ids that are not members yet (they must exist), one write per 50.
+            assert(report.requests == chunks + 2 + math.ceil(#ids / 100), "requests " .. report.requests .. " for " .. chunks .. " chunks")
             assert(api:get_group(g.id).memberCount == #ids)
             local again = api:add_members(g, ids)
             assert(again.added == 0 and again.unchanged == #ids and again.requests == 2, "second run: " .. again.requests)
@@ -116,16 +117,16 @@ final class MembershipHelperTests: ModuleTestCase {
             local half = { table.unpack(ids, 1, #ids // 2) }
             r = api:sync_members(g.id, half, { add_only = true })
             assert(r.added == 0 and r.removed == 0 and r.unchanged == #half)
-            r = api:sync_members(g.id, half)
+            r = api:sync_members(g.id, half, { max_removals = #ids - #half })
             assert(r.removed == #ids - #half and r.unchanged == #half)
-            r = api:remove_members(g.id, { half[1], "never-a-member" })
-            assert(r.removed == 1 and r.unchanged == 1)
+            r = api:remove_members(g.id, { half[1], "a0000000-0000-4000-a000-0000000000ff" }, { skip_unknown = true })
+            assert(r.removed == 1 and #r.failed == 1 and r.failed[1].error == "not found")
             local individuals = api:get_group_individuals(g.id)
             assert(individuals.total == #half - 1)
             """)
     }
 
-    func testUnknownIdsFailOneByOneWithoutARequestStorm() throws {
+    func testUnknownIdsStopTheJobBeforeAnyWriteOrAreSkippedWithoutARequestStorm() throws {
         try lua("""
             local api = purecloud.GroupsApi.new()
             local g = api:post_groups{ name = "Mixed", type = "official", visibility = "public", rulesVisible = true }
@@ -133,11 +134,16 @@ final class MembershipHelperTests: ModuleTestCase {
             for member in api:each_group_member(api:get_groups{ page_size = 1 }.entities[1].id) do ids[#ids + 1] = member.id end
             local real = #ids
             for i = 1, 90 do ids[#ids + 1] = "ghost-" .. i end   -- more unknown ids than real ones
-            local report = api:add_members(g, ids)
+            local ok, err = pcall(api.add_members, api, g, ids)
+            assert(api:get_group(g.id).memberCount == 0, "refused before the first write")
+            assert(not ok and tostring(err):find("90 of the " .. #ids .. " users given cannot be used"), tostring(err))
+            assert(tostring(err):find("ghost%-1 %(not found%)"), tostring(err))
+            local report = api:add_members(g, ids, { skip_unknown = true })
             assert(report.added == real and #report.failed == 90, report.added .. " added, " .. #report.failed .. " failed")
-            assert(report.failed[1].error:find("not users of this org"), report.failed[1].error)
-            -- Two reads, and per chunk of 50 one refused request and one resend of the real ids.
-            assert(report.requests <= 2 + 2 * math.ceil(#ids / 50), "requests: " .. report.requests)
+            assert(report.failed[1].input == "ghost-1" and report.failed[1].error == "not found", report.failed[1].error)
+            -- Two reads, the existence checks (100 ids a request), one search for the one-word entries
+            -- that are no ids (they could be one-word names), one write per 50 real ids, no refused chunk.
+            assert(report.requests == 2 + math.ceil(#ids / 100) + 1 + math.ceil(real / 50), "requests: " .. report.requests)
             assert(api:get_group(g.id).memberCount == real)
             """)
     }
@@ -148,9 +154,9 @@ final class MembershipHelperTests: ModuleTestCase {
         let cases: [(String, String)] = [
             ("api:add_members('no-such-group', { 'u1' })", "404"),
             ("api:add_members(nil, { 'u1' })", "bad argument #1 to 'add_members' (group id or group table expected, got nil)"),
-            ("api:add_members('g', 'u1,u2')", "bad argument #2 to 'add_members' (array of user ids expected, got string)"),
-            ("api:add_members('g', { 'u1', 42 })", "item 2 must be a user id string, got number"),
-            ("api:add_members('g', { ' ' })", "id #1 is blank"),
+            ("api:add_members('g', 'u1,u2')", "bad argument #2 to 'add_members' (array of users (ids, emails, names or user tables) expected, got string)"),
+            ("api:add_members('g', { 'u1', 42 })", "item 2 must be a user id, email, name or user table, got number"),
+            ("api:add_members('g', { ' ' })", "entry #1 is blank"),
             ("api:add_members('g', { 'a,b' })", "contains a comma"),
             ("api:sync_members('g', {}, { add_only = true, remove_only = true })", "cannot both be true"),
             ("api:sync_members('g', {}, { dryrun = true })", "unknown option 'dryrun' (did you mean 'dry_run'?)"),
@@ -207,5 +213,55 @@ final class CSVTests: ModuleTestCase {
             assert(not ok and err:find("row 1, column 'id': a table cannot be written"), err)
             """)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "id,name,count\ng1,\"A, B\",3\ng2,\"say \"\"x\"\"\",0\n")
+    }
+
+    func bytes(_ data: [UInt8]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("b-\(UUID()).csv").path
+        try Data(data).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Files as admins have them: Excel's `;` (where the decimal mark is a comma) and tab exports,
+    /// a byte-order mark and CRLF line ends.
+    func testSeparatorIsDetectedOrGivenAndExcelsBomAndCrlfReadFine() throws {
+        let semicolon = try bytes([0xEF, 0xBB, 0xBF] + Array("email;note\r\nana@example.com;\"a, b; c\"\r\nbob@example.com;x\r\n".utf8))
+        let tabs = try write("email\tnote\nana@example.com\ta;b,c\n")
+        let plain = try write("email,note\nana@example.com,\"x;y\"\n")
+        let forced = try write("a;b\n1;2\n")
+        try lua("""
+            local rows = purecloud.csv.read("\(semicolon)")
+            assert(#rows == 2 and rows[1].email == "ana@example.com" and rows[1].note == "a, b; c" and rows[2].note == "x", rows[1].note)
+            rows = purecloud.csv.read("\(tabs)")
+            assert(rows[1].email == "ana@example.com" and rows[1].note == "a;b,c")
+            rows = purecloud.csv.read("\(plain)")
+            assert(rows[1].note == "x;y")
+            -- given, it wins over detection: here each line is one column
+            local given = purecloud.csv.read("\(forced)", { delimiter = "," })
+            assert(given[1]["a;b"] == "1;2", tostring(given[1]["a;b"]))
+            local ok, err = pcall(purecloud.csv.read, "\(plain)", { delimiter = "|" })
+            assert(not ok and err:find("'delimiter' must be"), err)
+            """)
+    }
+
+    func testANonUtf8FileNamesItsLineAndHowToSaveIt() throws {
+        let path = try bytes(Array("email\nana@example.com\n".utf8) + [0x4A, 0x6F, 0xE3, 0x6F, 0x0A])
+        let message = try luaError("purecloud.csv.read('\(path)')")
+        XCTAssertTrue(message.contains("\(path): line 3 is not UTF-8 text"), message)
+        XCTAssertTrue(message.contains("save it as \"CSV UTF-8 (Comma delimited)\""), message)
+    }
+
+    func testWriteTakesASeparatorAndAnOptInByteOrderMark() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bom-\(UUID()).csv").path
+        let plain = FileManager.default.temporaryDirectory.appendingPathComponent("nobom-\(UUID()).csv").path
+        try lua("""
+            purecloud.csv.write("\(path)", { { name = "João; Zoë" } }, { "name" }, { delimiter = ";", bom = true })
+            purecloud.csv.write("\(plain)", { { name = "João" } }, { "name" })
+            local rows = purecloud.csv.read("\(path)")
+            assert(rows[1].name == "João; Zoë", rows[1].name)
+            """)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertEqual(Array(data.prefix(3)), [0xEF, 0xBB, 0xBF])
+        XCTAssertEqual(String(decoding: data.dropFirst(3), as: UTF8.self), "name\n\"João; Zoë\"\n")
+        XCTAssertEqual(try String(contentsOfFile: plain, encoding: .utf8), "name\nJoão\n", "no mark unless asked")
     }
 }

@@ -34,7 +34,7 @@ final class EnvironmentTests: XCTestCase {
 }
 
 final class RequestBuildingTests: XCTestCase {
-    func op(_ name: String) -> PureCloud.Operation { GroupsAPI.operation(name)! }
+    func op(_ name: String) -> PureCloud.Operation { OperationTable.operation(name)! }
 
     func testPathSegmentsAreEncodedSoAnIdCannotEscapeItsSegment() throws {
         let request = try RequestBuilder.build(op("get_group"), arguments: ["group_id": .string("../a/b c")])

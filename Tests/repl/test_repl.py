@@ -106,6 +106,30 @@ def test_help_describes_operations_and_models_from_the_operation_table(home):
     assert "Ctrl-C" in out
 
 
+def test_help_and_completion_serve_the_users_api_from_the_same_table(home):
+    child = spawn(["--emulator"], home)
+    run(child, "users = purecloud.UsersApi.new()")
+    out = run(child, "help(users.get_users)")
+    assert "get_users  GET /api/v2/users" in out and "call: users:get_users({ options })" in out
+    assert "one of active, inactive, deleted, any" in out and "every page: users:each_user(...)" in out
+    out = run(child, "help(users.post_users_search)")
+    assert "UserSearchRequest" in out and "directory:user:view" in out
+    out = run(child, "help(users.each_user)")
+    assert "every item of get_users" in out
+    out = run(child, "help(purecloud.UserSearchCriteria)")
+    assert "one of EXACT, STARTS_WITH, CONTAINS" in out
+    out = run(child, "help(users.resolve)")
+    assert "not_found" in out and "ambiguous" in out
+    # Completion reads the same table: the option keys and enum values of a Users operation.
+    child.send("users:get_users{ sta\t")
+    child.send('"inac\t')
+    child.sendline('" }.pageSize * 3')  # only a completed "inactive" is valid
+    child.expect(r"(\n|\[\?2004l)75\r\n")
+    child.expect(PROMPT)
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+
+
 def printed(child, line):
     """What the REPL printed for a line, without the echo of the line itself."""
     return run(child, line).split("\r\n", 1)[1]

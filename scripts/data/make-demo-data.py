@@ -2,7 +2,8 @@
 """Writes the demo org and the demo migration used by scripts/demo (deterministic, no arguments).
 
 demo-org.json: 2,000 users and 12 groups (the first eight hold most of the users).
-demo-moves.csv: 1,500 users leave one of the legacy groups for one of the new regional teams.
+demo-moves.csv: 1,500 users leave one of the legacy groups for one of the new regional teams; the
+file names them by email, as HR spreadsheets do (some in capitals, as typed by hand).
 """
 import csv
 import json
@@ -36,8 +37,9 @@ with open(os.path.join(here, "demo-org.json"), "w") as f:
 
 with open(os.path.join(here, "demo-moves.csv"), "w", newline="") as f:
     writer = csv.writer(f, lineterminator="\n")
-    writer.writerow(["user_id", "from_group", "to_group"])
+    writer.writerow(["email", "from_group", "to_group"])
     for n, user in enumerate(users[:1500]):
         source = legacy[n % 4]
         target = regional[n % 4] if n % 2 == 0 else regional[(n + 1) % 4]
-        writer.writerow([user["id"], source, target])
+        email = user["email"].title() if n % 10 == 3 else user["email"]
+        writer.writerow([email, source, target])

@@ -3,20 +3,19 @@ import CLuaShim
 import LuaKit
 import PureCloud
 
-/// The methods of a `GroupsApi` object: one per operation of the table, with the SDK's names and
-/// argument order (required arguments positional, optional ones in a trailing options table).
-enum GroupsApiMethods {
-    static func install(_ call: LuaCall, session: PurecloudSession) {
-        for op in GroupsAPI.operations {
-            call.push(function: op.name) { c in try invoke(op, c, session: session) }
+/// The methods of an API object (`GroupsApi`, `UsersApi`): one per operation of its entry in the
+/// operation table, with the SDK's names and argument order (required arguments positional,
+/// optional ones in a trailing options table). Nothing here is specific to one API.
+enum ApiMethods {
+    static func install(_ api: APIDefinition, _ call: LuaCall, session: PurecloudSession) {
+        for op in api.operations {
+            call.push(function: op.name) { c in try invoke(api, op, c, session: session) }
             call.setField(-2, op.name)
         }
-        installLookahead(call, session: session)
+        installLookahead(api, call, session: session)
         // api:stats(): what this connection's transport did so far (requests, retries, waits).
         call.push(function: "stats") { c in
-            guard let handle = handle(c, anchors: session.anchors) else {
-                throw LuaArgumentError(position: 1, function: "stats", message: "purecloud.GroupsApi expected, got \(c.typeName(at: 1))")
-            }
+            let handle = try self.handle(api, c, function: "stats", session: session)
             let counts = try session.client(handle: handle).transport.counts
             LuaJSON(c, anchors: session.anchors).push(.object([
                 ("requests", .int(Int64(counts.requests))), ("retries", .int(Int64(counts.retries))),
@@ -28,39 +27,51 @@ enum GroupsApiMethods {
         call.setField(-2, "stats")
     }
 
-    /// `purecloud.GroupsApi.new()` uses the session's configuration (flags, environment, configure);
-    /// `GroupsApi.new{ environment = ..., client_id = ..., ... }` gets its own client.
-    static func new(_ call: LuaCall, session: PurecloudSession) throws -> Int32 {
+    /// `purecloud.GroupsApi.new()` (or `UsersApi.new()`) uses the session's configuration (flags,
+    /// environment, configure); `.new{ environment = ..., client_id = ..., ... }` gets its own client.
+    static func new(_ api: APIDefinition, _ call: LuaCall, session: PurecloudSession) throws -> Int32 {
         var handle = 0
         if call.type(at: 1) != .nil && call.type(at: 1) != .none {
-            let reader = try OptionReader(call, index: 1, function: "GroupsApi.new", position: 1, known: ConnectionOptions.keys)
+            let reader = try OptionReader(call, index: 1, function: "\(api.name).new", position: 1, known: ConnectionOptions.keys)
             var settings = session.settings
-            if reader.has("client_id") || reader.has("access_token") || reader.has("profile") {
+            if settings.sealed == nil && (reader.has("client_id") || reader.has("access_token") || reader.has("profile")) {
                 settings.credentials = nil  // an explicit login does not inherit the session's
             }
-            try ConnectionOptions.apply(reader, to: &settings)
+            session.noteSealed(ignoring: try ConnectionOptions.apply(reader, to: &settings), by: "\(api.name).new")
             handle = session.addClient(try settings.clientConfiguration())
         }
         let slot = pclua_newuserdata(call.L, MemoryLayout<Int>.size)!
         slot.storeBytes(of: handle, as: Int.self)
-        call.push(anchor: ModuleAnchors.apiMT)
+        call.push(anchor: ModuleAnchors.apiMT(api))
         call.setMetatable(-2)
         return 1
     }
 
-    /// The client handle of the `GroupsApi` at index 1, or nil when it is something else.
-    static func handle(_ call: LuaCall, anchors: ModuleAnchors) -> Int? {
+    /// The client handle of the API object at index 1, or nil when it is not one of `api`
+    /// (of any API when `api` is nil).
+    static func handle(_ api: APIDefinition?, _ call: LuaCall, anchors: ModuleAnchors) -> Int? {
         guard call.type(at: 1) == .userdata, call.getMetatable(1) else { return nil }
         defer { call.pop() }
-        guard call.identity(at: -1) == anchors.apiMTIdentity, let pointer = call.userdata(at: 1) else { return nil }
+        guard let identity = call.identity(at: -1), let pointer = call.userdata(at: 1) else { return nil }
+        if let api {
+            guard anchors.apiIdentities[api.name] == identity else { return nil }
+        } else {
+            guard anchors.apiIdentities.values.contains(identity) else { return nil }
+        }
         return pointer.load(as: Int.self)
     }
 
-    static func invoke(_ op: Operation, _ call: LuaCall, session: PurecloudSession) throws -> Int32 {
-        guard let handle = handle(call, anchors: session.anchors) else {
-            throw LuaArgumentError(position: 1, function: op.name,
-                                   message: "purecloud.GroupsApi expected, got \(call.typeName(at: 1)); call it with a colon: api:\(op.name)(...)")
+    /// The handle, or the Lua-style error a method called without its object (or with a dot) gets.
+    static func handle(_ api: APIDefinition, _ call: LuaCall, function: String, session: PurecloudSession) throws -> Int {
+        guard let handle = handle(api, call, anchors: session.anchors) else {
+            throw LuaArgumentError(position: 1, function: function,
+                                   message: "purecloud.\(api.name) expected, got \(call.typeName(at: 1)); call it with a colon: \(api.variable):\(function)(...)")
         }
+        return handle
+    }
+
+    static func invoke(_ api: APIDefinition, _ op: Operation, _ call: LuaCall, session: PurecloudSession) throws -> Int32 {
+        let handle = try handle(api, call, function: op.name, session: session)
         let json = LuaJSON(call, anchors: session.anchors)
         var arguments: [String: JSONValue] = [:]
         let positional = op.positional
@@ -92,15 +103,13 @@ enum GroupsApiMethods {
     /// `api:_start(operation, ...)` checks the arguments and sends a read now, returning a handle
     /// for `api:_finish(handle)`; `api:_abandon(handle)` drops it. The iterators use these to fetch
     /// the next page while the script works through the current one. Reads only.
-    static func installLookahead(_ call: LuaCall, session: PurecloudSession) {
+    static func installLookahead(_ api: APIDefinition, _ call: LuaCall, session: PurecloudSession) {
         call.push(function: "_start") { c in
-            guard let name = c.string(at: 2), let op = GroupsAPI.operation(name), op.method == .get else {
+            guard let name = c.string(at: 2), let op = api.operation(name), op.method == .get else {
                 throw LuaArgumentError(position: 1, function: "_start", message: "a read operation's name expected")
             }
             c.remove(2)  // the rest is the operation's own argument list
-            guard let handle = handle(c, anchors: session.anchors) else {
-                throw LuaArgumentError(position: 1, function: "_start", message: "purecloud.GroupsApi expected")
-            }
+            let handle = try handle(api, c, function: "_start", session: session)
             let json = LuaJSON(c, anchors: session.anchors)
             var arguments: [String: JSONValue] = [:]
             for (offset, parameter) in op.positional.enumerated() {

@@ -1,0 +1,284 @@
+import Foundation
+
+/// How a script names a person: text (an email, an id or a name, told apart by their shape) or a
+/// user table from a listing (its id, and the label reports use for it).
+public enum UserReference: Sendable, Hashable {
+    case text(String)
+    case user(id: String, label: String)
+
+    /// What reports call this entry: the input exactly as the caller gave it.
+    public var input: String {
+        switch self {
+        case let .text(text): return text
+        case let .user(_, label): return label
+        }
+    }
+}
+
+/// Ids as the platform reads them: trimmed and lower-cased (SQL Server and Excel export GUIDs in
+/// upper case; the platform's ids are lower case and it compares them case-insensitively).
+public enum UserIds {
+    public static func normalize(_ id: String) -> String {
+        id.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// 8-4-4-4-12 hexadecimal: surely an id, never a name, so a miss is not looked up as a name.
+    static func isUUID(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.map(\.count) == [8, 4, 4, 4, 12] else { return false }
+        return parts.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+    }
+}
+
+/// What `users:resolve` found for each input (DESIGN.md §4). Only `ids` may be used for writes;
+/// everything else is reported, never guessed.
+public struct Resolution: Sendable {
+    /// input -> id of the one usable user it names (active; inactive too with `includeInactive`).
+    public var ids: [(input: String, id: String)] = []
+    /// Every user met, by (lower-case) id.
+    public var users: [String: JSONValue] = [:]
+    /// input -> id of the one user it names, whatever the user's state.
+    public var matched: [(input: String, id: String)] = []
+    public var notFound: [String] = []
+    public var ambiguous: [(input: String, ids: [String])] = []
+    public var inactive: [String] = []
+    public var deleted: [String] = []
+    /// Emails or names that search did not find although a user with them was found by id: the
+    /// search index lags behind recent changes (contract §2); reported, not used.
+    public var notIndexed: [String] = []
+    public var requests = 0
+
+    /// Inputs that cannot be used, with why, in input order.
+    public var problems: [(input: String, reason: String)] {
+        var out: [(String, String)] = []
+        for input in notFound { out.append((input, "not found")) }
+        for (input, ids) in ambiguous { out.append((input, "ambiguous: \(ids.count) users (\(ids.joined(separator: ", ")))")) }
+        for input in notIndexed { out.append((input, "found by id but not yet by search (the search index lags behind recent changes); not used")) }
+        for input in deleted { out.append((input, "deleted user")) }
+        let usable = Set(ids.map(\.input))
+        for input in inactive where !usable.contains(input) { out.append((input, "inactive user")) }
+        return out
+    }
+
+    public var json: JSONValue {
+        func list(_ items: [String]) -> JSONValue { .array(items.map(JSONValue.string)) }
+        return .object([
+            ("ids", .object(ids.map { ($0.input, .string($0.id)) })),
+            ("users", .object(users.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
+            ("matched", .object(matched.map { ($0.input, .string($0.id)) })),
+            ("not_found", list(notFound)),
+            ("ambiguous", .object(ambiguous.map { ($0.input, list($0.ids)) })),
+            ("inactive", list(inactive)), ("deleted", list(deleted)), ("not_indexed", list(notIndexed)),
+            ("requests", .int(Int64(requests))),
+        ])
+    }
+}
+
+/// Emails, ids and names to users in as few requests as exactness allows: emails and names through
+/// search `values` (one request per batch, plus a page per 100 hits beyond the first), ids through
+/// `get_users{ id = {...}, state = "any" }` in batches. Every input is checked; an input that names
+/// no user, several users, or a user that is not active is reported, not guessed.
+public struct ResolutionJob: Sendable {
+    public let client: APIClient
+    /// Values per search criterion and ids per listing (the limits of contract §1-2).
+    public var batchSize = UsersAPI.maximumValuesPerCriterion
+    public var includeInactive = false
+    /// Most inputs one call takes; more is almost certainly a mistake (a whole org is ~10^5 users).
+    public static let maximumInputs = 1_000_000
+    /// Batches sent side by side (reads; they share one pacer).
+    public var concurrency = 4
+
+    public init(client: APIClient) {
+        self.client = client
+    }
+
+    enum Kind { case email, id, name }
+
+    /// Each distinct input as an email, an id or a name, by its shape (an `@`: email; one word: id,
+    /// else a name); throws for entries that cannot name anyone, before any request.
+    static func classify(_ references: [UserReference]) throws -> [(input: String, kind: Kind, key: String)] {
+        guard references.count <= maximumInputs else {
+            throw ValidationError("\(references.count) entries is more than the \(maximumInputs) one call accepts; split the list")
+        }
+        var classified: [(input: String, kind: Kind, key: String)] = []
+        var inputs = Set<String>()
+        for (index, reference) in references.enumerated() where inputs.insert(reference.input).inserted {
+            switch reference {
+            case let .user(id, _):
+                let key = UserIds.normalize(id)
+                guard !key.isEmpty else { throw ValidationError("entry #\(index + 1) is a user table with an empty id") }
+                classified.append((reference.input, .id, key))
+            case let .text(raw):
+                let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !text.isEmpty else { throw ValidationError("entry #\(index + 1) is blank") }
+                guard !text.contains(",") else { throw ValidationError("entry #\(index + 1) ('\(text)') contains a comma; give one user per item") }
+                if text.contains("@") {
+                    classified.append((raw, .email, text.lowercased()))
+                } else if !text.contains(where: \.isWhitespace) {
+                    classified.append((raw, .id, text.lowercased()))
+                } else {
+                    classified.append((raw, .name, text.lowercased()))
+                }
+            }
+        }
+        return classified
+    }
+
+    /// Checks the entries without sending anything (bulk helpers call it before their first read).
+    public static func check(_ references: [UserReference]) throws {
+        _ = try classify(references)
+    }
+
+    /// `known` holds users already read (a group's direct members, by lower-case id): ids among
+    /// them need no request.
+    public func run(_ references: [UserReference], known: [String: JSONValue] = [:]) async throws -> Resolution {
+        let startRequests = client.transport.counts.requests
+        var classified = try Self.classify(references)
+
+        var users = known
+        // 1. Ids: one listing per batch of unknown ones.
+        let idsToCheck = unique(classified.filter { $0.kind == .id && known[$0.key] == nil }.map(\.key))
+        for user in try await fetchById(idsToCheck) {
+            if let id = user["id"]?.stringValue { users[UserIds.normalize(id)] = user }
+        }
+        // An id-shaped word that is no user's id may be a one-word name ("Madonna"): look it up as one.
+        for index in classified.indices where classified[index].kind == .id && users[classified[index].key] == nil {
+            let text = classified[index].input.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !UserIds.isUUID(text) { classified[index] = (classified[index].input, .name, text.lowercased()) }
+        }
+        // 2. Emails and names: search `values`, batched.
+        let byEmail = try await search(field: "email", values: unique(classified.filter { $0.kind == .email }.map(\.key)))
+        let byName = try await search(field: "name", values: unique(classified.filter { $0.kind == .name }.map(\.key)))
+        for user in Array(byEmail.values.joined()) + Array(byName.values.joined()) {
+            if let id = user["id"]?.stringValue { users[UserIds.normalize(id)] = user }
+        }
+
+        // 3. Each input against what was found.
+        var result = Resolution()
+        result.users = users
+        for entry in classified {
+            let candidates: [JSONValue]
+            switch entry.kind {
+            case .id: candidates = users[entry.key].map { [$0] } ?? []
+            case .email: candidates = byEmail[entry.key] ?? []
+            case .name: candidates = byName[entry.key] ?? []
+            }
+            // A deleted user keeps its address (contract §3): one that was re-created is the live one.
+            let live = candidates.filter { $0["state"]?.stringValue != "deleted" }
+            if live.count > 1 {
+                result.ambiguous.append((entry.input, live.compactMap { $0["id"]?.stringValue.map(UserIds.normalize) }.sorted()))
+                continue
+            }
+            guard let user = live.first ?? candidates.first, let id = user["id"]?.stringValue.map(UserIds.normalize) else {
+                if entry.kind != .id, knownBy(entry.kind, entry.key, in: users) { result.notIndexed.append(entry.input) }
+                else { result.notFound.append(entry.input) }
+                continue
+            }
+            result.matched.append((entry.input, id))
+            switch user["state"]?.stringValue ?? "active" {
+            case "deleted": result.deleted.append(entry.input)
+            case "inactive":
+                result.inactive.append(entry.input)
+                if includeInactive { result.ids.append((entry.input, id)) }
+            default: result.ids.append((entry.input, id))
+            }
+        }
+        result.requests = client.transport.counts.requests - startRequests
+        return result
+    }
+
+    /// Whether a user read by id (not by search) has this email or name: search has not caught up.
+    private func knownBy(_ kind: Kind, _ key: String, in users: [String: JSONValue]) -> Bool {
+        let field = kind == .email ? "email" : "name"
+        return users.values.contains { $0[field]?.stringValue?.lowercased() == key }
+    }
+
+    private func unique(_ keys: [String]) -> [String] {
+        var seen = Set<String>()
+        return keys.filter { seen.insert($0).inserted }
+    }
+
+    /// The users with these ids, in any state; ids that are no user's are simply absent.
+    private func fetchById(_ ids: [String]) async throws -> [JSONValue] {
+        let batches = ids.chunked(min(batchSize, UsersAPI.maximumIdsPerRequest))
+        return try await inBatches(batches) { batch in
+            let page = try await client.call("get_users", [
+                "id": .array(batch.map(JSONValue.string)), "state": .string("any"), "page_size": .int(Int64(max(batch.count, 1))),
+            ])
+            return page?["entities"]?.arrayValue ?? []
+        }
+    }
+
+    /// Users whose `field` equals one of `values` (lower-case), grouped by that value. Every state
+    /// is asked for explicitly, so what comes back does not depend on the platform's default.
+    private func search(field: String, values: [String]) async throws -> [String: [JSONValue]] {
+        let batches = values.chunked(min(batchSize, UsersAPI.maximumValuesPerCriterion))
+        let found = try await inBatches(batches) { batch in try await searchAll(field: field, batch) }
+        var out: [String: [JSONValue]] = [:]
+        let wanted = Set(values)
+        var seen = Set<String>()
+        for user in found {
+            guard let key = user[field]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), wanted.contains(key),
+                  let id = user["id"]?.stringValue, seen.insert(UserIds.normalize(id)).inserted else { continue }
+            out[key, default: []].append(user)
+        }
+        return out
+    }
+
+    /// One search and its next pages (q64) until pageNumber reaches pageCount.
+    private func searchAll(field: String, _ batch: [String]) async throws -> [JSONValue] {
+        let body: JSONValue = .object([
+            ("pageSize", .int(Int64(UsersAPI.maximumSearchPageSize))), ("pageNumber", .int(1)),
+            ("query", .array([
+                .object([("type", .string("EXACT")), ("fields", .array([.string(field)])), ("values", .array(batch.map(JSONValue.string)))]),
+                .object([("type", .string("EXACT")), ("fields", .array([.string("state")])),
+                         ("values", .array(["active", "inactive", "deleted"].map(JSONValue.string)))]),
+            ])),
+        ])
+        var page = try await client.call("post_users_search", ["body": body])
+        var results: [JSONValue] = []
+        var pages = 0
+        while let current = page {
+            results += current["results"]?.arrayValue ?? []
+            pages += 1
+            guard let number = current["pageNumber"]?.intValue, let count = current["pageCount"]?.intValue, number < count,
+                  pages < 1_000,  // a server that never stops paging cannot keep us here
+                  let next = current["nextPage"]?.stringValue, let q64 = Self.q64(of: next) else { break }
+            page = try await client.call("get_users_search", ["q64": .string(q64)])
+        }
+        return results
+    }
+
+    /// The q64 token of a `nextPage` URI (percent-decoded; the request builder encodes it again).
+    static func q64(of uri: String) -> String? {
+        guard let query = uri.split(separator: "?", maxSplits: 1).last else { return nil }
+        for pair in query.split(separator: "&") where pair.hasPrefix("q64=") {
+            return String(pair.dropFirst(4)).removingPercentEncoding
+        }
+        return nil
+    }
+
+    /// Runs `work` for every batch, `concurrency` at a time, results in batch order.
+    private func inBatches(_ batches: [[String]], _ work: @escaping @Sendable ([String]) async throws -> [JSONValue]) async throws -> [JSONValue] {
+        guard batches.count > 1 else {
+            guard let only = batches.first else { return [] }
+            return try await work(only)
+        }
+        var results = [[JSONValue]](repeating: [], count: batches.count)
+        try await withThrowingTaskGroup(of: (Int, [JSONValue]).self) { group in
+            var next = 0
+            func launch() {
+                let index = next
+                let batch = batches[index]
+                group.addTask { (index, try await work(batch)) }
+                next += 1
+            }
+            while next < min(concurrency, batches.count) { launch() }
+            while let (index, found) = try await group.next() {
+                results[index] = found
+                if next < batches.count { launch() }
+            }
+        }
+        return results.flatMap { $0 }
+    }
+}

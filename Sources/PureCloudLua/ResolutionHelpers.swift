@@ -1,0 +1,33 @@
+import LuaKit
+import PureCloud
+
+/// `users:resolve(list, opts)`: ResolutionJob from Lua. Emails, names, ids and user tables in; the
+/// users they name out, and every entry that names nobody, several people, or someone inactive
+/// or deleted, reported by the input as given.
+enum ResolutionHelpers {
+    static func install(_ call: LuaCall, session: PurecloudSession) {
+        call.push(function: "resolve") { c in try resolve(c, session: session) }
+        call.setField(-2, "resolve")
+    }
+
+    static func resolve(_ call: LuaCall, session: PurecloudSession) throws -> Int32 {
+        let name = "resolve"
+        let handle = try ApiMethods.handle(UsersAPI.definition, call, function: name, session: session)
+        let references = try MembershipHelpers.usersArgument(name, call, index: 2, position: 1)
+        var job = ResolutionJob(client: try session.client(handle: handle))
+        if call.type(at: 3) != .none && call.type(at: 3) != .nil {
+            let reader = try OptionReader(call, index: 3, function: name, position: 2, known: ["include_inactive", "batch_size"])
+            job.includeInactive = try reader.bool("include_inactive") ?? false
+            if let size = try reader.number("batch_size", minimum: 1) {
+                guard size == size.rounded(), size <= Double(UsersAPI.maximumValuesPerCriterion) else {
+                    throw ConfigurationError("resolve: 'batch_size' must be a whole number from 1 to \(UsersAPI.maximumValuesPerCriterion), got \(size)")
+                }
+                job.batchSize = Int(size)
+            }
+        }
+        let chosen = job
+        let resolution = try session.wait { try await chosen.run(references) }
+        LuaJSON(call, anchors: session.anchors).push(resolution.json)
+        return 1
+    }
+}

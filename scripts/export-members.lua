@@ -1,0 +1,59 @@
+-- Write the direct members of every group (or of one) to a CSV: group, group_id, user_id, name,
+-- email, state. The file opens in Excel with its accents intact (UTF-8 with a byte-order mark)
+-- and can be fed back to scripts/sync-group.lua (its user_id column).
+--
+--   pclua scripts/export-members.lua members.csv [GROUP] [--delimiter C] [--no-bom]
+--
+-- GROUP is a group's id or exact name; without it, every group is exported.
+
+local purecloud = require "purecloud"
+
+local usage = "usage: pclua scripts/export-members.lua members.csv [GROUP] [--delimiter C] [--no-bom]\n"
+local function fail_usage(message)
+  io.stderr:write("export-members.lua: " .. message .. "\n" .. usage)
+  os.exit(2)
+end
+
+local positional, delimiter, bom = {}, ",", true
+local i = 1
+while arg[i] do
+  local a = arg[i]
+  if a == "--delimiter" then
+    delimiter = arg[i + 1]
+    if delimiter == "tab" or delimiter == "\\t" then delimiter = "\t" end
+    if delimiter ~= "," and delimiter ~= ";" and delimiter ~= "\t" then fail_usage("--delimiter must be , ; or tab") end
+    i = i + 1
+  elseif a == "--no-bom" then bom = false
+  elseif a:sub(1, 1) == "-" then fail_usage("unknown option '" .. a .. "'")
+  else positional[#positional + 1] = a end
+  i = i + 1
+end
+local path, group_key = positional[1], positional[2]
+if not path then fail_usage("no output file given") end
+if positional[3] then fail_usage("unexpected argument '" .. positional[3] .. "'") end
+
+local api = purecloud.GroupsApi.new()
+
+local groups = {}
+if group_key then
+  local ok, group = pcall(api.get_group, api, group_key)
+  if not ok then
+    if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
+    local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = group_key } } }
+    if found.total ~= 1 then error("unknown group '" .. group_key .. "'", 0) end
+    group = found.results[1]
+  end
+  groups[1] = group
+else
+  for group in api:each_group{ sort_order = "ascending" } do groups[#groups + 1] = group end
+end
+
+local rows = {}
+for _, group in ipairs(groups) do
+  local listing = api:get_group_individuals(group.id)
+  for _, user in ipairs(listing.entities or {}) do
+    rows[#rows + 1] = { group = group.name, group_id = group.id, user_id = user.id, name = user.name, email = user.email, state = user.state }
+  end
+end
+purecloud.csv.write(path, rows, { "group", "group_id", "user_id", "name", "email", "state" }, { delimiter = delimiter, bom = bom })
+print(string.format("%d memberships of %d group%s written to %s", #rows, #groups, #groups == 1 and "" or "s", path))
