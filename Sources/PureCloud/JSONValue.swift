@@ -134,8 +134,9 @@ extension JSONValue: Decodable {
         }
     }
 
-    /// Parses a JSON document; nil when it is not JSON.
+    /// Parses a JSON document; nil when it is not JSON. Objects come back with their members in
+    /// key order.
     public static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        JSONParser.parse(Array(bytes))
     }
 }

@@ -22,7 +22,8 @@ public struct SnapshotJob: Sendable {
 
     public func run() async throws -> OrgData {
         var org = OrgData()
-        let listed = try await pages("get_groups", [:], what: "groups")
+        var listed: [JSONValue] = []
+        try await pages("get_groups", [:], what: "groups") { listed += $0 }
         let groups = listed.filter { entity in
             guard let pattern = groupPattern else { return true }
             return Self.matches(pattern, entity["name"]?.stringValue ?? "")
@@ -45,15 +46,19 @@ public struct SnapshotJob: Sendable {
             progress?("group members", index + 1, groups.count)
         }
 
-        var users: [JSONValue] = []
+        // Users are kept as the data file's compact records, page by page: 100,000 users as
+        // decoded JSON would take several times the memory.
+        var users: [OrgData.User] = []
         if groupPattern == nil {
             for state in ["active", "inactive"] {
-                users += try await pages("get_users", ["state": .string(state)], what: "\(state) users")
+                try await pages("get_users", ["state": .string(state)], what: "\(state) users") { page in
+                    users += page.compactMap(Self.user)
+                }
             }
         }
         // People the groups hold that the listings did not show (all of them with a pattern; with
         // none, only members in another state, such as deleted users still in a group).
-        var known = Set(users.compactMap { $0["id"]?.stringValue?.lowercased() })
+        var known = Set(users.map { $0.id.lowercased() })
         var missing: [String] = []
         for group in org.groups {
             for id in group.members + group.owners where known.insert(id.lowercased()).inserted { missing.append(id) }
@@ -63,26 +68,28 @@ public struct SnapshotJob: Sendable {
                 "id": .array(batch.map(JSONValue.string)), "state": .string("any"),
                 "page_size": .int(Int64(Self.idsPerRequest)),
             ])
-            users += page?["entities"]?.arrayValue ?? []
+            users += (page?["entities"]?.arrayValue ?? []).compactMap(Self.user)
             progress?("users by id", min((index + 1) * Self.idsPerRequest, missing.count), missing.count)
         }
-        org.users = users.compactMap(Self.user)
+        org.users = users
         return org
     }
 
-    /// Every entity of a paged listing, page by page at the largest page size.
-    private func pages(_ operation: String, _ arguments: [String: JSONValue], what: String) async throws -> [JSONValue] {
-        var entities: [JSONValue] = []
+    /// Every entity of a paged listing, page by page at the largest page size, handed to `take`.
+    private func pages(_ operation: String, _ arguments: [String: JSONValue], what: String, take: ([JSONValue]) -> Void) async throws {
         var number: Int64 = 1
+        var seen = 0
         while true {
             var args = arguments
             args["page_size"] = .int(Int64(Self.pageSize))
             args["page_number"] = .int(number)
             let page = try await client.call(operation, args)
-            entities += page?["entities"]?.arrayValue ?? []
-            let count = page?["pageCount"]?.intValue ?? 0
-            progress?(what, entities.count, page?["total"]?.intValue.flatMap { Int(exactly: $0) })
-            if number >= count { return entities }
+            let entities = page?["entities"]?.arrayValue ?? []
+            take(entities)
+            seen += entities.count
+            progress?(what, seen, page?["total"]?.intValue.flatMap { Int(exactly: $0) })
+            // Stop at the last page, and on an empty one (a server that keeps promising more).
+            if number >= page?["pageCount"]?.intValue ?? 0 || entities.isEmpty { return }
             number += 1
         }
     }
