@@ -51,6 +51,11 @@ public struct OrgData: Sendable, Equatable {
     /// The group fields a data file carries besides id, name, members and owners, in the order
     /// they are written. Others that a server may send (memberCount, selfUri, images) are derived
     /// or not settable, so a snapshot leaves them out.
+    /// What a data file means when it leaves these out (docs/emulator.md).
+    public static let groupDefaults: [String: JSONValue] = [
+        "type": .string("official"), "visibility": .string("public"), "rulesVisible": .bool(true), "state": .string("active"),
+    ]
+
     public static let groupFields = [
         "description", "type", "visibility", "rulesVisible", "rolesEnabled", "includeOwners", "callsEnabled",
         "email", "addresses", "state", "version", "dateModified",
@@ -71,13 +76,19 @@ extension OrgData {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw OrgDataError("cannot read \(path): no such file") }
         guard !isFolder.boolValue else { throw OrgDataError("cannot read \(path): it is a folder") }
-        guard let bytes = FileManager.default.contents(atPath: path) else { throw OrgDataError("cannot read \(path): permission denied") }
+        guard access(path, R_OK) == 0 else { throw OrgDataError("cannot read \(path): permission denied") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw OrgDataError("cannot read \(path)") }
+        defer { try? handle.close() }
+        let bytes = (try? handle.readToEnd()) ?? Data()
+        guard !bytes.isEmpty else { throw OrgDataError("\(path) is empty: a snapshot or an emulator data file is expected") }
         guard let json = JSONValue.parse(bytes) else { throw OrgDataError("\(path) is not JSON") }
         return try OrgData(json: json, source: path)
     }
 
     public init(json: JSONValue, source: String) throws {
-        guard case .object = json else { throw OrgDataError("\(source): expected an object with \"users\" and \"groups\"") }
+        guard case .object = json, json["users"]?.arrayValue != nil, json["groups"]?.arrayValue != nil else {
+            throw OrgDataError("\(source) is not an org data file: it needs \"users\" and \"groups\" arrays (pclua snapshot writes one)")
+        }
         func list(_ key: String) throws -> [JSONValue] {
             guard let value = json[key] else { return [] }
             guard let items = value.arrayValue else { throw OrgDataError("\(source): \"\(key)\" must be an array") }
@@ -113,7 +124,9 @@ extension OrgData {
         groups = try list("groups").enumerated().map { index, entry in
             let place = "groups[\(index + 1)]"
             guard case let .object(members) = entry else { throw OrgDataError("\(source): \(place) is not an object") }
-            var fields: [String: JSONValue] = [:]
+            // The documented defaults of the data file, so a hand-written file and the state the
+            // emulator loads from it compare equal.
+            var fields = OrgData.groupDefaults
             for member in members where OrgData.groupFields.contains(member.key) && member.value != .null {
                 fields[member.key] = member.value
             }

@@ -53,11 +53,21 @@ extension OrgPlan {
 
     /// The plan for a person: a summary line, then each group with its changes. At most `limit`
     /// people are listed per group and direction (0: all); the JSON plan always has everyone.
-    public func text(limit: Int = 10, ratePerMinute: Int = OrgPlan.defaultRatePerMinute) -> String {
+    /// `measured`: the requests a rehearsed script really sent (and how many were writes); without
+    /// it, the estimate of what pclua's helpers would send.
+    public func text(limit: Int = 10, ratePerMinute: Int = OrgPlan.defaultRatePerMinute, measured: (requests: Int, writes: Int)? = nil) -> String {
         var lines: [String] = []
         func plural(_ n: Int, _ word: String) -> String { "\(n.grouped) \(word)\(n == 1 ? "" : "s")" }
+        func requestsLine() -> String {
+            if let measured {
+                return "Requests: the script sent \(plural(measured.requests, "request")) (\(plural(measured.writes, "write"))) to the copy; "
+                    + "at \(ratePerMinute) a minute the real run takes about \(OrgPlan.duration(measured.requests, ratePerMinute))."
+            }
+            return "Requests: about \(estimatedRequests.grouped) to carry it out (reads included); at \(ratePerMinute) a minute that is about "
+                + "\(OrgPlan.duration(estimatedRequests, ratePerMinute))."
+        }
         if isEmpty {
-            return "No changes: the two org states have the same groups, fields and members.\n"
+            return "No changes: the two org states have the same groups, fields and members.\n" + (measured != nil ? requestsLine() + "\n" : "")
         }
         lines.append("Plan: \(plural(count(.created), "group")) created, \(count(.changed)) changed, \(count(.deleted)) deleted; "
             + "\(plural(peopleAdded, "membership")) added and \(peopleRemoved.grouped) removed in \(plural(groupsWithMemberChanges, "group")).")
@@ -100,16 +110,14 @@ extension OrgPlan {
             list("+", g.added)
             list("-", g.removed)
         }
-        let requests = estimatedRequests
         lines.append("")
-        lines.append("Requests: about \(requests.grouped) (reads included); at \(ratePerMinute) a minute that is about "
-            + "\(OrgPlan.duration(requests, ratePerMinute)).")
+        lines.append(requestsLine())
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// "40 seconds", "3.5 minutes": how long `requests` take at `rate` a minute.
     public static func duration(_ requests: Int, _ rate: Int) -> String {
-        guard rate > 0 else { return "no time (no rate limit)" }
+        guard rate > 0, requests > 0 else { return "no time" }
         let seconds = Double(requests) * 60 / Double(rate)
         if seconds < 90 {
             let whole = Int(seconds.rounded(.up))

@@ -71,7 +71,8 @@ extension OrgState {
         }
         let file: OrgFile
         do { file = try JSONDecoder().decode(OrgFile.self, from: data) } catch let DecodingError.keyNotFound(key, context) {
-            throw OrgLoadError.invalid(path, "missing '\(key.stringValue)' at \(context.codingPath.map(\.stringValue).joined(separator: "."))")
+            let place = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw OrgLoadError.invalid(path, "missing '\(key.stringValue)'" + (place.isEmpty ? " (an org data file has \"users\" and \"groups\")" : " at \(place)"))
         } catch let DecodingError.typeMismatch(_, context) {
             throw OrgLoadError.invalid(path, "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
         } catch {

@@ -9,17 +9,13 @@ struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Show what changed between two org data files (snapshots or emulator states).",
-        discussion: """
-            Groups created, renamed, changed field by field and deleted, and for each group the people
-            added and removed, named by name and email. Exit status 0 whether or not there are changes,
-            2 when a file cannot be read. See docs/rehearse.md.
-            """)
+        discussion: "Groups created, renamed, changed field by field and deleted, and for each group the people added and removed, named by name and email: the same plan pclua rehearse prints. Exit status 0 whether or not there are changes, 2 when a file cannot be read. See docs/rehearse.md.")
 
-    @Argument(help: ArgumentHelp("The earlier data file.", valueName: "before.json")) var before: String
-    @Argument(help: ArgumentHelp("The later data file.", valueName: "after.json")) var after: String
+    @Argument(help: ArgumentHelp("The earlier data file.", valueName: "before")) var before: String
+    @Argument(help: ArgumentHelp("The later data file.", valueName: "after")) var after: String
     @Flag(help: "Print the plan as JSON instead of text.") var json = false
-    @Option(help: ArgumentHelp("People listed per group and direction in the text (0: all).", valueName: "n")) var limit = 10
-    @Option(help: ArgumentHelp("Requests a minute the estimate assumes (the platform's default is 300).", valueName: "n")) var rateLimit = OrgPlan.defaultRatePerMinute
+    @Option(parsing: .unconditional, help: ArgumentHelp("People listed per group and direction in the text (0: all).", valueName: "n")) var limit = 10
+    @Option(parsing: .unconditional, help: ArgumentHelp("Requests a minute the estimate assumes (the platform's default is 300).", valueName: "n")) var rateLimit = OrgPlan.defaultRatePerMinute
 
     func validate() throws {
         guard limit >= 0 else { throw ArgumentParser.ValidationError("--limit must be 0 (all) or more, got \(limit)") }

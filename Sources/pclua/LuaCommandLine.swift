@@ -66,6 +66,8 @@ struct LuaCommandLine {
     static let placementSensitiveFlags: [String] = [
         "--emulator", "--emulator-data", "--environment", "--base-url", "--profile",
         "--client-id", "--client-secret", "--access-token",
+        // Not where writes go, but what a cron line relies on: a run without its lock or its audit.
+        "--lock", "--audit-log",
     ]
 
     /// Parses `argv` from `start` (1, or 2 after `pclua run`).

@@ -6,9 +6,9 @@ import PureCloud
 struct Pclua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pclua",
-        abstract: "Genesys Cloud Groups API scripting in Lua 5.4.",
+        abstract: "The Genesys Cloud Groups and Users APIs as Lua 5.4 scripts, a REPL and an emulator.",
         version: "pclua \(PurecloudVersion.current) (Lua 5.4)",
-        subcommands: [RunCommand.self, EmulatorCommand.self, SnapshotCommand.self, DiffCommand.self],
+        subcommands: [RunCommand.self, EmulatorCommand.self, SnapshotCommand.self, RehearseHelp.self, DiffCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// `pclua --help`, `pclua help` and `pclua run --help`: one page laid out for 80 columns, by
@@ -96,7 +96,8 @@ enum Main {
             emit(Pclua.helpPage, terminator: "")
             return
         }
-        if first == "rehearse" {
+        if first == "rehearse" || first == "help" && argv.count == 3 && argv[2] == Array("rehearse".utf8) {
+            if first == "help" { emit(RehearseCommand.usage, terminator: ""); return }
             await RehearseCommand.main(argv, from: 2)
             return
         }

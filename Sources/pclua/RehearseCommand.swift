@@ -2,83 +2,123 @@ import ArgumentParser
 import Foundation
 import PureCloud
 import PureCloudEmulator
+import Synchronization
 
 /// `pclua rehearse --snapshot org.json [--plan-out plan.json] script.lua [args...]`: the script runs
 /// in full against an in-process emulator loaded from the snapshot, sealed like any `--emulator-data`
 /// run, and its effect on the copy is printed as a plan (the same plan `pclua diff` prints).
 enum RehearseCommand {
     static let usage = """
-        usage: pclua rehearse --snapshot org.json [--plan-out plan.json] [--limit N] [--rate-limit N]
-                              [pclua and lua options] script.lua [args...]
-          --snapshot FILE    the org to rehearse on (pclua snapshot writes one; any emulator data file works)
-          --plan-out FILE    also write the plan as JSON (mode 0600)
-          --limit N          people listed per group and direction in the printed plan (default 10, 0: all)
-          --rate-limit N     requests a minute the real org allows, for the time estimate (default 300)
-        The script's output and exit status are kept; the plan follows its output. See docs/rehearse.md.
+        usage: pclua rehearse --snapshot FILE [--plan-out FILE] [--limit N]
+                              [--rate-limit N] [pclua and lua options]
+                              script.lua [args...]
+
+        Runs the script on an in-process copy of the org in FILE (pclua snapshot writes
+        one; any emulator data file works); nothing can reach a real org. When the
+        script ends, however it ends, prints what it changed on the copy: groups
+        created, renamed, changed and deleted, and the people added and removed.
+
+          --snapshot FILE   the org to rehearse on
+          --plan-out FILE   also write the plan as JSON (mode 0600)
+          --limit N         people listed per group and direction (default 10; 0: all)
+          --rate-limit N    requests a minute the real org allows, for the time
+                            estimate (default 300)
+
+        The script's output and exit status are kept. See docs/rehearse.md.
+
         """
 
-    struct Options {
+    struct Options: Sendable {
         var snapshot: String?
         var planOut: String?
         var limit = 10
         var rateLimit = OrgPlan.defaultRatePerMinute
     }
 
+    /// The plan still to print: set once the emulator exists, taken by whichever comes first, the
+    /// end of the run or C's exit() (os.exit in the script skips every Swift frame above it).
+    static let pending = Mutex<(@Sendable () -> Bool)?>(nil)
+
+    static func printPendingPlan() -> Bool {
+        guard let report = pending.withLock({ value -> (@Sendable () -> Bool)? in defer { value = nil }; return value }) else { return true }
+        return report()
+    }
+
     /// Reads rehearse's own flags (they come first), then hands the rest to lua.c's command line.
     static func main(_ argv: [[UInt8]], from start: Int) async {
         var options = Options()
         var index = start
-        func value(_ name: String) -> String? {
-            guard index + 1 < argv.count else { return nil }
+        func value(_ name: String, _ inline: String?) -> String {
+            if let inline { return inline }
+            guard index + 1 < argv.count else { fail("\(name) needs a value") }
             index += 1
             return String(decoding: argv[index], as: UTF8.self)
         }
-        while index < argv.count {
+        scan: while index < argv.count {
             let text = String(decoding: argv[index], as: UTF8.self)
             let (name, inline) = text.hasPrefix("--") && text.contains("=")
-                ? (String(text.prefix { $0 != "=" }), String(text.drop { $0 != "=" }.dropFirst())) : (text, nil)
+                ? (String(text.prefix { $0 != "=" }), Optional(String(text.drop { $0 != "=" }.dropFirst()))) : (text, nil)
             switch name {
-            case "--snapshot": options.snapshot = inline ?? value(name)
-            case "--plan-out": options.planOut = inline ?? value(name)
+            case "--snapshot":
+                guard options.snapshot == nil else { fail("--snapshot is given twice") }
+                options.snapshot = value(name, inline)
+            case "--plan-out":
+                guard options.planOut == nil else { fail("--plan-out is given twice") }
+                options.planOut = value(name, inline)
             case "--limit", "--rate-limit":
-                guard let raw = inline ?? value(name), let number = Int(raw), number >= (name == "--limit" ? 0 : 1), number <= 1_000_000 else {
-                    fail("\(name) needs a whole number (\(name == "--limit" ? "0 or more" : "1 or more"))")
+                let raw = value(name, inline)
+                let least = name == "--limit" ? 0 : 1
+                guard let number = Int(raw), number >= least, number <= 1_000_000 else {
+                    fail("\(name) needs a whole number from \(least) to 1000000, got '\(raw)'")
                 }
                 if name == "--limit" { options.limit = number } else { options.rateLimit = number }
             case "-h", "--help":
-                emit(usage)
+                emit(usage, terminator: "")
                 exit(ExitStatus.success)
             default:
-                break
+                break scan
             }
-            if ["--snapshot", "--plan-out", "--limit", "--rate-limit"].contains(name) {
-                index += 1
-                continue
-            }
-            break
+            index += 1
         }
         guard let snapshot = options.snapshot else { fail("--snapshot FILE is required (pclua snapshot --out FILE makes one)") }
         let before: OrgData
         do { before = try OrgData.load(path: snapshot) } catch { fail("\(error)") }
+        if let planOut = options.planOut {
+            do { _ = try AtomicFile.target(planOut) } catch { fail("--plan-out: \(error)") }
+        }
 
         let line: LuaCommandLine
         let command: RunCommand
         do {
             line = try LuaCommandLine.parse(argv, from: index)
             command = try RunCommand.parse(line.longFlags)
-        } catch {
+        } catch let error as LuaCommandLine.UsageError {
             fail("\(error)")
+        } catch {
+            fail(RunCommand.message(for: error))
         }
         guard line.script != nil || line.hasChunk else { fail("give the script to rehearse (or -e 'chunk')") }
+        if let script = line.script, script != Array("-".utf8) {
+            let path = String(decoding: script, as: UTF8.self)
+            guard FileManager.default.isReadableFile(atPath: path) else { fail("cannot open \(path)") }
+        }
         if command.emulator || command.baseUrl != nil || command.environment != nil || command.profile != nil
             || command.clientId != nil || command.clientSecret != nil || command.accessToken != nil || command.emulatorData != nil {
             fail("a rehearsal runs on its snapshot only; leave out --emulator, --emulator-data, --base-url, --environment, --profile and credentials")
         }
+        if command.dryRun || line.scriptArguments.contains(Array("--dry-run".utf8)) {
+            fail("a rehearsal already changes nothing real, and --dry-run would leave its plan empty; leave --dry-run out")
+        }
+        if command.auditLog != nil {
+            fail("--audit-log records writes to a real org; a rehearsal's writes go to its copy (its plan is the record: --plan-out)")
+        }
 
+        atexit { _ = RehearseCommand.printPendingPlan() }
+        let chosen = options
         var status = ExitStatus.success
         do {
             try await command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot) { emulator in
-                report(before: before, emulator: emulator, options: options)
+                pending.withLock { $0 = { report(before: before, emulator: emulator, options: chosen) } }
             })
         } catch let code as ExitCode {
             status = code.rawValue
@@ -86,38 +126,50 @@ enum RehearseCommand {
             printError("pclua rehearse: \(error)")
             status = ExitStatus.scriptError
         }
+        if !printPendingPlan() && status == ExitStatus.success { status = ExitStatus.usage }
         exit(status)
     }
 
-    /// Called once the script has ended, however it ended, with the emulator it ran against.
-    static func report(before: OrgData, emulator: PureCloudEmulator, options: Options) {
+    /// Prints the plan of what the script did to the copy, and writes it with --plan-out; false when
+    /// the plan could not be taken or written.
+    @Sendable static func report(before: OrgData, emulator: PureCloudEmulator, options: Options) -> Bool {
         let after: OrgData
         do {
             guard let json = JSONValue.parse(Array(emulator.exportedState().utf8)) else { throw OrgDataError("the emulator's state is not JSON") }
             after = try OrgData(json: json, source: "the rehearsal's final state")
         } catch {
             printError("pclua rehearse: cannot read the final state: \(error)")
-            return
+            return false
         }
         let plan = OrgDiff.plan(before: before, after: after)
         let (requests, writes) = emulator.requestTotals()
-        var text = "\n--- Rehearsal plan (nothing was sent to the real org) ---\n" + plan.text(limit: options.limit, ratePerMinute: options.rateLimit)
-        text += "The script sent \(requests) requests (\(writes) writes) to the copy; at \(options.rateLimit) a minute the real run takes about "
-            + "\(OrgPlan.duration(requests, options.rateLimit)).\n"
         fflush(nil)  // every C stream: the script's io.write output first, then the plan
-        emit(text, terminator: "")
-        if let path = options.planOut {
-            var json = plan.json(ratePerMinute: options.rateLimit)
-            if case var .object(members) = json {
-                members.append(("rehearsal", .object([("requests", .int(Int64(requests))), ("writes", .int(Int64(writes)))])))
-                json = .object(members)
-            }
-            do { try AtomicFile.write(json.encodedLines(), to: path) } catch { printError("pclua rehearse: \(error)") }
+        emit("\n--- Rehearsal plan (nothing was sent to the real org) ---\n"
+             + plan.text(limit: options.limit, ratePerMinute: options.rateLimit, measured: (requests, writes)), terminator: "")
+        guard let path = options.planOut else { return true }
+        var json = plan.json(ratePerMinute: options.rateLimit)
+        if case var .object(members) = json {
+            members.append(("rehearsal", .object([("requests", .int(Int64(requests))), ("writes", .int(Int64(writes)))])))
+            json = .object(members)
         }
+        do { try AtomicFile.write(json.encodedLines(), to: path) } catch {
+            printError("pclua rehearse: the plan was not written: \(error)")
+            return false
+        }
+        return true
     }
 
     static func fail(_ message: String) -> Never {
         printError("pclua rehearse: \(message)")
         exit(ExitStatus.usage)
     }
+}
+
+/// Only for `pclua help` and the list of subcommands: `pclua rehearse ...` itself is read by
+/// RehearseCommand, which needs lua.c's command line after its own flags.
+struct RehearseHelp: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rehearse",
+        abstract: "Run a script on a copy of an org (a snapshot), then print what it would change.",
+        discussion: RehearseCommand.usage)
 }

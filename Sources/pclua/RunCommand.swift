@@ -56,10 +56,17 @@ struct RunCommand: AsyncParsableCommand {
     /// become the script's argument while the run went to the org the other flags name.
     static func scriptArguments(of line: LuaCommandLine, dryRun: inout Bool) throws -> [[UInt8]] {
         var kept: [[UInt8]] = []
+        var unchecked = false
         for argument in line.scriptArguments {
             let text = String(decoding: argument, as: UTF8.self)
-            if text == "--dry-run" {
+            if text == "--dry-run" {  // wherever it stands, even after "--": a dry run is never lost
                 dryRun = true
+                continue
+            }
+            // After a "--" of its own the script's arguments are its own, whatever they look like.
+            if unchecked || text == "--" {
+                unchecked = true
+                kept.append(argument)
                 continue
             }
             let name = String(text.prefix { $0 != "=" })
@@ -67,16 +74,31 @@ struct RunCommand: AsyncParsableCommand {
                 let script = String(decoding: line.script ?? [], as: UTF8.self)
                 throw ConfigurationError("\(name) is pclua's option and must come before the script name: pclua \(name)\(LuaCommandLine.longFlagsWithValue.contains(name) ? " ..." : "") \(script) ... (after it, it would only be an argument of the script). Nothing was run.")
             }
+            if looksLikeDryRun(text) {
+                throw ConfigurationError("'\(text)' after the script name looks like pclua's --dry-run, which is spelt --dry-run; nothing was run (to pass it to the script as it is, put -- before it)")
+            }
             kept.append(argument)
         }
         return kept
     }
 
-    /// `pclua rehearse`: the run goes to an in-process emulator loaded from `snapshot`, and
-    /// `finished` gets that emulator once the script has ended, however it ended.
+    /// `pclua rehearse`: the run goes to an in-process emulator loaded from `snapshot`; `started`
+    /// gets that emulator before the script runs (the plan is taken from it when the script ends,
+    /// however it ends, os.exit included).
     struct Rehearsal {
         let snapshot: String
-        let finished: (PureCloudEmulator) -> Void
+        let started: (PureCloudEmulator) -> Void
+    }
+
+    /// `--dryrun`, `--dry_run`, `--Dry-Run`, `-dry-run`, `—dry-run` (a dash pasted from a chat or
+    /// a document): a near miss of --dry-run must not silently become a real run.
+    static func looksLikeDryRun(_ text: String) -> Bool {
+        var word = text.lowercased().replacingOccurrences(of: "\u{2014}", with: "--").replacingOccurrences(of: "\u{2013}", with: "--")
+            .replacingOccurrences(of: "_", with: "-")
+        guard word.hasPrefix("-") || word.hasPrefix("\u{2212}") else { return false }
+        while word.hasPrefix("-") { word.removeFirst() }
+        word = String(word.prefix { $0 != "=" })
+        return Validator.closest(word, among: ["dry-run", "dryrun"]) != nil
     }
 
     func run(_ line: LuaCommandLine, rehearsal: Rehearsal? = nil) async throws {
@@ -120,6 +142,7 @@ struct RunCommand: AsyncParsableCommand {
                     throw ConfigurationError("\(error)")
                 }
                 guard let server else { throw ConfigurationError("the emulator did not start") }
+                rehearsal?.started(server)
                 let running = try await server.start()
                 runningEmulator = running
                 settings.environment = try Environment.baseURL(running.baseURL)
@@ -150,7 +173,6 @@ struct RunCommand: AsyncParsableCommand {
         let runner = ScriptRunner(line: line, scriptArguments: scriptArguments, session: session, signals: signals,
                                   interactiveLabel: repl ? label : nil, readsStandardInput: implicit && !terminal)
         let status = await runner.runOnLuaThread()
-        if let rehearsal, let server { rehearsal.finished(server) }
         await runningEmulator?.stop()
         if status != ExitStatus.success { throw ExitCode(status) }
     }

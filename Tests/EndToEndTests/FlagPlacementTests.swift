@@ -64,3 +64,27 @@ final class FlagPlacementTests: EmulatorBackedTestCase {
         XCTAssertEqual(try groups().count, before)
     }
 }
+
+/// Near misses of a safety flag after the script name must not turn into a real run.
+final class FlagNearMissTests: EmulatorBackedTestCase {
+    override class func configure(_ c: inout EmulatorConfiguration) { c.data = .demo(users: 10, groups: 3) }
+
+    func testNearMissesOfDryRunAndCronFlagsAreRefused() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("near-\(UUID()).lua")
+        try """
+            purecloud.GroupsApi.new():post_groups{ name = "Near miss", type = "official", visibility = "public", rulesVisible = true }
+            print(...)
+            """.write(to: script, atomically: true, encoding: .utf8)
+        for typed in ["--dryrun", "--dry_run", "--Dry-Run", "-dry-run", "\u{2014}dry-run", "--lock", "--audit-log"] {
+            let outcome = try pclua([script.path, "moves.csv", typed, "x"])
+            XCTAssertEqual(outcome.status, 2, "\(typed): \(outcome.stderr)")
+            XCTAssertEqual(outcome.stdout, "", "\(typed): the script must not run")
+        }
+        XCTAssertEqual(emulator.requestCount("post_groups"), 0, "nothing was written")
+        // After "--" the script's own arguments pass as they are, and --dry-run is still honoured.
+        let passed = try pclua([script.path, "--", "--dryrun", "--dry-run"])
+        XCTAssertEqual(passed.status, 0, passed.stderr)
+        XCTAssertEqual(passed.stdout, "--\t--dryrun\n")
+        XCTAssertEqual(emulator.requestCount("post_groups"), 0, "--dry-run after -- is still a dry run")
+    }
+}

@@ -187,4 +187,42 @@ final class RehearsalTests: XCTestCase {
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("nope.json: no such file"), missing.stderr)
     }
+
+    /// A small hand-written data file (defaults left out), for the edge cases below.
+    func smallOrg() throws -> String {
+        let path = file("small.json")
+        try #"{"users":[{"id":"u1","name":"Ann Lee","email":"ann@example.com"}],"groups":[{"id":"g1","name":"Support","members":["u1"]}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testThePlanSurvivesOsExitAndBadPlanPathsAreRefusedBeforeTheRun() throws {
+        let org = try smallOrg(), plan = file("exit-plan.json")
+        let exited = try PcluaProcess.run(["rehearse", "--snapshot", org, "--plan-out", plan, "-e",
+            #"purecloud.GroupsApi.new():post_groups{ name = "Night", type = "official", visibility = "public", rulesVisible = true } os.exit(7)"#])
+        XCTAssertEqual(exited.status, 7, "the script's own exit status is kept")
+        XCTAssertTrue(exited.stdout.contains("+ Night: created"), exited.stdout)
+        XCTAssertEqual(((try json(plan)["totals"]) as? [String: Int])?["groups_created"], 1)
+
+        for target in ["/dev/full", "/nonexistent-folder/plan.json"] {
+            let refused = try PcluaProcess.run(["rehearse", "--snapshot", org, "--plan-out", target, "-e", "print('ran')"])
+            XCTAssertEqual(refused.status, 2, refused.stderr)
+            XCTAssertEqual(refused.stdout, "", "refused before the script runs")
+        }
+        let dry = try PcluaProcess.run(["rehearse", "--snapshot", org, "--dry-run", "-e", "print('ran')"])
+        XCTAssertEqual(dry.status, 2, "a dry run would make the plan empty")
+    }
+
+    func testDiffReadsDefaultsAndRefusesFilesThatAreNotOrgs() throws {
+        let org = try smallOrg()
+        // The emulator's state of a hand-written file spells out its defaults: still no changes.
+        let loaded = try PureCloudEmulator(configuration: { var c = EmulatorConfiguration(); c.data = .file(org); return c }())
+        try loaded.exportedState().write(toFile: file("small-state.json"), atomically: true, encoding: .utf8)
+        let same = try PcluaProcess.run(["diff", org, file("small-state.json")])
+        XCTAssertTrue(same.stdout.hasPrefix("No changes"), same.stdout)
+        try #"{"totals":{},"groups":[]}"#.write(toFile: file("a-plan.json"), atomically: true, encoding: .utf8)
+        let notOrg = try PcluaProcess.run(["diff", org, file("a-plan.json")])
+        XCTAssertEqual(notOrg.status, 2)
+        XCTAssertTrue(notOrg.stderr.contains("is not an org data file"), notOrg.stderr)
+    }
 }
