@@ -164,11 +164,14 @@ static int spawn_shell(const char *command, posix_spawn_file_actions_t *actions,
     return status;
 }
 
+/* The status for luaL_execresult, which reads errno: 0 unless waiting itself failed. */
 static int wait_child(pid_t pid) {
     int status;
     pid_t done;
-    do done = waitpid(pid, &status, 0);
-    while (done == -1 && errno == EINTR);
+    do {
+        errno = 0;
+        done = waitpid(pid, &status, 0);
+    } while (done == -1 && errno == EINTR);
     return done == -1 ? -1 : status;
 }
 

@@ -25,6 +25,7 @@ final class LuaHostTests: XCTestCase {
             "$PCLUA" -e 'print(os.execute("kill -s TERM $$; echo survived"))'
             "$PCLUA" -e 'local f = io.popen("kill -s TERM $$; echo survived"); print(f:read("a") == "", f:close())'
             "$PCLUA" -e 'print(os.execute("exit 3")); print(io.popen("echo hi"):read("l")); print(os.execute())'
+            "$PCLUA" -e 'io.open("/nonexistent"); print(os.execute("exit 4")); io.open("/nonexistent"); print(io.popen("exit 5"):close())'
             "$PCLUA" -e 'local f = io.popen("cat > /dev/null", "w"); f:write("x"); print(f:close())'
             "$PCLUA" -e 'print(pcall(io.popen, "true", "rw"))'
             """)
@@ -34,6 +35,8 @@ final class LuaHostTests: XCTestCase {
             nil\texit\t3
             hi
             true
+            nil\texit\t4
+            nil\texit\t5
             true\texit\t0
             false\tbad argument #2 to 'io.popen' (invalid mode)
 
