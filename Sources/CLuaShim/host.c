@@ -271,3 +271,19 @@ void pclua_push_require_function(lua_State *L) { lua_pushcfunction(L, require_pr
 /* ---- macros and variadic functions Swift cannot call -------------------------------------- */
 
 void pclua_gc_generational(lua_State *L) { lua_gc(L, LUA_GCGEN, 0, 0); }
+
+/* ---- the script's arguments (lua.c's pushargs) --------------------------------------------- */
+
+static int call_script(lua_State *L) {
+    /* 1 = the loaded script. Its arguments are read from the global `arg` when it starts, so a
+     * -e chunk that changed `arg` changes `...`, as in lua.c. */
+    if (lua_getglobal(L, "arg") != LUA_TTABLE) return luaL_error(L, "'arg' is not a table");
+    int n = (int)luaL_len(L, 2);
+    luaL_checkstack(L, n + 3, "too many arguments to script");
+    for (int i = 1; i <= n; i++) lua_rawgeti(L, 2, i);
+    lua_remove(L, 2);
+    lua_call(L, n, 0);
+    return 0;
+}
+
+void pclua_push_script_caller(lua_State *L) { lua_pushcfunction(L, call_script); }

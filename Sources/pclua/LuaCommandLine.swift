@@ -85,6 +85,7 @@ struct LuaCommandLine {
                 if i + 1 < argv.count { line.scriptIndex = i + 1 }
                 break scan
             case dash:  // pclua's long flag
+                guard argument[2] != dash else { throw UsageError(option: text) }  // "---..." is no flag
                 line.longFlags.append(text)
                 let name = String(text.prefix { $0 != "=" })
                 if !text.contains("="), longFlagsWithValue.contains(name), i + 1 < argv.count {

@@ -15,21 +15,19 @@ struct Pclua: AsyncParsableCommand {
     /// Shown by `pclua --help` and `pclua run --help`: the ways to run it, where credentials come
     /// from, and the exit statuses cron users rely on.
     static let usageText = """
-            pclua [options] [script [args]]   lua.c's command line, with pclua's --flags among the options
+            pclua [options] [script [args]]   lua.c's command line, pclua's --flags too
             pclua script.lua [args...]     run a script; its arguments are in `arg` and `...`
             pclua -e 'chunk'               run a chunk (repeatable, in order, before the script)
-            pclua -l mod / -l g=mod        g = require("mod") before the script
-            pclua -v / -E / -W / -- / -    version; ignore LUA_INIT and LUA_PATH; warnings on; end of
-                                           options; the script is standard input
+            pclua -l mod, -l g=mod         g = require("mod") before the script
+            pclua -v, -E, -W, --, -        version; no LUA_INIT/LUA_PATH; warnings; end of options; stdin
             pclua --emulator script.lua    run against an in-process emulator with a demo org
             pclua [--emulator]             the interactive REPL (also after a script or chunks with -i)
-            pclua emulator ... / run ...   the subcommands, by bare name only: ./run or any path is a script
+            pclua emulator ... / run ...   subcommands by bare name only: ./run is a script
 
-            pclua's --flags go before the script name: after it they are the script's arguments,
-            except --dry-run, which is honoured wherever it stands (the script does not see it),
-            and the flags that choose the org or credentials (--emulator, --emulator-data,
-            --environment, --base-url, --profile, --client-id, --client-secret, --access-token),
-            which are refused there.
+            pclua's --flags go before the script name; after it, arguments are the script's, except
+            --dry-run, honoured wherever it stands (the script does not see it), and the flags that
+            choose the org or credentials (--emulator, --emulator-data, --environment, --base-url,
+            --profile, --client-id, --client-secret, --access-token), refused there.
 
             Credentials and environment, first found wins, key by key: flags (--client-id/--client-secret
             or --access-token, --environment or --base-url); the environment variables

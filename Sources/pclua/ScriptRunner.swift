@@ -14,7 +14,7 @@ import PureCloudLua
 /// uses it from then on.
 final class ScriptRunner: @unchecked Sendable {
     let line: LuaCommandLine
-    /// The script's arguments (what `...` and arg[1...] hold).
+    /// The script's arguments: arg[1...] (and so `...`, read from `arg` when the script starts).
     let scriptArguments: [[UInt8]]
     let session: PurecloudSession
     let signals: SignalHandling
@@ -73,7 +73,11 @@ final class ScriptRunner: @unchecked Sendable {
             // "-" is standard input, unless it came after "--" (then it is a file named "-").
             let afterDoubleDash = line.scriptIndex.map { $0 > 1 && line.argv[$0 - 1] == Array("--".utf8) } ?? false
             let path: [UInt8]? = script == [UInt8(ascii: "-")] && !afterDoubleDash ? nil : script
-            let status = execute(in: state, arguments: scriptArguments) { try state.loadFile(path: path) }
+            let status = execute(in: state, loadedArguments: 1) {
+                // f(script) reads the script's arguments from `arg` when it starts, as lua.c does.
+                pclua_push_script_caller(state.mainThread)
+                try state.loadFile(path: path)
+            }
             if status != ExitStatus.success { return status }
         } else if readsStandardInput {
             let status = execute(in: state) { try state.loadFile(path: nil) }
@@ -119,14 +123,15 @@ final class ScriptRunner: @unchecked Sendable {
         }
     }
 
-    /// Loads a function with `load`, calls it with `arguments` (bytes, as given), reports a failure.
-    private func execute(in state: LuaState, arguments: [[UInt8]] = [], load: () throws -> Void) -> Int32 {
+    /// Loads a function with `load` (which may push `loadedArguments` values after it), calls it
+    /// with those and `arguments` (bytes, as given), and reports a failure.
+    private func execute(in state: LuaState, arguments: [[UInt8]] = [], loadedArguments: Int32 = 0, load: () throws -> Void) -> Int32 {
         let base = state.top
         defer { lua_settop(state.mainThread, base) }
         do {
             try load()
             for argument in arguments { argument.withUnsafeBytes { state.main.push(bytes: $0) } }
-            try state.protectedCall(nargs: Int32(arguments.count), nresults: 0)
+            try state.protectedCall(nargs: loadedArguments + Int32(arguments.count), nresults: 0)
             return ExitStatus.success
         } catch let error as LuaError {
             return report(error, state: state)
@@ -197,6 +202,10 @@ final class ScriptRunner: @unchecked Sendable {
     /// The text lua.c prints for a non-string error value, and whether a traceback follows it.
     static func errorText(of value: LuaRef, in state: LuaState) -> (String, Bool) {
         let L = state.mainThread
+        var length = 0
+        if let text = pclua_last_tostring(L, &length) {  // __tostring, called when it was raised
+            return (String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self), false)
+        }
         value.push(L)
         defer { lua_settop(L, -2) }
         var withTraceback: Int32 = 0

@@ -136,7 +136,8 @@ final class LuaHostTests: XCTestCase {
         XCTAssertEqual(run.err, "Lua warning: careful\n")
 
         for (arguments, message) in [("-iv", "unrecognized option '-iv'"), ("-x", "unrecognized option '-x'"),
-                                     ("-e", "'-e' needs argument"), ("-l -v", "'-l' needs argument"), ("-vE", "unrecognized option '-vE'")] {
+                                     ("-e", "'-e' needs argument"), ("-l -v", "'-l' needs argument"), ("-vE", "unrecognized option '-vE'"),
+                                     ("---", "unrecognized option '---'")] {
             let usage = try ShellRun.run("\"$PCLUA\" \(arguments)")
             XCTAssertEqual(usage.status, 2, arguments)
             XCTAssertTrue(usage.err.hasPrefix("pclua: \(message)\nusage: pclua [options] [script [args]]\n"), usage.err)
@@ -151,10 +152,15 @@ final class LuaHostTests: XCTestCase {
             echo 'for i = -4, 3 do io.write(tostring(arg[i]), " ") end print(select("#", ...))' > a.lua
             "$PCLUA" -e 'x=1' a.lua p q | sed "s#$PCLUA#PCLUA#"
             "$PCLUA" -e 'for i = -1, 3 do io.write(tostring(arg[i]), " ") end print()' | sed "s#$PCLUA#PCLUA#"
+            echo 'print(...)' | "$PCLUA" -e 'arg[1] = 100' - x
+            echo 'print(...)' | "$PCLUA" -e 'arg = 1' - x; echo "status $?"
             """, in: dir)
+        XCTAssertTrue(run.err.contains("pclua: 'arg' is not a table"), run.err)
         XCTAssertEqual(run.out, """
             nil PCLUA -e x=1 a.lua p q nil 2
             nil PCLUA -e for i = -1, 3 do io.write(tostring(arg[i]), " ") end print() nil 
+            100
+            status 1
 
             """, run.err)
     }
@@ -173,6 +179,13 @@ final class LuaHostTests: XCTestCase {
         XCTAssertTrue(table.err.hasPrefix("pclua: (error object is a table value)\nstack traceback:\n"), table.err)
         let named = try ShellRun.run("\"$PCLUA\" -e 'error(setmetatable({}, {__tostring = function() return \"custom\" end}))'")
         XCTAssertEqual(named.err, "pclua: custom\n")
+        // __tostring runs while the stack that raised is still there, as in lua.c.
+        let dir = try ShellRun.scratchDirectory()
+        let early = try ShellRun.run("""
+            printf 'local m = setmetatable({}, {__tostring = function() return "line " .. debug.getinfo(4).currentline end})\\n\\nerror(m)\\n' > e.lua
+            "$PCLUA" e.lua
+            """, in: dir)
+        XCTAssertEqual(early.err, "pclua: line 3\n")
         let none = try ShellRun.run("\"$PCLUA\" -e 'error(nil)'")
         XCTAssertTrue(none.err.hasPrefix("pclua: (error object is a nil value)\nstack traceback:\n"), none.err)
         let number = try ShellRun.run("\"$PCLUA\" -e 'error(42)'")
