@@ -28,6 +28,12 @@ final class LuaHostTests: XCTestCase {
             "$PCLUA" -e 'io.open("/nonexistent"); print(os.execute("exit 4")); io.open("/nonexistent"); print(io.popen("exit 5"):close())'
             "$PCLUA" -e 'local f = io.popen("cat > /dev/null", "w"); f:write("x"); print(f:close())'
             "$PCLUA" -e 'print(pcall(io.popen, "true", "rw"))'
+            "$PCLUA" -e 'print(os.execute("timeout 1 sleep 30"))'
+            # the child's signal mask and ignored set are the ones pclua was started with
+            shell=$(grep -E 'SigBlk|SigIgn' /proc/self/status)
+            child=$("$PCLUA" -e 'os.execute("grep -E \\"SigBlk|SigIgn\\" /proc/self/status")')
+            piped=$("$PCLUA" -e 'io.write(io.popen("grep -E \\"SigBlk|SigIgn\\" /proc/self/status"):read("a"))')
+            [ "$shell" = "$child" ] && [ "$shell" = "$piped" ] && echo "same signal state"
             """)
         XCTAssertEqual(run.out, """
             nil\tsignal\t15
@@ -39,6 +45,8 @@ final class LuaHostTests: XCTestCase {
             nil\texit\t5
             true\texit\t0
             false\tbad argument #2 to 'io.popen' (invalid mode)
+            nil\texit\t124
+            same signal state
 
             """, run.err)
     }
