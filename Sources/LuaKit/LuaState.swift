@@ -87,6 +87,7 @@ public final class LuaState {
     /// the stack (all of them with `nresults` = LUA_MULTRET); on failure nothing is left behind.
     public func protectedCall(nargs: Int32, nresults: Int32) throws {
         let base = lua_gettop(mainThread) - nargs - 1
+        _ = pclua_take_interrupted(mainThread)  // an interrupt a script caught with pcall is over
         let status = pclua_pcall(mainThread, nargs, nresults)
         pclua_clear_interrupt(mainThread)
         guard status == LUA_OK else {

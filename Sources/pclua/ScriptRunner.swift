@@ -57,7 +57,10 @@ final class ScriptRunner: @unchecked Sendable {
             return ExitStatus.scriptError
         }
         signals.watch(state)
-        defer { signals.stop() }  // before the state closes: a late signal must not reach it
+        defer {  // before the state closes: a late signal must not reach it
+            signals.stop()
+            withExtendedLifetime(state) {}
+        }
         PurecloudModule.install(into: state, session: session)
         setArgTable(state)
         pclua_gc_generational(state.mainThread)
