@@ -148,9 +148,13 @@ final class ScriptRunner: @unchecked Sendable {
     }
 
     /// A message for the operator: plain text on stderr, or one JSON line with --log-format json.
-    private func say(_ message: String, traceback: String? = nil) {
+    /// `bytes`, when given, is the whole text (message and traceback) as Lua had it: printed as
+    /// it is, as lua.c prints it, so a message with bytes that are not UTF-8 keeps them.
+    private func say(_ message: String, traceback: String? = nil, bytes: [UInt8]? = nil) {
         if session.log.format == .json {
             session.log.log(.error, message, traceback.map { [("traceback", .string($0))] } ?? [])
+        } else if let bytes, !bytes.isEmpty {
+            writeStandardError(bytes: Array("pclua: ".utf8) + bytes + [UInt8(ascii: "\n")])
         } else {
             printError("pclua: \(message)")
             if let traceback { printError(traceback) }
@@ -160,7 +164,7 @@ final class ScriptRunner: @unchecked Sendable {
     private func report(_ error: LuaError, state: LuaState) -> Int32 {
         switch error {
         case let .syntax(message, _):
-            say(message)
+            say(message, bytes: state.lastErrorBytes)
             return ExitStatus.scriptError
         case .interrupted:
             say("interrupted")
@@ -174,6 +178,8 @@ final class ScriptRunner: @unchecked Sendable {
                 // with a traceback. pclua's ApiError keeps its traceback (a deliberate difference).
                 let (text, withTraceback) = Self.errorText(of: value, in: state)
                 say(text, traceback: withTraceback ? traceback : nil)
+            } else if value == nil {
+                say(message, traceback: traceback, bytes: state.lastErrorBytes)
             } else {
                 say(message, traceback: traceback)
             }

@@ -17,6 +17,8 @@ final class LuaHostTests: XCTestCase {
             """, in: dir)
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertEqual(run.stdout, Data("1\n1\n1\n1\t1\nodd path\n".utf8) + Data([0xE1, 0x0A]), run.out)
+        let message = try ShellRun.run(#""$PCLUA" -e "$(printf 'error([[\341]], 0)')""#)
+        XCTAssertEqual(message.stderr.prefix(9), Data("pclua: ".utf8) + Data([0xE1, 0x0A]), "error messages keep their bytes too: \(message.err)")
     }
 
     // 2. Children get the default signal dispositions and mask: they can be stopped.
