@@ -287,3 +287,12 @@ static int call_script(lua_State *L) {
 }
 
 void pclua_push_script_caller(lua_State *L) { lua_pushcfunction(L, call_script); }
+
+static int call_chunk(lua_State *L) {
+    /* 1 = a function, then its arguments: called from C, as lua.c's pmain calls everything, so
+     * a traceback ends with lua.c's "[C]: in ?". */
+    lua_call(L, lua_gettop(L) - 1, 0);
+    return 0;
+}
+
+void pclua_push_chunk_caller(lua_State *L) { lua_pushcfunction(L, call_chunk); }

@@ -76,7 +76,7 @@ final class ScriptRunner: @unchecked Sendable {
             // "-" is standard input, unless it came after "--" (then it is a file named "-").
             let afterDoubleDash = line.scriptIndex.map { $0 > 1 && line.argv[$0 - 1] == Array("--".utf8) } ?? false
             let path: [UInt8]? = script == [UInt8(ascii: "-")] && !afterDoubleDash ? nil : script
-            let status = execute(in: state, loadedArguments: 1) {
+            let status = execute(in: state, loadedArguments: 1, pushesCaller: true) {
                 // f(script) reads the script's arguments from `arg` when it starts, as lua.c does.
                 pclua_push_script_caller(state.mainThread)
                 try state.loadFile(path: path)
@@ -119,7 +119,7 @@ final class ScriptRunner: @unchecked Sendable {
             return execute(in: state) { try state.load(bytes: code, name: "=(command line)") }
         case let .library(global, module):
             // global = require(module), called like any chunk so errors read the same.
-            return execute(in: state, arguments: [global, module]) { pclua_push_require_function(state.mainThread) }
+            return execute(in: state, arguments: [global, module], pushesCaller: true) { pclua_push_require_function(state.mainThread) }
         case .warningsOn:
             lua_warning(state.mainThread, "@on", 0)
             return ExitStatus.success
@@ -127,14 +127,18 @@ final class ScriptRunner: @unchecked Sendable {
     }
 
     /// Loads a function with `load` (which may push `loadedArguments` values after it), calls it
-    /// with those and `arguments` (bytes, as given), and reports a failure.
-    private func execute(in state: LuaState, arguments: [[UInt8]] = [], loadedArguments: Int32 = 0, load: () throws -> Void) -> Int32 {
+    /// with those and `arguments` (bytes, as given), and reports a failure. `pushesCaller`: the
+    /// function `load` pushes is itself a C function (then no C caller is added).
+    private func execute(in state: LuaState, arguments: [[UInt8]] = [], loadedArguments: Int32 = 0, pushesCaller: Bool = false,
+                         load: () throws -> Void) -> Int32 {
         let base = state.top
         defer { lua_settop(state.mainThread, base) }
         do {
+            // Called from C, as lua.c's pmain calls everything (unless `load` pushes a C caller).
+            if !pushesCaller { pclua_push_chunk_caller(state.mainThread) }
             try load()
             for argument in arguments { argument.withUnsafeBytes { state.main.push(bytes: $0) } }
-            try state.protectedCall(nargs: loadedArguments + Int32(arguments.count), nresults: 0)
+            try state.protectedCall(nargs: (pushesCaller ? 0 : 1) + loadedArguments + Int32(arguments.count), nresults: 0)
             return ExitStatus.success
         } catch let error as LuaError {
             return report(error, state: state)

@@ -199,7 +199,8 @@ final class LuaHostTests: XCTestCase {
         let none = try ShellRun.run("\"$PCLUA\" -e 'error(nil)'")
         XCTAssertTrue(none.err.hasPrefix("pclua: (error object is a nil value)\nstack traceback:\n"), none.err)
         let number = try ShellRun.run("\"$PCLUA\" -e 'error(42)'")
-        XCTAssertTrue(number.err.hasPrefix("pclua: 42\nstack traceback:\n"), number.err)
+        XCTAssertEqual(number.err, "pclua: 42\nstack traceback:\n\t[C]: in function 'error'\n\t(command line):1: in main chunk\n\t[C]: in ?\n",
+                       "lua5.4's text but for the program name")
         let gc = try ShellRun.run("\"$PCLUA\" -e 'print(collectgarbage(\"incremental\"))'")
         XCTAssertEqual(gc.out, "generational\n")
     }

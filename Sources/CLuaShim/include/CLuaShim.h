@@ -76,6 +76,8 @@ int pclua_install_process_functions(lua_State *L);
 void pclua_push_require_function(lua_State *L);
 /* Pushes f(script): calls script with the values of arg[1..#arg] (lua.c's pushargs). */
 void pclua_push_script_caller(lua_State *L);
+/* Pushes f(fn, ...): calls fn(...) from C (lua.c's tracebacks end in that C frame). */
+void pclua_push_chunk_caller(lua_State *L);
 /* lua_gc(L, LUA_GCGEN, 0, 0): the generational mode lua.c 5.4 switches to. */
 void pclua_gc_generational(lua_State *L);
 
