@@ -15,7 +15,7 @@ struct Pclua: AsyncParsableCommand {
     /// Shown by `pclua --help` and `pclua run --help`: the ways to run it, where credentials come
     /// from, and the exit statuses cron users rely on.
     static let usageText = """
-            pclua [options] [script [args]]   lua.c's command line, pclua's --flags too
+            pclua [opts] [script [args]]   lua.c's command line, with pclua's --flags among its options
             pclua script.lua [args...]     run a script; its arguments are in `arg` and `...`
             pclua -e 'chunk'               run a chunk (repeatable, in order, before the script)
             pclua -l mod, -l g=mod         g = require("mod") before the script
