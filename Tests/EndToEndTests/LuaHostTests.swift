@@ -90,8 +90,11 @@ final class LuaHostTests: XCTestCase {
             "$PCLUA" -e 'error("x")' 2>&-; echo "closed $?"
             "$PCLUA" -e 'error("x")' 2>/dev/full; echo "full $?"
             "$PCLUA" --no-such-flag 2>&-; echo "usage $?"
+            "$PCLUA" --log-format json -e 'error("x")' 2>&-; echo "json $?"
+            "$PCLUA" -v -e 'print(1)' >/dev/full; echo "stdout full $?"
+            ("$PCLUA" -v -e 'print(1)' >&-; echo "stdout closed $?" >&2) 2>&1
             """)
-        XCTAssertEqual(run.out, "closed 1\nfull 1\nusage 2\n")
+        XCTAssertEqual(run.out, "closed 1\nfull 1\nusage 2\njson 1\nstdout full 0\nstdout closed 0\n")
     }
 
     // 5. LUA_INIT_5_4, else LUA_INIT, a chunk or @file; -E ignores them.
