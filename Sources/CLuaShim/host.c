@@ -164,11 +164,14 @@ static int spawn_shell(const char *command, posix_spawn_file_actions_t *actions,
     return status;
 }
 
+/* The status for luaL_execresult, which reads errno: 0 unless waiting itself failed. */
 static int wait_child(pid_t pid) {
     int status;
     pid_t done;
-    do done = waitpid(pid, &status, 0);
-    while (done == -1 && errno == EINTR);
+    do {
+        errno = 0;
+        done = waitpid(pid, &status, 0);
+    } while (done == -1 && errno == EINTR);
     return done == -1 ? -1 : status;
 }
 
@@ -268,3 +271,28 @@ void pclua_push_require_function(lua_State *L) { lua_pushcfunction(L, require_pr
 /* ---- macros and variadic functions Swift cannot call -------------------------------------- */
 
 void pclua_gc_generational(lua_State *L) { lua_gc(L, LUA_GCGEN, 0, 0); }
+
+/* ---- the script's arguments (lua.c's pushargs) --------------------------------------------- */
+
+static int call_script(lua_State *L) {
+    /* 1 = the loaded script. Its arguments are read from the global `arg` when it starts, so a
+     * -e chunk that changed `arg` changes `...`, as in lua.c. */
+    if (lua_getglobal(L, "arg") != LUA_TTABLE) return luaL_error(L, "'arg' is not a table");
+    int n = (int)luaL_len(L, 2);
+    luaL_checkstack(L, n + 3, "too many arguments to script");
+    for (int i = 1; i <= n; i++) lua_rawgeti(L, 2, i);
+    lua_remove(L, 2);
+    lua_call(L, n, 0);
+    return 0;
+}
+
+void pclua_push_script_caller(lua_State *L) { lua_pushcfunction(L, call_script); }
+
+static int call_chunk(lua_State *L) {
+    /* 1 = a function, then its arguments: called from C, as lua.c's pmain calls everything, so
+     * a traceback ends with lua.c's "[C]: in ?". */
+    lua_call(L, lua_gettop(L) - 1, 0);
+    return 0;
+}
+
+void pclua_push_chunk_caller(lua_State *L) { lua_pushcfunction(L, call_chunk); }

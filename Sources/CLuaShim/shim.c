@@ -48,6 +48,7 @@ void pclua_pushhost(lua_State *L, void *box, const char *name) {
 /* ---- protected calls -------------------------------------------------------------------- */
 
 #define LAST_TRACEBACK_KEY "pclua.lasttraceback"
+#define LAST_TOSTRING_KEY "pclua.lasttostring"
 
 static int message_handler(lua_State *L) {
     if (lua_type(L, 1) == LUA_TSTRING) {
@@ -58,6 +59,12 @@ static int message_handler(lua_State *L) {
      * traceback beside them. */
     luaL_traceback(L, L, NULL, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, LAST_TRACEBACK_KEY);
+    /* lua.c's msghandler calls __tostring here, while the stack that raised is still there (a
+     * __tostring may look at it); keep its text for the host to print. */
+    if (!lua_isnoneornil(L, 1) && luaL_callmeta(L, 1, "__tostring")) {
+        if (lua_type(L, -1) == LUA_TSTRING) lua_setfield(L, LUA_REGISTRYINDEX, LAST_TOSTRING_KEY);
+        else lua_pop(L, 1);
+    }
     if (lua_isnoneornil(L, 1) && lua_gettop(L) >= 1) {
         luaL_traceback(L, L, "(error object is a nil value)", 1); /* lua.c's text */
         return 1;
@@ -70,11 +77,20 @@ int pclua_pcall(lua_State *L, int nargs, int nresults) {
     int base = lua_gettop(L) - nargs;
     lua_pushnil(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LAST_TRACEBACK_KEY);
+    lua_pushnil(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, LAST_TOSTRING_KEY);
     lua_pushcfunction(L, message_handler);
     lua_insert(L, base);
     int status = lua_pcall(L, nargs, nresults, base);
     lua_remove(L, base);
     return status;
+}
+
+const char *pclua_last_tostring(lua_State *L, size_t *length) {
+    lua_getfield(L, LUA_REGISTRYINDEX, LAST_TOSTRING_KEY);
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, length) : NULL;
+    lua_pop(L, 1); /* the string stays alive in the registry */
+    return s;
 }
 
 const char *pclua_last_traceback(lua_State *L) {

@@ -6,6 +6,9 @@ import Foundation
 /// (DESIGN.md §3). Every entry into Lua runs under `lua_pcall` with a traceback handler.
 public final class LuaState {
     public let mainThread: OpaquePointer
+    /// The last error message that was a string, as bytes (the messages in `LuaError` are
+    /// Swift strings, which repair invalid UTF-8; a host printing like lua.c prints these).
+    public private(set) var lastErrorBytes: [UInt8] = []
     /// Values the host keeps for the life of the state (shared metatables, sentinels), by name.
     var anchors: [String: LuaRef] = [:]
 
@@ -44,6 +47,7 @@ public final class LuaState {
         }
         guard status == LUA_OK else {
             let message = main.string(at: -1) ?? "syntax error"
+            lastErrorBytes = main.bytes(at: -1) ?? []
             lua_settop(mainThread, -2)
             if status == LUA_ERRMEM { throw LuaError.memory }
             throw LuaError.syntax(message: message, incomplete: message.hasSuffix("<eof>"))
@@ -76,6 +80,7 @@ public final class LuaState {
     private func checkLoad(_ status: Int32) throws {
         guard status == LUA_OK else {
             let message = main.string(at: -1) ?? "syntax error"
+            lastErrorBytes = main.bytes(at: -1) ?? []
             lua_settop(mainThread, -2)
             if status == LUA_ERRMEM { throw LuaError.memory }
             if status == LUA_ERRFILE { throw LuaFileError(message: message) }
@@ -87,6 +92,7 @@ public final class LuaState {
     /// the stack (all of them with `nresults` = LUA_MULTRET); on failure nothing is left behind.
     public func protectedCall(nargs: Int32, nresults: Int32) throws {
         let base = lua_gettop(mainThread) - nargs - 1
+        _ = pclua_take_interrupted(mainThread)  // an interrupt a script caught with pcall is over
         let status = pclua_pcall(mainThread, nargs, nresults)
         pclua_clear_interrupt(mainThread)
         guard status == LUA_OK else {
@@ -105,6 +111,7 @@ public final class LuaState {
         if pclua_take_interrupted(L) != 0 { return .interrupted }
         if type == LUA_TSTRING {
             let text = main.string(at: index) ?? ""
+            lastErrorBytes = main.bytes(at: index) ?? []
             // The handler appended "stack traceback:"; split it off so callers can show either part.
             if let range = text.range(of: "\nstack traceback:") {
                 return .runtime(message: String(text[..<range.lowerBound]), traceback: String(text[range.lowerBound...]).trimmingCharacters(in: .newlines), value: nil)

@@ -24,18 +24,21 @@ func printError(_ message: String) {
 }
 
 func writeStandardError(_ text: String) {
-    writeAll(STDERR_FILENO, text)
+    writeAll(STDERR_FILENO, Array(text.utf8))
+}
+
+func writeStandardError(bytes: [UInt8]) {
+    writeAll(STDERR_FILENO, bytes)
 }
 
 /// Writes a line to standard output at once (print() buffers when stdout is a pipe, and a test
 /// or a supervisor waiting for the start-up line would wait forever).
 func emit(_ text: String, terminator: String = "\n") {
-    writeAll(STDOUT_FILENO, text + terminator)
+    writeAll(STDOUT_FILENO, Array((text + terminator).utf8))
 }
 
-private func writeAll(_ descriptor: Int32, _ text: String) {
-    var bytes = Array(text.utf8)
-    bytes.withUnsafeMutableBytes { buffer in
+private func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { buffer in
         var offset = 0
         while offset < buffer.count {
             let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)

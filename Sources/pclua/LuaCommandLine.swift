@@ -54,8 +54,26 @@ struct LuaCommandLine {
         pclua's own options (--emulator, --dry-run, --environment, ...) come before the script: pclua --help
         """
 
-    /// The long flags of `pclua run` that take a value (the next argument, or `--flag=value`).
-    static let longFlagsWithValue: Set<String> = [
+    /// The long flags of `pclua run` that take a value (the next argument, or `--flag=value`),
+    /// read from RunCommand's own declaration (ArgumentParser's help dump), so that an option
+    /// added there never swallows the script name here.
+    static let longFlagsWithValue: Set<String> = {
+        var dump = ""
+        do { _ = try RunCommand.parse(["--experimental-dump-help"]) } catch { dump = RunCommand.fullMessage(for: error) }
+        guard let root = try? JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any],
+              let command = root["command"] as? [String: Any],
+              let arguments = command["arguments"] as? [[String: Any]] else { return fallbackFlagsWithValue }
+        var names: Set<String> = []
+        for argument in arguments where argument["kind"] as? String == "option" {
+            for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
+                if let text = name["name"] as? String { names.insert("--" + text) }
+            }
+        }
+        return names.isEmpty ? fallbackFlagsWithValue : names
+    }()
+
+    /// In case the dump cannot be read (a future ArgumentParser): the options as of this writing.
+    private static let fallbackFlagsWithValue: Set<String> = [
         "--emulator-data", "--base-url", "--environment", "--client-id", "--client-secret", "--access-token",
         "--profile", "--lock", "--audit-log", "--log-level", "--log-format", "--timeout", "--connect-timeout",
         "--max-attempts", "--call-budget",
@@ -87,6 +105,7 @@ struct LuaCommandLine {
                 if i + 1 < argv.count { line.scriptIndex = i + 1 }
                 break scan
             case dash:  // pclua's long flag
+                guard argument[2] != dash else { throw UsageError(option: text) }  // "---..." is no flag
                 line.longFlags.append(text)
                 let name = String(text.prefix { $0 != "=" })
                 if !text.contains("="), longFlagsWithValue.contains(name), i + 1 < argv.count {

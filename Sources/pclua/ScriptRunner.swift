@@ -14,7 +14,7 @@ import PureCloudLua
 /// uses it from then on.
 final class ScriptRunner: @unchecked Sendable {
     let line: LuaCommandLine
-    /// The script's arguments (what `...` and arg[1...] hold).
+    /// The script's arguments: arg[1...] (and so `...`, read from `arg` when the script starts).
     let scriptArguments: [[UInt8]]
     let session: PurecloudSession
     let signals: SignalHandling
@@ -57,7 +57,10 @@ final class ScriptRunner: @unchecked Sendable {
             return ExitStatus.scriptError
         }
         signals.watch(state)
-        defer { signals.stop() }  // before the state closes: a late signal must not reach it
+        defer {  // before the state closes: a late signal must not reach it
+            signals.stop()
+            withExtendedLifetime(state) {}
+        }
         PurecloudModule.install(into: state, session: session)
         setArgTable(state)
         pclua_gc_generational(state.mainThread)
@@ -73,7 +76,11 @@ final class ScriptRunner: @unchecked Sendable {
             // "-" is standard input, unless it came after "--" (then it is a file named "-").
             let afterDoubleDash = line.scriptIndex.map { $0 > 1 && line.argv[$0 - 1] == Array("--".utf8) } ?? false
             let path: [UInt8]? = script == [UInt8(ascii: "-")] && !afterDoubleDash ? nil : script
-            let status = execute(in: state, arguments: scriptArguments) { try state.loadFile(path: path) }
+            let status = execute(in: state, loadedArguments: 1, pushesCaller: true) {
+                // f(script) reads the script's arguments from `arg` when it starts, as lua.c does.
+                pclua_push_script_caller(state.mainThread)
+                try state.loadFile(path: path)
+            }
             if status != ExitStatus.success { return status }
         } else if readsStandardInput {
             let status = execute(in: state) { try state.loadFile(path: nil) }
@@ -112,21 +119,26 @@ final class ScriptRunner: @unchecked Sendable {
             return execute(in: state) { try state.load(bytes: code, name: "=(command line)") }
         case let .library(global, module):
             // global = require(module), called like any chunk so errors read the same.
-            return execute(in: state, arguments: [global, module]) { pclua_push_require_function(state.mainThread) }
+            return execute(in: state, arguments: [global, module], pushesCaller: true) { pclua_push_require_function(state.mainThread) }
         case .warningsOn:
             lua_warning(state.mainThread, "@on", 0)
             return ExitStatus.success
         }
     }
 
-    /// Loads a function with `load`, calls it with `arguments` (bytes, as given), reports a failure.
-    private func execute(in state: LuaState, arguments: [[UInt8]] = [], load: () throws -> Void) -> Int32 {
+    /// Loads a function with `load` (which may push `loadedArguments` values after it), calls it
+    /// with those and `arguments` (bytes, as given), and reports a failure. `pushesCaller`: the
+    /// function `load` pushes is itself a C function (then no C caller is added).
+    private func execute(in state: LuaState, arguments: [[UInt8]] = [], loadedArguments: Int32 = 0, pushesCaller: Bool = false,
+                         load: () throws -> Void) -> Int32 {
         let base = state.top
         defer { lua_settop(state.mainThread, base) }
         do {
+            // Called from C, as lua.c's pmain calls everything (unless `load` pushes a C caller).
+            if !pushesCaller { pclua_push_chunk_caller(state.mainThread) }
             try load()
             for argument in arguments { argument.withUnsafeBytes { state.main.push(bytes: $0) } }
-            try state.protectedCall(nargs: Int32(arguments.count), nresults: 0)
+            try state.protectedCall(nargs: (pushesCaller ? 0 : 1) + loadedArguments + Int32(arguments.count), nresults: 0)
             return ExitStatus.success
         } catch let error as LuaError {
             return report(error, state: state)
@@ -140,9 +152,13 @@ final class ScriptRunner: @unchecked Sendable {
     }
 
     /// A message for the operator: plain text on stderr, or one JSON line with --log-format json.
-    private func say(_ message: String, traceback: String? = nil) {
+    /// `bytes`, when given, is the whole text (message and traceback) as Lua had it: printed as
+    /// it is, as lua.c prints it, so a message with bytes that are not UTF-8 keeps them.
+    private func say(_ message: String, traceback: String? = nil, bytes: [UInt8]? = nil) {
         if session.log.format == .json {
             session.log.log(.error, message, traceback.map { [("traceback", .string($0))] } ?? [])
+        } else if let bytes, !bytes.isEmpty {
+            writeStandardError(bytes: Array("pclua: ".utf8) + bytes + [UInt8(ascii: "\n")])
         } else {
             printError("pclua: \(message)")
             if let traceback { printError(traceback) }
@@ -152,7 +168,7 @@ final class ScriptRunner: @unchecked Sendable {
     private func report(_ error: LuaError, state: LuaState) -> Int32 {
         switch error {
         case let .syntax(message, _):
-            say(message)
+            say(message, bytes: state.lastErrorBytes)
             return ExitStatus.scriptError
         case .interrupted:
             say("interrupted")
@@ -166,6 +182,8 @@ final class ScriptRunner: @unchecked Sendable {
                 // with a traceback. pclua's ApiError keeps its traceback (a deliberate difference).
                 let (text, withTraceback) = Self.errorText(of: value, in: state)
                 say(text, traceback: withTraceback ? traceback : nil)
+            } else if value == nil {
+                say(message, traceback: traceback, bytes: state.lastErrorBytes)
             } else {
                 say(message, traceback: traceback)
             }
@@ -197,6 +215,10 @@ final class ScriptRunner: @unchecked Sendable {
     /// The text lua.c prints for a non-string error value, and whether a traceback follows it.
     static func errorText(of value: LuaRef, in state: LuaState) -> (String, Bool) {
         let L = state.mainThread
+        var length = 0
+        if let text = pclua_last_tostring(L, &length) {  // __tostring, called when it was raised
+            return (String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self), false)
+        }
         value.push(L)
         defer { lua_settop(L, -2) }
         var withTraceback: Int32 = 0

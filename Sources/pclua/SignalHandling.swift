@@ -18,9 +18,7 @@ final class SignalHandling: Sendable {
     private let watcher = Mutex<Watcher?>(nil)
 
     private struct Watcher: @unchecked Sendable {  // dispatch sources are thread-safe, not Sendable
-        let source: any DispatchSourceRead
-        let readEnd: Int32
-        let writeEnd: Int32
+        let source: any DispatchSourceRead  // its cancel handler closes the pipe
     }
 
     init(bridge: BlockingBridge, interactive: Bool) {
@@ -48,7 +46,7 @@ final class SignalHandling: Sendable {
             close(fds[1])
         }
         source.resume()
-        watcher.withLock { $0 = Watcher(source: source, readEnd: fds[0], writeEnd: fds[1]) }
+        watcher.withLock { $0 = Watcher(source: source) }
         pclua_signals_watch(state.mainThread, fds[1], watchesInterrupt ? 1 : 0)
     }
 

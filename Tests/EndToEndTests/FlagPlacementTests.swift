@@ -62,6 +62,14 @@ final class FlagPlacementTests: EmulatorBackedTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertEqual(outcome.stdout, "arguments\t0\t0\n")
         XCTAssertEqual(try groups().count, before)
+
+        // Options with values among lua.c's options take their value, never the script name.
+        let script2 = FileManager.default.temporaryDirectory.appendingPathComponent("args-\(UUID()).lua")
+        try "print(...)".write(to: script2, atomically: true, encoding: .utf8)
+        let options = try pclua(["--timeout", "5", "-e", "x = 1", "--log-level", "debug", "--max-attempts", "2", "--call-budget=30",
+                                 "--connect-timeout", "3", "--log-format", "text", script2.path, "x"])
+        XCTAssertEqual(options.status, 0, options.stderr)
+        XCTAssertEqual(options.stdout, "x\n")
     }
 }
 

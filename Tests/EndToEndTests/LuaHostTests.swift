@@ -17,6 +17,8 @@ final class LuaHostTests: XCTestCase {
             """, in: dir)
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertEqual(run.stdout, Data("1\n1\n1\n1\t1\nodd path\n".utf8) + Data([0xE1, 0x0A]), run.out)
+        let message = try ShellRun.run(#""$PCLUA" -e "$(printf 'error([[\341]], 0)')""#)
+        XCTAssertEqual(message.stderr.prefix(9), Data("pclua: ".utf8) + Data([0xE1, 0x0A]), "error messages keep their bytes too: \(message.err)")
     }
 
     // 2. Children get the default signal dispositions and mask: they can be stopped.
@@ -25,8 +27,15 @@ final class LuaHostTests: XCTestCase {
             "$PCLUA" -e 'print(os.execute("kill -s TERM $$; echo survived"))'
             "$PCLUA" -e 'local f = io.popen("kill -s TERM $$; echo survived"); print(f:read("a") == "", f:close())'
             "$PCLUA" -e 'print(os.execute("exit 3")); print(io.popen("echo hi"):read("l")); print(os.execute())'
+            "$PCLUA" -e 'io.open("/nonexistent"); print(os.execute("exit 4")); io.open("/nonexistent"); print(io.popen("exit 5"):close())'
             "$PCLUA" -e 'local f = io.popen("cat > /dev/null", "w"); f:write("x"); print(f:close())'
             "$PCLUA" -e 'print(pcall(io.popen, "true", "rw"))'
+            "$PCLUA" -e 'print(os.execute("timeout 1 sleep 30"))'
+            # the child's signal mask and ignored set are the ones pclua was started with
+            shell=$(grep -E 'SigBlk|SigIgn' /proc/self/status)
+            child=$("$PCLUA" -e 'os.execute("grep -E \\"SigBlk|SigIgn\\" /proc/self/status")')
+            piped=$("$PCLUA" -e 'io.write(io.popen("grep -E \\"SigBlk|SigIgn\\" /proc/self/status"):read("a"))')
+            [ "$shell" = "$child" ] && [ "$shell" = "$piped" ] && echo "same signal state"
             """)
         XCTAssertEqual(run.out, """
             nil\tsignal\t15
@@ -34,8 +43,12 @@ final class LuaHostTests: XCTestCase {
             nil\texit\t3
             hi
             true
+            nil\texit\t4
+            nil\texit\t5
             true\texit\t0
             false\tbad argument #2 to 'io.popen' (invalid mode)
+            nil\texit\t124
+            same signal state
 
             """, run.err)
     }
@@ -77,8 +90,11 @@ final class LuaHostTests: XCTestCase {
             "$PCLUA" -e 'error("x")' 2>&-; echo "closed $?"
             "$PCLUA" -e 'error("x")' 2>/dev/full; echo "full $?"
             "$PCLUA" --no-such-flag 2>&-; echo "usage $?"
+            "$PCLUA" --log-format json -e 'error("x")' 2>&-; echo "json $?"
+            "$PCLUA" -v -e 'print(1)' >/dev/full; echo "stdout full $?"
+            ("$PCLUA" -v -e 'print(1)' >&-; echo "stdout closed $?" >&2) 2>&1
             """)
-        XCTAssertEqual(run.out, "closed 1\nfull 1\nusage 2\n")
+        XCTAssertEqual(run.out, "closed 1\nfull 1\nusage 2\njson 1\nstdout full 0\nstdout closed 0\n")
     }
 
     // 5. LUA_INIT_5_4, else LUA_INIT, a chunk or @file; -E ignores them.
@@ -133,7 +149,8 @@ final class LuaHostTests: XCTestCase {
         XCTAssertEqual(run.err, "Lua warning: careful\n")
 
         for (arguments, message) in [("-iv", "unrecognized option '-iv'"), ("-x", "unrecognized option '-x'"),
-                                     ("-e", "'-e' needs argument"), ("-l -v", "'-l' needs argument"), ("-vE", "unrecognized option '-vE'")] {
+                                     ("-e", "'-e' needs argument"), ("-l -v", "'-l' needs argument"), ("-vE", "unrecognized option '-vE'"),
+                                     ("---", "unrecognized option '---'")] {
             let usage = try ShellRun.run("\"$PCLUA\" \(arguments)")
             XCTAssertEqual(usage.status, 2, arguments)
             XCTAssertTrue(usage.err.hasPrefix("pclua: \(message)\nusage: pclua [options] [script [args]]\n"), usage.err)
@@ -148,10 +165,15 @@ final class LuaHostTests: XCTestCase {
             echo 'for i = -4, 3 do io.write(tostring(arg[i]), " ") end print(select("#", ...))' > a.lua
             "$PCLUA" -e 'x=1' a.lua p q | sed "s#$PCLUA#PCLUA#"
             "$PCLUA" -e 'for i = -1, 3 do io.write(tostring(arg[i]), " ") end print()' | sed "s#$PCLUA#PCLUA#"
+            echo 'print(...)' | "$PCLUA" -e 'arg[1] = 100' - x
+            echo 'print(...)' | "$PCLUA" -e 'arg = 1' - x; echo "status $?"
             """, in: dir)
+        XCTAssertTrue(run.err.contains("pclua: 'arg' is not a table"), run.err)
         XCTAssertEqual(run.out, """
             nil PCLUA -e x=1 a.lua p q nil 2
             nil PCLUA -e for i = -1, 3 do io.write(tostring(arg[i]), " ") end print() nil 
+            100
+            status 1
 
             """, run.err)
     }
@@ -170,10 +192,18 @@ final class LuaHostTests: XCTestCase {
         XCTAssertTrue(table.err.hasPrefix("pclua: (error object is a table value)\nstack traceback:\n"), table.err)
         let named = try ShellRun.run("\"$PCLUA\" -e 'error(setmetatable({}, {__tostring = function() return \"custom\" end}))'")
         XCTAssertEqual(named.err, "pclua: custom\n")
+        // __tostring runs while the stack that raised is still there, as in lua.c.
+        let dir = try ShellRun.scratchDirectory()
+        let early = try ShellRun.run("""
+            printf 'local m = setmetatable({}, {__tostring = function() return "line " .. debug.getinfo(4).currentline end})\\n\\nerror(m)\\n' > e.lua
+            "$PCLUA" e.lua
+            """, in: dir)
+        XCTAssertEqual(early.err, "pclua: line 3\n")
         let none = try ShellRun.run("\"$PCLUA\" -e 'error(nil)'")
         XCTAssertTrue(none.err.hasPrefix("pclua: (error object is a nil value)\nstack traceback:\n"), none.err)
         let number = try ShellRun.run("\"$PCLUA\" -e 'error(42)'")
-        XCTAssertTrue(number.err.hasPrefix("pclua: 42\nstack traceback:\n"), number.err)
+        XCTAssertEqual(number.err, "pclua: 42\nstack traceback:\n\t[C]: in function 'error'\n\t(command line):1: in main chunk\n\t[C]: in ?\n",
+                       "lua5.4's text but for the program name")
         let gc = try ShellRun.run("\"$PCLUA\" -e 'print(collectgarbage(\"incremental\"))'")
         XCTAssertEqual(gc.out, "generational\n")
     }

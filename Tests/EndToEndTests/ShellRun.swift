@@ -22,7 +22,8 @@ struct ShellRun {
         var env = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("PURECLOUD_") && !$0.key.hasPrefix("GENESYSCLOUD_") && !$0.key.hasPrefix("LUA_")
         }
-        env["PCLUA"] = PcluaProcess.binary.path
+        // PCLUA_BIN runs the cases against another build (to see them fail without a fix).
+        env["PCLUA"] = ProcessInfo.processInfo.environment["PCLUA_BIN"] ?? PcluaProcess.binary.path
         env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe(), err = Pipe()

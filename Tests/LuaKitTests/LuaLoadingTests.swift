@@ -46,5 +46,12 @@ final class LuaLoadingTests: XCTestCase {
         XCTAssertThrowsError(try state.run("while true do end", name: "=loop")) { error in
             guard case .interrupted = error as? LuaError else { return XCTFail("\(error)") }
         }
+        // An interrupt the code caught itself does not make a later error an interrupt.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { target.interrupt() }
+        XCTAssertEqual(try state.run("return pcall(function() while true do end end)", name: "=caught"), 2)
+        XCTAssertThrowsError(try state.run("error('later', 0)", name: "=later")) { error in
+            guard case let .runtime(message, _, _) = error as? LuaError else { return XCTFail("\(error)") }
+            XCTAssertEqual(message, "later")
+        }
     }
 }

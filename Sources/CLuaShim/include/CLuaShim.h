@@ -33,6 +33,9 @@ void pclua_pushhost(lua_State *L, void *box, const char *name);
 int pclua_pcall(lua_State *L, int nargs, int nresults);
 /* The traceback recorded for the last non-string error, or NULL. */
 const char *pclua_last_traceback(lua_State *L);
+/* What __tostring gave for the last non-string error, called when it was raised (as lua.c's
+ * msghandler does), or NULL. */
+const char *pclua_last_tostring(lua_State *L, size_t *length);
 
 /* Opens the standard libraries under protection. Returns a LUA_* status. */
 int pclua_openlibs(lua_State *L);
@@ -71,6 +74,10 @@ int pclua_notify_pipe(int fds[2]);
 int pclua_install_process_functions(lua_State *L);
 /* Pushes a C function f(global, module) that does global = require(module) (lua.c's -l). */
 void pclua_push_require_function(lua_State *L);
+/* Pushes f(script): calls script with the values of arg[1..#arg] (lua.c's pushargs). */
+void pclua_push_script_caller(lua_State *L);
+/* Pushes f(fn, ...): calls fn(...) from C (lua.c's tracebacks end in that C frame). */
+void pclua_push_chunk_caller(lua_State *L);
 /* lua_gc(L, LUA_GCGEN, 0, 0): the generational mode lua.c 5.4 switches to. */
 void pclua_gc_generational(lua_State *L);
 
