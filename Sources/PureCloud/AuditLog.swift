@@ -42,9 +42,16 @@ public final class AuditLog: Sendable {
         if let status { line.append(("status", .int(Int64(status)))) }
         if let correlationId { line.append(("correlation_id", .string(correlationId))) }
         let bytes = Data((JSONValue.object(line).text + "\n").utf8)
-        handle.withLock { handle in
-            handle.write(bytes)
-            handle.synchronizeFile()
+        let failure: String? = handle.withLock { handle in
+            // The throwing calls: FileHandle's older write() traps on a full disk.
+            do {
+                try handle.write(contentsOf: bytes)
+                try handle.synchronize()
+                return nil
+            } catch {
+                return "\(error)"
+            }
         }
+        if let failure { StandardError.write("pclua: cannot write the audit log \(path): \(failure); the write above was sent\n") }
     }
 }

@@ -34,7 +34,7 @@ public final class EventLog: Sendable {
     public init(level: LogLevel = .warn, format: Format = .text, sink: (@Sendable (String) -> Void)? = nil) {
         self.level = level
         self.format = format
-        self.sink = sink ?? { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        self.sink = sink ?? { line in StandardError.write(line + "\n") }
     }
 
     public func enabled(_ level: LogLevel) -> Bool { level >= self.level }

@@ -43,7 +43,7 @@ public final class ProgressLine: Sendable {
         guard let line else { return }
         if terminal {
             // \r and "erase to end of line": the line is redrawn in place.
-            FileHandle.standardError.write(Data("\r\(line)\u{1B}[K".utf8))
+            StandardError.write("\r\(line)\u{1B}[K")
         } else {
             log.info(line)
         }
@@ -55,7 +55,7 @@ public final class ProgressLine: Sendable {
             defer { s.drawn = false }
             return s.drawn
         }
-        if drawn && terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drawn && terminal { StandardError.write("\r\u{1B}[K") }
     }
 
     /// "snapshot: groups 1,500/20,000, 240/s, about 1 min left".
