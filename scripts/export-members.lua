@@ -36,7 +36,7 @@ local api = purecloud.GroupsApi.new()
 
 local groups = {}
 if group_key then
-  local ok, group = pcall(api.get_group, api, group_key)
+  local ok, group = pcall(api.get_group, api, group_key:lower())  -- an id, in any case (names are searched below)
   if not ok then
     if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
     local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = group_key } } }

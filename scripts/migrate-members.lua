@@ -86,7 +86,7 @@ end
 local resolved = {}
 local function resolve(key)
   if key == "" or resolved[key] then return end
-  local ok, group = pcall(api.get_group, api, key)
+  local ok, group = pcall(api.get_group, api, key:lower())  -- an id, in any case (names are searched below)
   if not ok then
     if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
     local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = key } } }

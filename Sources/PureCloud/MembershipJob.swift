@@ -122,9 +122,9 @@ public struct MembershipJob: Sendable {
                 + ". Correct them, or pass skip_unknown = true to change the others and report these as failed.", problems: problems)
         }
         let matched = Dictionary(resolution.matched.map { ($0.id, $0.input) }, uniquingKeysWith: { first, _ in first })
+        let idOfInput = Dictionary(resolution.matched.map { ($0.input, $0.id) }, uniquingKeysWith: { first, _ in first })
         for problem in problems {
-            let id = resolution.matched.first { $0.input == problem.input }?.id ?? problem.input
-            report.failed.append((id, problem.input, problem.reason))
+            report.failed.append((idOfInput[problem.input] ?? problem.input, problem.input, problem.reason))
         }
         var ids: [String] = []
         var seen = Set<String>()

@@ -156,6 +156,14 @@ public struct ResolutionJob: Sendable {
         // 3. Each input against what was found.
         var result = Resolution()
         result.users = users
+        // Emails and names of every user read, for telling "not found" from "not indexed yet".
+        var seenBy: [Kind: Set<String>] = [:]
+        if classified.contains(where: { $0.kind != .id }) {
+            for user in users.values {
+                if let email = user["email"]?.stringValue { seenBy[.email, default: []].insert(email.lowercased()) }
+                if let name = user["name"]?.stringValue { seenBy[.name, default: []].insert(name.lowercased()) }
+            }
+        }
         for entry in classified {
             let candidates: [JSONValue]
             switch entry.kind {
@@ -170,7 +178,7 @@ public struct ResolutionJob: Sendable {
                 continue
             }
             guard let user = live.first ?? candidates.first, let id = user["id"]?.stringValue.map(UserIds.normalize) else {
-                if entry.kind != .id, knownBy(entry.kind, entry.key, in: users) { result.notIndexed.append(entry.input) }
+                if entry.kind != .id, seenBy[entry.kind]?.contains(entry.key) == true { result.notIndexed.append(entry.input) }
                 else { result.notFound.append(entry.input) }
                 continue
             }
@@ -185,12 +193,6 @@ public struct ResolutionJob: Sendable {
         }
         result.requests = client.transport.counts.requests - startRequests
         return result
-    }
-
-    /// Whether a user read by id (not by search) has this email or name: search has not caught up.
-    private func knownBy(_ kind: Kind, _ key: String, in users: [String: JSONValue]) -> Bool {
-        let field = kind == .email ? "email" : "name"
-        return users.values.contains { $0[field]?.stringValue?.lowercased() == key }
     }
 
     private func unique(_ keys: [String]) -> [String] {

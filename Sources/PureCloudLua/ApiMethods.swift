@@ -47,17 +47,12 @@ enum ApiMethods {
         return 1
     }
 
-    /// The client handle of the API object at index 1, or nil when it is not one of `api`
-    /// (of any API when `api` is nil).
-    static func handle(_ api: APIDefinition?, _ call: LuaCall, anchors: ModuleAnchors) -> Int? {
+    /// The client handle of the API object at index 1, or nil when it is not one of `api`'s.
+    static func handle(_ api: APIDefinition, _ call: LuaCall, anchors: ModuleAnchors) -> Int? {
         guard call.type(at: 1) == .userdata, call.getMetatable(1) else { return nil }
         defer { call.pop() }
-        guard let identity = call.identity(at: -1), let pointer = call.userdata(at: 1) else { return nil }
-        if let api {
-            guard anchors.apiIdentities[api.name] == identity else { return nil }
-        } else {
-            guard anchors.apiIdentities.values.contains(identity) else { return nil }
-        }
+        guard let identity = call.identity(at: -1), anchors.apiIdentities[api.name] == identity,
+              let pointer = call.userdata(at: 1) else { return nil }
         return pointer.load(as: Int.self)
     }
 

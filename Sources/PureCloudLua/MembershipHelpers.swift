@@ -66,14 +66,15 @@ enum MembershipHelpers {
     }
 
     /// A group id, or a group table (as `get_group` returns) with an `id`.
+    /// Ids are read as the platform reads them: trimmed, lower case.
     static func groupArgument(_ name: String, _ call: LuaCall) throws -> String {
         switch call.type(at: 2) {
         case .string:
-            if let id = call.string(at: 2), !id.isEmpty { return id }
+            if let id = call.string(at: 2).map(UserIds.normalize), !id.isEmpty { return id }
         case .table:
             call.getField(2, "id")
             defer { call.pop() }
-            if let id = call.string(at: -1), !id.isEmpty { return id }
+            if let id = call.string(at: -1).map(UserIds.normalize), !id.isEmpty { return id }
         default: break
         }
         throw LuaArgumentError(position: 1, function: name, message: "group id or group table expected, got \(call.typeName(at: 2))")

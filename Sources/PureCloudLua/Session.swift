@@ -50,6 +50,10 @@ public struct SessionSettings: Sendable {
             throw ConfigurationError("no credentials: pass --client-id and --client-secret (or --access-token), set PURECLOUD_CLIENT_ID and PURECLOUD_SECRET, use --emulator, or call purecloud.configure{ client_id = ..., client_secret = ... }")
         }
         var configuration = ClientConfiguration(environment: environment ?? .default, credentials: credentials)
+        if let sealed {  // every client of a sealed session talks to its emulator, however it was built
+            configuration.environment = sealed.environment
+            configuration.credentials = sealed.credentials
+        }
         configuration.dryRun = dryRun
         configuration.retry = retry
         configuration.requestTimeout = requestTimeout

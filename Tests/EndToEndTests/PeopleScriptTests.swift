@@ -162,7 +162,7 @@ final class PeopleScriptTests: XCTestCase {
     func testUpperCaseIdsFromAnExportNameTheSameMembers() async throws {
         let (emulator, running) = try await start()
         let path = try file("m.csv", "user_id\n" + (0..<56).map { Self.userId($0).uppercased() }.joined(separator: "\n") + "\n")
-        let outcome = try pclua(running, ["scripts/sync-group.lua", "Quality", path])
+        let outcome = try pclua(running, ["scripts/sync-group.lua", Self.groupId(9).uppercased(), path])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertTrue(outcome.stdout.contains("0 added, 0 removed, 56 unchanged"), outcome.stdout)
         XCTAssertEqual(try members(emulator, Self.groupId(9)), Set((0..<56).map(Self.userId)))

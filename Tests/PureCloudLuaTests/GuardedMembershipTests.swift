@@ -129,12 +129,12 @@ final class GuardedMembershipTests: ModuleTestCase {
         XCTAssertEqual(try members(5).count, 5)
     }
 
-    /// Issue 11 item 4: upper-case ids (SQL Server and Excel exports) named the same users.
+    /// Issue 11 item 4: upper-case ids (SQL Server and Excel exports) name the same users and group.
     func testUpperCaseIdsNameTheSameMembers() throws {
         try lua("""
             local ids = {}
             for n = 100, 109 do ids[#ids + 1] = string.format("A0000000-0000-4000-A000-%012d", n) end
-            local report = purecloud.GroupsApi.new():sync_members('\(PeopleFixture.groupId(6))', ids)
+            local report = purecloud.GroupsApi.new():sync_members(' \(PeopleFixture.groupId(6).uppercased())', ids)
             assert(report.removed == 0 and report.added == 0 and report.unchanged == 10, report.removed .. " " .. report.added)
             """)
         XCTAssertEqual(try members(6), Set(PeopleFixture.members(10)))
