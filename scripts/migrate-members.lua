@@ -169,9 +169,23 @@ local function account(report, group)
   totals.removed = totals.removed + report.removed
   totals.unchanged = totals.unchanged + report.unchanged
   totals.requests = totals.requests + report.requests
+  totals.dry_run = totals.dry_run or report.dry_run
+  -- Failures with the same cause are one line with a count and a few names, not one line each.
+  local causes, order = {}, {}
   for _, failure in ipairs(report.failed) do
     totals.failed = totals.failed + 1
-    log.error("could not move user", { user = failure.input, user_id = failure.id, group = group.name, error = failure.error })
+    local cause = causes[failure.error]
+    if not cause then
+      cause = { users = {} }
+      causes[failure.error] = cause
+      order[#order + 1] = failure.error
+    end
+    cause.users[#cause.users + 1] = failure.input
+  end
+  for _, reason in ipairs(order) do
+    local named = causes[reason].users
+    local shown = table.concat(named, ", ", 1, math.min(#named, 5)) .. (#named > 5 and (" and " .. (#named - 5) .. " more") or "")
+    log.error("could not move " .. #named .. " user" .. (#named == 1 and "" or "s"), { group = group.name, error = reason, users = shown })
   end
   log.info("group done", { group = group.name, added = report.added, removed = report.removed, unchanged = report.unchanged, requests = report.requests })
 end
@@ -214,8 +228,15 @@ end
 for _, id in ipairs(sorted_keys(adds)) do apply(api.add_members, id, adds[id], {}) end
 for _, id in ipairs(sorted_keys(removes)) do apply(api.remove_members, id, removes[id], limits) end
 
+-- Rows are the file's lines; each asks for up to two membership changes (an add and a remove),
+-- which is what the other numbers count.
+local changes = 0
+for _, list in pairs(adds) do changes = changes + #list end
+for _, list in pairs(removes) do changes = changes + #list end
 local stats = api:stats()
-print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests (retries: %d, tokens fetched: %d, waiting for the rate limit: %.1f s)",
-  #rows, totals.added, totals.removed, totals.unchanged, totals.failed, totals.requests,
-  stats.retries, stats.tokens_fetched, stats.seconds_waited))
+local dry_run = totals.dry_run
+print(string.format("%d rows (%d memberships)%s: %d %s, %d %s, %d already in place, %d failed, %d requests (retries: %d, tokens fetched: %d, waiting for the rate limit: %.1f s)",
+  #rows, changes, dry_run and ", dry run, nothing was changed" or "",
+  totals.added, dry_run and "to add" or "added", totals.removed, dry_run and "to remove" or "removed",
+  totals.unchanged, totals.failed, totals.requests, stats.retries, stats.tokens_fetched, stats.seconds_waited))
 if totals.failed > 0 then os.exit(4) end

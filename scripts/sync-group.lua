@@ -118,10 +118,22 @@ local report = api:sync_members(group, ids, {
   max_removals = options.max_removals, allow_remove_all = options.allow_remove_all,
   skip_unknown = options.skip_unknown, include_inactive = options.include_inactive,
 })
+-- Failures with the same cause are one line with a count and a few names, not one line each.
+local causes, order = {}, {}
 for _, failure in ipairs(report.failed) do
-  purecloud.log.error("could not change membership", { user = failure.input, user_id = failure.id, error = failure.error })
+  if not causes[failure.error] then causes[failure.error] = {}; order[#order + 1] = failure.error end
+  table.insert(causes[failure.error], failure.input)
 end
-print(string.format("%s: %d added, %d removed, %d unchanged, %d failed, %d requests%s",
-  group.name, report.added, report.removed, report.unchanged, #report.failed + unmatched, report.requests + found.requests,
-  report.dry_run and " (dry run: nothing was changed)" or ""))
+for _, reason in ipairs(order) do
+  local named = causes[reason]
+  purecloud.log.error("could not change the membership of " .. #named .. " user" .. (#named == 1 and "" or "s"), {
+    group = group.name, error = reason,
+    users = table.concat(named, ", ", 1, math.min(#named, 5)) .. (#named > 5 and (" and " .. (#named - 5) .. " more") or ""),
+  })
+end
+local dry = report.dry_run
+print(string.format("%s%s: %d rows: %d %s, %d %s, %d unchanged, %d failed, %d requests",
+  group.name, dry and " (dry run, nothing was changed)" or "", #wanted,
+  report.added, dry and "to add" or "added", report.removed, dry and "to remove" or "removed",
+  report.unchanged, #report.failed + unmatched, report.requests + found.requests))
 if #report.failed + unmatched > 0 then os.exit(4) end
