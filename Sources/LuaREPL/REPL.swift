@@ -23,8 +23,14 @@ public final class REPL {
     /// Whether Lua code is running; read by the SIGINT handler on another thread.
     final class PhaseBox: Sendable {
         private let value = Mutex(Phase.prompt)
+        private let interrupt = Mutex(false)
         func set(_ phase: Phase) { value.withLock { $0 = phase } }
         var current: Phase { value.withLock { $0 } }
+        /// Whether Ctrl-C came while code ran (reset when the next code starts).
+        var interrupted: Bool {
+            get { interrupt.withLock { $0 } }
+            set { interrupt.withLock { $0 = newValue } }
+        }
     }
 
     /// `label` names the org in the prompt ("emulator", "mypurecloud.ie").
@@ -108,6 +114,7 @@ public final class REPL {
             print(paint("31", "\(error)"))
             return .done
         }
+        phase.interrupted = false
         phase.set(.running)
         defer { phase.set(.prompt) }
         do {
@@ -117,7 +124,7 @@ public final class REPL {
             print(paint("31", "interrupted"))
             return .done
         } catch let LuaError.runtime(message, traceback, value) {
-            if value == nil && message.hasSuffix("interrupted!") {  // Ctrl-C through an iterator's pcall
+            if value == nil && phase.interrupted && message.hasSuffix("interrupted!") {  // Ctrl-C through an iterator's pcall
                 print(paint("31", "interrupted"))
                 return .done
             }
@@ -166,6 +173,7 @@ public final class REPL {
         let phase = self.phase
         source.setEventHandler {
             if phase.current == .running {
+                phase.interrupted = true
                 target.interrupt()
                 bridge.cancelCurrent()
             } else {

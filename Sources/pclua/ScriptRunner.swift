@@ -226,8 +226,10 @@ final class ScriptRunner: @unchecked Sendable {
     /// An ApiError as a person reads it: an authentication failure says so first.
     static func personal(_ text: String, operation: String, status: Int) -> String {
         guard operation == "authenticate", status == 400 || status == 401 else { return text }
-        return "authentication refused: " + text.replacingOccurrences(of: "authenticate failed: ", with: "")
-            + "; check the client id and secret (--client-id, PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, or the profile)"
+        let refused = "authentication refused: " + text.replacingOccurrences(of: "authenticate failed: ", with: "")
+        // A refused access token's message already says what to do; client credentials get a hint.
+        if text.contains("credentials.refused") || text.contains("credentials.expired") { return refused }
+        return refused + "; check the client id and secret (--client-id, PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, or the profile)"
     }
 
     /// The text lua.c prints for a non-string error value, and whether a traceback follows it.
