@@ -8,9 +8,9 @@ local purecloud, hooks, apis = ...
 
 -- A progress line (on a terminal) for listings of more than one page: "groups 1,500/20,000".
 -- `seen` counts the items so far; the first page starts a new line, the last one clears it.
-local function show_progress(label, page, key, number, seen)
-  if page.pageCount ~= nil and page.pageCount > 1 and math.type(page.pageCount) == "integer" then
-    hooks.progress(label, seen, math.type(page.total) == "integer" and page.total or nil, number == 1)
+local function show_progress(label, page, first, seen)
+  if math.type(page.pageCount) == "integer" and page.pageCount > 1 then
+    hooks.progress(label, seen, math.type(page.total) == "integer" and page.total or nil, first)
   end
 end
 
@@ -69,7 +69,7 @@ local function entity_pages(start, finish, abandon, opts, default_size, label)
     local count = page.entities and #page.entities or 0
     if count == 0 then done = true; hooks.clear(); return nil end
     seen = seen + count
-    show_progress(label, page, "entities", number, seen)
+    show_progress(label, page, seen == count, seen)
     if page.pageCount == nil or number >= page.pageCount then
       done = true
       hooks.clear()
@@ -107,7 +107,7 @@ local function search_pages(api, methods, spec, operation, request, opts)
     if not ok then done = true; hooks.clear(); error(on_page(page, number), 0) end
     if page.results == nil or #page.results == 0 then done = true; hooks.clear(); return nil end
     seen = seen + #page.results
-    show_progress(spec.iterator, page, "results", number, seen)
+    show_progress(spec.iterator, page, number == 1, seen)
     local next_page = page.nextPage and page.nextPage:match("[?&]q64=([^&]+)")
     if next_page == nil or page.pageCount == nil or page.pageNumber >= page.pageCount then
       done = true

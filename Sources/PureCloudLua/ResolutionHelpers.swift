@@ -25,7 +25,7 @@ enum ResolutionHelpers {
                 job.batchSize = Int(size)
             }
         }
-        job.progress = session.progressReporter("resolve: ")
+        job.progress = session.progressReporter()
         defer { session.clearProgress() }
         let chosen = job
         let resolution = try session.wait { try await chosen.run(references) }

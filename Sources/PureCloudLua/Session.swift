@@ -197,9 +197,9 @@ public final class PurecloudSession {
     }
 
     /// The reporting closure jobs take, drawing on a new progress line (nil when progress is off).
-    func progressReporter(_ prefix: String = "") -> (@Sendable (String, Int, Int?) -> Void)? {
+    func progressReporter() -> (@Sendable (String, Int, Int?) -> Void)? {
         guard let line = startProgress() else { return nil }
-        return { what, done, total in line.update(prefix + what, done: done, total: total) }
+        return { what, done, total in line.update(what, done: done, total: total) }
     }
 
     /// Updates the current line (the iterators' pages, from the prelude).
