@@ -36,7 +36,8 @@ enum TableContext {
     static func place(before text: String) -> Place? {
         var frames: [Frame] = []
         var quote: Character?
-        var chars = Array(text)
+        var quoteStart = 0
+        let chars = Array(text)
         var i = 0
         // The shape of what opens at position `i` (a bracket or a quote) in the innermost frame.
         func shapeOpening(at index: Int) -> Shape {
@@ -63,6 +64,7 @@ enum TableContext {
             switch c {
             case "\"", "'":
                 quote = c
+                quoteStart = i
             case "(", "{":
                 let callee = Self.callee(String(chars[..<i]))
                 if let callee {
@@ -83,11 +85,9 @@ enum TableContext {
             i += 1
         }
         if quote != nil {
-            // The string opened last: its value's allowed values.
-            guard let open = chars.lastIndex(where: { $0 == "\"" || $0 == "'" }) else { return nil }
-            chars = Array(chars[..<open])
-            if case let .values(values) = shapeOpening(at: open) { return .values(values) }
-            return nil
+            // Inside a string: its allowed values, or nothing (never global names).
+            if case let .values(values) = shapeOpening(at: quoteStart) { return .values(values) }
+            return .values([])
         }
         guard let frame = frames.last, frame.bracket == "{" else { return nil }
         // At a key: after "{" or ",", not after "=".
