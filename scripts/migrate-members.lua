@@ -23,6 +23,14 @@
 -- second run sends no membership writes.
 
 local purecloud = require "purecloud"
+
+-- A mistake in the input (the file, a group, people) is one line for the person running the
+-- script, in the run's log format (text, or JSON with --log-format json), and exit status 1:
+-- nothing was changed.
+local function stop(message)
+  purecloud.log.error(message)
+  os.exit(1)
+end
 local log = purecloud.log
 
 local usage = "usage: pclua scripts/migrate-members.lua moves.csv [--max-removals N] [--allow-remove-all] [--skip-unknown] [--include-inactive] [--delimiter C] [--dry-run]\n"
@@ -72,13 +80,13 @@ for row, line in purecloud.csv.rows(path, { delimiter = options.delimiter }) do
       if row[name] ~= nil then user_column = name; break end
     end
     if not user_column or row.from_group == nil or row.to_group == nil then
-      error(path .. ": the header must have the columns user (or email, or user_id), from_group, to_group", 0)
+      stop(path .. ": the header must have the columns user (or email, or user_id), from_group, to_group")
     end
   end
   local user = row[user_column]:match("^%s*(.-)%s*$")
   local from, to = row.from_group:match("^%s*(.-)%s*$"), row.to_group:match("^%s*(.-)%s*$")
-  if user == "" then error(path .. ":" .. line .. ": " .. user_column .. " is empty", 0) end
-  if from == "" and to == "" then error(path .. ":" .. line .. ": from_group and to_group are both empty", 0) end
+  if user == "" then stop(path .. ":" .. line .. ": " .. user_column .. " is empty") end
+  if from == "" and to == "" then stop(path .. ":" .. line .. ": from_group and to_group are both empty") end
   rows[#rows + 1] = { user = user, from = from, to = to, line = line }
 end
 
@@ -91,7 +99,7 @@ local function resolve(key)
     if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
     local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = key } } }
     if found.total ~= 1 then
-      error(path .. ": unknown group '" .. key .. "' (no group has this id" .. (found.total > 1 and ", and several have this name)" or " or name)"), 0)
+      stop(path .. ": unknown group '" .. key .. "' (no group has this id" .. (found.total > 1 and ", and several have this name)" or " or name)"))
     end
     group = found.results[1]
   end
@@ -126,7 +134,7 @@ if #bad > 0 then
   end
   local message = string.format("%d row%s name%s people that cannot be used:\n%s", #bad, #bad == 1 and "" or "s", #bad == 1 and "s" or "", table.concat(lines, "\n"))
   if not options.skip_unknown then
-    error(message .. "\nnothing was changed; correct the file, or pass --skip-unknown to move everyone else", 0)
+    stop(message .. "\nnothing was changed; correct the file, or pass --skip-unknown to move everyone else")
   end
   log.warn(message .. "\nthese rows are skipped (--skip-unknown)")
 end
@@ -147,14 +155,14 @@ for _, row in ipairs(rows) do
       groups[group.id] = group
       local opposite = (kind == "add" and "remove" or "add") .. "|" .. group.id .. "|" .. id
       if where[opposite] then
-        error(path .. ":" .. row.line .. ": contradicts line " .. where[opposite] .. " (user " .. row.user .. " would be added to and removed from " .. group.name .. ")", 0)
+        stop(path .. ":" .. row.line .. ": contradicts line " .. where[opposite] .. " (user " .. row.user .. " would be added to and removed from " .. group.name .. ")")
       end
       where[kind .. "|" .. group.id .. "|" .. id] = row.line
       list[group.id] = list[group.id] or {}
       table.insert(list[group.id], id)
     end
     if row.from ~= "" and resolved[row.from].id == (row.to ~= "" and resolved[row.to].id) then
-      error(path .. ":" .. row.line .. ": from_group and to_group are the same group", 0)
+      stop(path .. ":" .. row.line .. ": from_group and to_group are the same group")
     end
     plan("add", adds, row.to)
     plan("remove", removes, row.from)

@@ -130,7 +130,10 @@ public final class REPL {
             }
             // The user's lines, never pclua's Lua internals (the iterators' prelude).
             print(paint("31", UserTraceback.location(message, traceback: traceback, hiding: "purecloud.prelude")))
-            if value == nil, let traceback { print(paint("2", UserTraceback.frames(traceback, hiding: "purecloud.prelude"))) }
+            // A message meant for a person (a bad file, a refused plan) needs no traceback.
+            if value == nil, message != state.lastPersonMessage, let traceback {
+                print(paint("2", UserTraceback.frames(traceback, hiding: "purecloud.prelude")))
+            }
             return .done
         } catch {
             print(paint("31", "\(error)"))

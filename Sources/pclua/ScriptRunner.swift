@@ -180,7 +180,7 @@ final class ScriptRunner: @unchecked Sendable {
                 // with a traceback.
                 let (text, withTraceback) = Self.errorText(of: value, in: state)
                 say(text, traceback: withTraceback ? traceback.map(Self.userFrames) : nil)
-            } else if configuration {
+            } else if configuration || message == state.lastPersonMessage {
                 say(message, traceback: debugging ? traceback : nil)
             } else {
                 // The user's own error: lua.c's message and traceback, with the user's lines first

@@ -168,6 +168,7 @@ final class MigrationTests: XCTestCase {
             let outcome = try migrate(running, scenario)
             XCTAssertEqual(outcome.status, 1, outcome.stderr)
             XCTAssertTrue(outcome.stderr.contains(expect), "expected \(expect) in: \(outcome.stderr)")
+            XCTAssertFalse(outcome.stderr.contains("stack traceback"), "a mistake in the file is one line: \(outcome.stderr)")
             XCTAssertEqual(writes(emulator), 0, "nothing was written")
         }
         let user = "u00001-0000-4000-a000-000000000000"

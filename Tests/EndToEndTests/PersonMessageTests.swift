@@ -71,6 +71,22 @@ final class PersonMessageTests: EmulatorBackedTestCase {
         XCTAssertFalse(inside.stderr.contains("purecloud.prelude"), inside.stderr)
     }
 
+    func testAMalformedFileOrARefusedPlanIsOneLineEvenThroughPcall() throws {
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).csv")
+        try "user,group\nann@example.com,\"Sales\n".write(to: csv, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: csv) }
+        let file = try script("local ok, err = pcall(purecloud.csv.read, '\(csv.path)')\nerror(err, 0)\n")
+        let outcome = try pclua([file.path])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(lines(outcome.stderr).count, 1, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains(csv.lastPathComponent), outcome.stderr)
+
+        let refused = try pclua(["-e", "local api = purecloud.GroupsApi.new(); local g = api:get_groups{}.entities[1]; api:add_members(g, { 'nobody@example.com' })"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(lines(refused.stderr).count, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("nothing was changed"), refused.stderr)
+    }
+
     func testPlainLuaErrorsKeepLuaCsMessageAndTraceback() throws {
         let outcome = try pclua(["-e", "error('boom')"])
         XCTAssertTrue(outcome.stderr.hasPrefix("pclua: (command line):1: boom\nstack traceback:\n"), outcome.stderr)
