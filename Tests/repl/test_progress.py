@@ -3,6 +3,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 
 import pexpect
 import pytest
@@ -76,3 +77,39 @@ def test_quiet_and_configure_turn_the_line_off_on_a_terminal(latency_emulator, s
         child.expect(pexpect.EOF)
         assert "groups seen: 20" in child.before
         assert "\x1b[K" not in child.before and "/20" not in child.before
+
+
+def tmux(*args):
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+
+def test_in_a_real_terminal_the_line_shows_then_leaves_a_clean_screen(latency_emulator):
+    """tmux renders what a user sees: the progress line while the loop runs, and afterwards the
+    loop's output and a clean prompt with no trace of it."""
+    with tempfile.TemporaryDirectory() as home:
+        session = f"pclua-progress-{os.getpid()}"
+        env = ["env", "-u", "NO_COLOR", f"HOME={home}", "TERM=xterm-256color", PCLUA, "--base-url", latency_emulator, *CREDENTIALS]
+        tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "20", *env)
+        try:
+            def screen():
+                return tmux("capture-pane", "-p", "-t", session)
+
+            def wait_for(test):
+                for _ in range(300):
+                    text = screen()
+                    if test(text):
+                        return text
+                    time.sleep(0.05)
+                raise AssertionError(screen())
+
+            wait_for(lambda s: "]>" in s)
+            tmux("send-keys", "-t", session, "-l",
+                 "n = 0; for g in purecloud.GroupsApi.new():each_group{ page_size = 2 } do n = n + 1 end; print('seen ' .. n)")
+            tmux("send-keys", "-t", session, "Enter")
+            during = wait_for(lambda s: re.search(r"each_group \d+/20", s))
+            assert re.search(r"^each_group \d+/20", during, re.M), during
+            after = wait_for(lambda s: "seen 20" in s and s.count("]>") >= 2)
+            assert not re.search(r"each_group \d+/20", after), after
+            assert "seen 20" in after.splitlines() and "[1m" not in after, after
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
