@@ -8,6 +8,14 @@
 
 local purecloud = require "purecloud"
 
+-- A mistake in the input (the file, a group, people) is one line for the person running the
+-- script, in the run's log format (text, or JSON with --log-format json), and exit status 1:
+-- nothing was changed.
+local function stop(message)
+  purecloud.log.error(message)
+  os.exit(1)
+end
+
 local usage = "usage: pclua scripts/export-members.lua members.csv [GROUP] [--delimiter C] [--no-bom]\n"
 local function fail_usage(message)
   io.stderr:write("export-members.lua: " .. message .. "\n" .. usage)
@@ -40,7 +48,7 @@ if group_key then
   if not ok then
     if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
     local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = group_key } } }
-    if found.total ~= 1 then error("unknown group '" .. group_key .. "'", 0) end
+    if found.total ~= 1 then stop("unknown group '" .. group_key .. "'") end
     group = found.results[1]
   end
   groups[1] = group

@@ -23,6 +23,14 @@
 -- second run sends no membership writes.
 
 local purecloud = require "purecloud"
+
+-- A mistake in the input (the file, a group, people) is one line for the person running the
+-- script, in the run's log format (text, or JSON with --log-format json), and exit status 1:
+-- nothing was changed.
+local function stop(message)
+  purecloud.log.error(message)
+  os.exit(1)
+end
 local log = purecloud.log
 
 local usage = "usage: pclua scripts/migrate-members.lua moves.csv [--max-removals N] [--allow-remove-all] [--skip-unknown] [--include-inactive] [--delimiter C] [--dry-run]\n"
@@ -72,13 +80,13 @@ for row, line in purecloud.csv.rows(path, { delimiter = options.delimiter }) do
       if row[name] ~= nil then user_column = name; break end
     end
     if not user_column or row.from_group == nil or row.to_group == nil then
-      error(path .. ": the header must have the columns user (or email, or user_id), from_group, to_group", 0)
+      stop(path .. ": the header must have the columns user (or email, or user_id), from_group, to_group")
     end
   end
   local user = row[user_column]:match("^%s*(.-)%s*$")
   local from, to = row.from_group:match("^%s*(.-)%s*$"), row.to_group:match("^%s*(.-)%s*$")
-  if user == "" then error(path .. ":" .. line .. ": " .. user_column .. " is empty", 0) end
-  if from == "" and to == "" then error(path .. ":" .. line .. ": from_group and to_group are both empty", 0) end
+  if user == "" then stop(path .. ":" .. line .. ": " .. user_column .. " is empty") end
+  if from == "" and to == "" then stop(path .. ":" .. line .. ": from_group and to_group are both empty") end
   rows[#rows + 1] = { user = user, from = from, to = to, line = line }
 end
 
@@ -91,7 +99,7 @@ local function resolve(key)
     if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
     local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = key } } }
     if found.total ~= 1 then
-      error(path .. ": unknown group '" .. key .. "' (no group has this id" .. (found.total > 1 and ", and several have this name)" or " or name)"), 0)
+      stop(path .. ": unknown group '" .. key .. "' (no group has this id" .. (found.total > 1 and ", and several have this name)" or " or name)"))
     end
     group = found.results[1]
   end
@@ -126,7 +134,7 @@ if #bad > 0 then
   end
   local message = string.format("%d row%s name%s people that cannot be used:\n%s", #bad, #bad == 1 and "" or "s", #bad == 1 and "s" or "", table.concat(lines, "\n"))
   if not options.skip_unknown then
-    error(message .. "\nnothing was changed; correct the file, or pass --skip-unknown to move everyone else", 0)
+    stop(message .. "\nnothing was changed; correct the file, or pass --skip-unknown to move everyone else")
   end
   log.warn(message .. "\nthese rows are skipped (--skip-unknown)")
 end
@@ -147,14 +155,14 @@ for _, row in ipairs(rows) do
       groups[group.id] = group
       local opposite = (kind == "add" and "remove" or "add") .. "|" .. group.id .. "|" .. id
       if where[opposite] then
-        error(path .. ":" .. row.line .. ": contradicts line " .. where[opposite] .. " (user " .. row.user .. " would be added to and removed from " .. group.name .. ")", 0)
+        stop(path .. ":" .. row.line .. ": contradicts line " .. where[opposite] .. " (user " .. row.user .. " would be added to and removed from " .. group.name .. ")")
       end
       where[kind .. "|" .. group.id .. "|" .. id] = row.line
       list[group.id] = list[group.id] or {}
       table.insert(list[group.id], id)
     end
     if row.from ~= "" and resolved[row.from].id == (row.to ~= "" and resolved[row.to].id) then
-      error(path .. ":" .. row.line .. ": from_group and to_group are the same group", 0)
+      stop(path .. ":" .. row.line .. ": from_group and to_group are the same group")
     end
     plan("add", adds, row.to)
     plan("remove", removes, row.from)
@@ -169,9 +177,23 @@ local function account(report, group)
   totals.removed = totals.removed + report.removed
   totals.unchanged = totals.unchanged + report.unchanged
   totals.requests = totals.requests + report.requests
+  totals.dry_run = totals.dry_run or report.dry_run
+  -- Failures with the same cause are one line with a count and a few names, not one line each.
+  local causes, order = {}, {}
   for _, failure in ipairs(report.failed) do
     totals.failed = totals.failed + 1
-    log.error("could not move user", { user = failure.input, user_id = failure.id, group = group.name, error = failure.error })
+    local cause = causes[failure.error]
+    if not cause then
+      cause = { users = {} }
+      causes[failure.error] = cause
+      order[#order + 1] = failure.error
+    end
+    cause.users[#cause.users + 1] = failure.input
+  end
+  for _, reason in ipairs(order) do
+    local named = causes[reason].users
+    local shown = table.concat(named, ", ", 1, math.min(#named, 5)) .. (#named > 5 and (" and " .. (#named - 5) .. " more") or "")
+    log.error("could not move " .. #named .. " user" .. (#named == 1 and "" or "s"), { group = group.name, error = reason, users = shown })
   end
   log.info("group done", { group = group.name, added = report.added, removed = report.removed, unchanged = report.unchanged, requests = report.requests })
 end
@@ -214,8 +236,15 @@ end
 for _, id in ipairs(sorted_keys(adds)) do apply(api.add_members, id, adds[id], {}) end
 for _, id in ipairs(sorted_keys(removes)) do apply(api.remove_members, id, removes[id], limits) end
 
+-- Rows are the file's lines; each asks for up to two membership changes (an add and a remove),
+-- which is what the other numbers count.
+local changes = 0
+for _, list in pairs(adds) do changes = changes + #list end
+for _, list in pairs(removes) do changes = changes + #list end
 local stats = api:stats()
-print(string.format("%d rows: %d added, %d removed, %d already in place, %d failed, %d requests (retries: %d, tokens fetched: %d, waiting for the rate limit: %.1f s)",
-  #rows, totals.added, totals.removed, totals.unchanged, totals.failed, totals.requests,
-  stats.retries, stats.tokens_fetched, stats.seconds_waited))
+local dry_run = totals.dry_run
+print(string.format("%d rows (%d memberships)%s: %d %s, %d %s, %d already in place, %d failed, %d requests (retries: %d, tokens fetched: %d, waiting for the rate limit: %.1f s)",
+  #rows, changes, dry_run and ", dry run, nothing was changed" or "",
+  totals.added, dry_run and "to add" or "added", totals.removed, dry_run and "to remove" or "removed",
+  totals.unchanged, totals.failed, totals.requests, stats.retries, stats.tokens_fetched, stats.seconds_waited))
 if totals.failed > 0 then os.exit(4) end

@@ -21,6 +21,14 @@
 
 local purecloud = require "purecloud"
 
+-- A mistake in the input (the file, a group, people) is one line for the person running the
+-- script, in the run's log format (text, or JSON with --log-format json), and exit status 1:
+-- nothing was changed.
+local function stop(message)
+  purecloud.log.error(message)
+  os.exit(1)
+end
+
 local usage = "usage: pclua scripts/sync-group.lua GROUP members.csv [add-only|remove-only] [--max-removals N] [--allow-remove-all] [--skip-unknown] [--include-inactive] [--delimiter C] [--dry-run]\n"
 local function fail_usage(message)
   io.stderr:write("sync-group.lua: " .. message .. "\n" .. usage)
@@ -65,10 +73,10 @@ for row, line in purecloud.csv.rows(path, { delimiter = options.delimiter }) do
     for _, name in ipairs { "user", "user_id", "email" } do
       if row[name] ~= nil then column = name; break end
     end
-    if not column then error(path .. ": the header needs a user (or email, or user_id) column", 0) end
+    if not column then stop(path .. ": the header needs a user (or email, or user_id) column") end
   end
   local value = row[column]:match("^%s*(.-)%s*$")
-  if value == "" then error(path .. ":" .. line .. ": " .. column .. " is empty", 0) end
+  if value == "" then stop(path .. ":" .. line .. ": " .. column .. " is empty") end
   wanted[#wanted + 1] = value
   lines[value] = lines[value] or line
 end
@@ -77,7 +85,7 @@ local ok, group = pcall(api.get_group, api, group_key:lower())  -- an id, in any
 if not ok then
   if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
   local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = group_key } } }
-  if found.total ~= 1 then error("unknown group '" .. group_key .. "'", 0) end
+  if found.total ~= 1 then stop("unknown group '" .. group_key .. "'") end
   group = found.results[1]
 end
 
@@ -99,7 +107,7 @@ if #bad > 0 then
   end
   local message = #bad .. " row" .. (#bad == 1 and "" or "s") .. " name people that cannot be used:\n" .. table.concat(text, "\n")
   if not options.skip_unknown then
-    error(message .. "\nnothing was changed; correct the file, or pass --skip-unknown to sync the others", 0)
+    stop(message .. "\nnothing was changed; correct the file, or pass --skip-unknown to sync the others")
   end
   purecloud.log.warn(message .. "\nthese rows are skipped (--skip-unknown)")
 end
@@ -118,10 +126,22 @@ local report = api:sync_members(group, ids, {
   max_removals = options.max_removals, allow_remove_all = options.allow_remove_all,
   skip_unknown = options.skip_unknown, include_inactive = options.include_inactive,
 })
+-- Failures with the same cause are one line with a count and a few names, not one line each.
+local causes, order = {}, {}
 for _, failure in ipairs(report.failed) do
-  purecloud.log.error("could not change membership", { user = failure.input, user_id = failure.id, error = failure.error })
+  if not causes[failure.error] then causes[failure.error] = {}; order[#order + 1] = failure.error end
+  table.insert(causes[failure.error], failure.input)
 end
-print(string.format("%s: %d added, %d removed, %d unchanged, %d failed, %d requests%s",
-  group.name, report.added, report.removed, report.unchanged, #report.failed + unmatched, report.requests + found.requests,
-  report.dry_run and " (dry run: nothing was changed)" or ""))
+for _, reason in ipairs(order) do
+  local named = causes[reason]
+  purecloud.log.error("could not change the membership of " .. #named .. " user" .. (#named == 1 and "" or "s"), {
+    group = group.name, error = reason,
+    users = table.concat(named, ", ", 1, math.min(#named, 5)) .. (#named > 5 and (" and " .. (#named - 5) .. " more") or ""),
+  })
+end
+local dry = report.dry_run
+print(string.format("%s%s: %d rows: %d %s, %d %s, %d unchanged, %d failed, %d requests",
+  group.name, dry and " (dry run, nothing was changed)" or "", #wanted,
+  report.added, dry and "to add" or "added", report.removed, dry and "to remove" or "removed",
+  report.unchanged, #report.failed + unmatched, report.requests + found.requests))
 if #report.failed + unmatched > 0 then os.exit(4) end

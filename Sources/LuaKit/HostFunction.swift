@@ -45,6 +45,12 @@ private func dispatchHostCall(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointe
             call.push(error.description)
         }
         return PCLUA_RAISE
+    } catch let error as LuaPersonMessage {
+        lua_settop(L, base)
+        let text = luaWhere(L) + String(describing: error)
+        host.state.lastPersonMessage = text
+        call.push(text)
+        return PCLUA_RAISE
     } catch {
         lua_settop(L, base)
         call.push(luaWhere(L) + String(describing: error))

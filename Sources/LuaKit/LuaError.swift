@@ -49,3 +49,8 @@ public protocol LuaRaisable: Error {
     /// Pushes exactly one value, the error value, onto the stack of `call`.
     func pushLuaValue(_ call: LuaCall)
 }
+
+/// An error whose text is meant for a person, not a programmer (a malformed file, a plan refused
+/// before any write, a configuration mistake): hosts show it as one line without a traceback. A
+/// host function that throws one raises its text located at the calling line, as any other.
+public protocol LuaPersonMessage: Error {}

@@ -36,6 +36,10 @@ public final class LuaState {
     /// A view of the main thread's stack.
     public var main: LuaCall { LuaCall(mainThread, state: self) }
 
+    /// The text of the last `LuaPersonMessage` a host function raised: an error reaching the top
+    /// with exactly this text is that message (perhaps re-raised by a pcall), meant for a person.
+    public internal(set) var lastPersonMessage: String?
+
     public var top: Int32 { lua_gettop(mainThread) }
 
     // MARK: Running code

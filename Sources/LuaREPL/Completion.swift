@@ -3,31 +3,22 @@ import LuaKit
 import PureCloud
 
 /// Tab completion that never calls a function or the API: it reads tables raw, follows `__index`
-/// only when it is a table, and knows the option keys and enum values of operations from the
-/// operation table.
+/// only when it is a table, and knows from the operation table the option keys, body fields and
+/// enum values of whatever table or string is being typed (TableContext).
 struct Completion {
     let state: LuaState
 
     func candidates(line: String, word: String) -> [String] {
-        if let options = optionCompletion(line: line, word: word) { return options }
-        return pathCompletion(word)
-    }
-
-    /// Inside `api:get_groups{ ` or `api:get_group_members(id, { `: option keys; after
-    /// `sort_order = "`: the allowed values.
-    private func optionCompletion(line: String, word: String) -> [String]? {
-        guard let call = line.range(of: #"[:.]([a-z_]+)\s*\(?[^(){}]*\{[^{}]*$"#, options: .regularExpression) else { return nil }
-        let text = String(line[call])
-        guard let nameRange = text.range(of: #"[a-z_]+"#, options: .regularExpression),
-              let op = OperationTable.operation(String(text[nameRange])) else { return nil }
-        let inside = String(text[text.lastIndex(of: "{")!...].dropLast(word.count))  // what precedes the word
-        if let assignment = inside.range(of: #"([a-z_]+)\s*=\s*["']$"#, options: .regularExpression) {
-            let key = inside[assignment].prefix { $0 != " " && $0 != "=" }
-            let parameter = op.parameters.first { $0.name == key }
-            return (parameter?.allowed ?? []).filter { $0.hasPrefix(word) }
+        switch TableContext.place(before: String(line.dropLast(word.count))) {
+        case let .keys(keys)?:
+            // Option keys and body fields; a word that is none of them may be a variable.
+            let matches = keys.filter { $0.hasPrefix(word) }.map { $0 + " = " }
+            return matches.isEmpty ? pathCompletion(word) : matches
+        case let .values(values)?:
+            return values.filter { $0.hasPrefix(word) }
+        case nil:
+            return pathCompletion(word)
         }
-        if inside.last.map({ $0 == "=" || $0 == "\"" }) == true { return nil }
-        return op.optionKeys.filter { $0.hasPrefix(word) }.map { $0 + " = " }
     }
 
     /// `purecloud.Gro`, `api:get_gr`, `string.fo`, `pri`: walk the dotted path raw.

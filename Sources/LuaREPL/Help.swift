@@ -15,7 +15,7 @@ enum Help {
             if let text = helpers[name] { return text }
         }
         if let modelName, let model = Models.all[modelName] { return self.model(model) }
-        return general
+        return ModuleHelp.general
     }
 
     /// Where a function sits in an API's methods table, as `Api:method`, if it does.
@@ -133,17 +133,4 @@ enum Help {
         "pages": "pages(operation, ...)  -- whole pages: for page in api:pages(\"get_groups\", { page_size = 100 }) do ... end",
         "stats": "stats()  -- requests, retries, rate-limit waits and token fetches of this connection",
     ]
-
-    static let general = """
-        pclua: the Genesys Cloud Groups and Users APIs in Lua.
-          api = purecloud.GroupsApi.new()        a connection (configured from flags, environment or profile)
-          users = purecloud.UsersApi.new()       the same for users: get_users, get_user, post_users_search
-          api:get_groups{ page_size = 10 }       any operation; Tab completes names and options
-          users:resolve{ "ana@example.com" }     emails, names, ids -> users (help(users.resolve))
-          help(api.get_groups)                   an operation's arguments, options and result
-          help(purecloud.GroupCreate)            a model's fields
-          for g in api:each_group() do ... end   iterate every page
-          =expr  or just expr                    print a value; _ is the last result
-          Ctrl-C cancels the line or the running call; Ctrl-D leaves.
-        """
 }

@@ -23,8 +23,14 @@ public final class REPL {
     /// Whether Lua code is running; read by the SIGINT handler on another thread.
     final class PhaseBox: Sendable {
         private let value = Mutex(Phase.prompt)
+        private let interrupt = Mutex(false)
         func set(_ phase: Phase) { value.withLock { $0 = phase } }
         var current: Phase { value.withLock { $0 } }
+        /// Whether Ctrl-C came while code ran (reset when the next code starts).
+        var interrupted: Bool {
+            get { interrupt.withLock { $0 } }
+            set { interrupt.withLock { $0 = newValue } }
+        }
     }
 
     /// `label` names the org in the prompt ("emulator", "mypurecloud.ie").
@@ -49,10 +55,12 @@ public final class REPL {
     public func run() -> Int32 {
         watchSignals()
         defer { signalSource?.cancel() }
-        print("pclua \(PurecloudVersion.current) (Lua 5.4) on \(label). help() shows what you can do; Ctrl-D leaves.")
+        print(Self.banner(label: label))
         var chunk = ""
         while true {
-            let prompt = chunk.isEmpty ? paintPrompt("1", "pclua[\(label)]> ") : paintPrompt("2", "...> ")
+            // A dry run shows in the prompt (configure{ dry_run = true } too): nothing typed here writes.
+            let target = session.settings.dryRun ? "\(label), dry run" : label
+            let prompt = chunk.isEmpty ? paintPrompt("1", "pclua[\(target)]> ") : paintPrompt("2", "...> ")
             switch editor.readLine(prompt: prompt) {
             case .endOfInput:
                 print("")
@@ -70,6 +78,20 @@ public final class REPL {
             chunk = ""
         }
     }
+
+    /// The first line: where the session is connected, or what to do when it is not.
+    static func banner(label: String) -> String {
+        let version = "pclua \(PurecloudVersion.current) (Lua 5.4)"
+        if label == notConnected {
+            return "\(version), not connected: start it with --emulator for a demo org, or give credentials "
+                + "(--client-id and PURECLOUD_SECRET, a ~/.gc/config.toml profile, or purecloud.configure{...}; pclua --help).\n"
+                + "help() shows what you can do; Ctrl-D leaves."
+        }
+        return "\(version) on \(label). help() shows what you can do; Ctrl-D leaves."
+    }
+
+    /// The label RunCommand gives a session without credentials.
+    public static let notConnected = "not connected"
 
     enum Outcome { case done, incomplete }
 
@@ -92,16 +114,26 @@ public final class REPL {
             print(paint("31", "\(error)"))
             return .done
         }
+        phase.interrupted = false
         phase.set(.running)
         defer { phase.set(.prompt) }
         do {
+            defer { session.clearProgress() }  // results and errors start on a clean line
             try state.protectedCall(nargs: 0, nresults: LUA_MULTRET)
         } catch LuaError.interrupted {
             print(paint("31", "interrupted"))
             return .done
         } catch let LuaError.runtime(message, traceback, value) {
-            print(paint("31", message))
-            if value == nil, let traceback, !message.contains("interrupted") { print(paint("2", traceback)) }
+            if value == nil && phase.interrupted && message.hasSuffix("interrupted!") {  // Ctrl-C through an iterator's pcall
+                print(paint("31", "interrupted"))
+                return .done
+            }
+            // The user's lines, never pclua's Lua internals (the iterators' prelude).
+            print(paint("31", UserTraceback.location(message, traceback: traceback, hiding: "purecloud.prelude")))
+            // A message meant for a person (a bad file, a refused plan) needs no traceback.
+            if value == nil, message != state.lastPersonMessage, let traceback {
+                print(paint("2", UserTraceback.frames(traceback, hiding: "purecloud.prelude")))
+            }
             return .done
         } catch {
             print(paint("31", "\(error)"))
@@ -144,6 +176,7 @@ public final class REPL {
         let phase = self.phase
         source.setEventHandler {
             if phase.current == .running {
+                phase.interrupted = true
                 target.interrupt()
                 bridge.cancelCurrent()
             } else {
@@ -168,8 +201,16 @@ public final class REPL {
                     if let name = c.string(at: -1), Models.all[name] != nil { model = name }
                     c.pop()
                 }
-                if c.type(at: 1) != .none && c.type(at: 1) != .nil && method == nil && model == nil {
-                    print("\(c.typeName(at: 1)): no help for this value. help() lists what there is.")
+                if c.type(at: 1) == .none || c.type(at: 1) == .nil {
+                    print(ModuleHelp.general)
+                    return 0
+                }
+                if method == nil && model == nil || ModuleHelp.apiObject(at: 1, c) != nil {
+                    if let text = Self.moduleHelp(c) {
+                        print(text)
+                    } else {
+                        print("\(c.typeName(at: 1)): no help for this value. help() lists what there is.")
+                    }
                     return 0
                 }
                 print(Help.text(for: c, methodName: method, modelName: model))
@@ -190,6 +231,18 @@ public final class REPL {
         } catch {
             preconditionFailure("the REPL printer failed to load: \(error)")  // a bug in pclua, caught by the REPL tests
         }
+    }
+
+    /// Help for the module's other values: API objects and classes, csv, json, log, configure...
+    static func moduleHelp(_ c: LuaCall) -> String? {
+        if let api = ModuleHelp.apiObject(at: 1, c) { return ModuleHelp.api(api) }
+        guard let path = ModuleHelp.path(of: 1, c) else { return nil }
+        if let text = ModuleHelp.texts[path] { return text }
+        let parts = path.split(separator: ".").map(String.init)
+        if parts.count >= 2, let api = OperationTable.api(parts[1]) { return ModuleHelp.api(api) }  // purecloud.GroupsApi(.metatable)
+        if parts.count >= 2, let model = Models.all[parts[1]] { return Help.model(model) }  // purecloud.GroupCreate.new
+        if parts.count == 3, let group = ModuleHelp.texts[parts[0] + "." + parts[1]] { return group }  // purecloud.log.warn
+        return nil
     }
 
     /// The name under which a function sits in an API's methods table, if it does (Help.swift).

@@ -57,7 +57,10 @@ public final class EventLog: Sendable {
             }
             line = text
         }
-        lock.withLock { _ in sink(line) }
+        lock.withLock { _ in
+            ProgressLine.clearForOtherOutput()  // a log line never shares a progress line's screen line
+            sink(line)
+        }
     }
 
     public func debug(_ message: String, _ fields: [(String, JSONValue)] = []) { log(.debug, message, fields) }

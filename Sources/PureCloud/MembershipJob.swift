@@ -50,6 +50,9 @@ public struct MembershipJob: Sendable {
     public var conflictAttempts = 10
     /// Most ids one call takes; more is almost certainly a mistake (a whole org is ~10^5 users).
     public static let maximumIds = 1_000_000
+    /// Told what is being done and how far it got (for a progress line); also handed to the
+    /// resolution of people.
+    public var progress: (@Sendable (_ what: String, _ done: Int, _ total: Int?) -> Void)?
 
     /// What the caller allows beyond the defaults (DESIGN.md §5b).
     public struct Options: Sendable {
@@ -113,6 +116,7 @@ public struct MembershipJob: Sendable {
         // (naming the entries) unless the caller asked to skip it.
         var resolver = ResolutionJob(client: client)
         resolver.includeInactive = options.includeInactive
+        resolver.progress = progress
         let resolution = try await resolver.run(references, known: members)
         let problems = resolution.problems
         if !problems.isEmpty && !options.skipUnknown {
@@ -160,12 +164,32 @@ public struct MembershipJob: Sendable {
             report.requests = client.transport.counts.requests - startRequests
             return report
         }
+        if client.configuration.dryRun {
+            // A dry run sends no write: one line per kind of change says what was held back (not one
+            // line of 50 ids per chunk), naming the group, and the report says what would change.
+            for (kind, ids, method, operation) in [("add", toAdd, "POST", "post_group_members"), ("remove", toRemove, "DELETE", "delete_group_members")] where !ids.isEmpty {
+                let requests = (ids.count + GroupsAPI.maximumMembersPerRequest - 1) / GroupsAPI.maximumMembersPerRequest
+                client.log.warn("dry run: not sent", [("operation", .string(operation)), ("method", .string(method)),
+                                                      ("group", .string(groupName)), ("group_id", .string(groupId)), (kind, .int(Int64(ids.count))),
+                                                      ("requests", .int(Int64(requests)))])
+            }
+            report.added = toAdd
+            report.removed = toRemove
+            report.requests = client.transport.counts.requests - startRequests
+            return report
+        }
         client.log.info("membership plan", [("group_id", .string(groupId)), ("add", .int(Int64(toAdd.count))), ("remove", .int(Int64(toRemove.count))), ("unchanged", .int(Int64(report.unchanged)))])
 
         var pending = toAdd.chunked(GroupsAPI.maximumMembersPerRequest).map { (Chunk.add, $0) }
             + toRemove.chunked(GroupsAPI.maximumMembersPerRequest).map { (Chunk.remove, $0) }
+        let planned = toAdd.count + toRemove.count
+        var sent = 0
         while !pending.isEmpty {
             let (kind, chunk) = pending.removeFirst()
+            defer {
+                sent += chunk.count
+                progress?("\(name) '\(groupName)'", sent, planned)
+            }
             do {
                 switch kind {
                 case .add:

@@ -43,6 +43,7 @@ public final class ProgressLine: Sendable {
         guard let line else { return }
         if terminal {
             // \r and "erase to end of line": the line is redrawn in place.
+            Self.drawnAnywhere.withLock { $0 = true }
             StandardError.write("\r\(line)\u{1B}[K")
         } else {
             log.info(line)
@@ -55,7 +56,23 @@ public final class ProgressLine: Sendable {
             defer { s.drawn = false }
             return s.drawn
         }
-        if drawn && terminal { StandardError.write("\r\u{1B}[K") }
+        if drawn && terminal {
+            Self.drawnAnywhere.withLock { $0 = false }
+            StandardError.write("\r\u{1B}[K")
+        }
+    }
+
+    /// Whether a progress line (of any instance) is on the screen now.
+    private static let drawnAnywhere = Mutex(false)
+
+    /// Clears whatever progress line is drawn, so that other output to stderr (a log line) starts
+    /// at the start of a clean line; the next update draws the progress line again below it.
+    public static func clearForOtherOutput() {
+        let drawn = drawnAnywhere.withLock { value in
+            defer { value = false }
+            return value
+        }
+        if drawn { StandardError.write("\r\u{1B}[K") }
     }
 
     /// "snapshot: groups 1,500/20,000, 240/s, about 1 min left".

@@ -87,6 +87,8 @@ public struct ResolutionJob: Sendable {
     public static let maximumInputs = 1_000_000
     /// Batches sent side by side (reads; they share one pacer).
     public var concurrency = 4
+    /// Told how many entries of each kind are resolved so far (for a progress line).
+    public var progress: (@Sendable (_ what: String, _ done: Int, _ total: Int?) -> Void)?
 
     public init(client: APIClient) {
         self.client = client
@@ -203,7 +205,7 @@ public struct ResolutionJob: Sendable {
     /// The users with these ids, in any state; ids that are no user's are simply absent.
     private func fetchById(_ ids: [String]) async throws -> [JSONValue] {
         let batches = ids.chunked(min(batchSize, UsersAPI.maximumIdsPerRequest))
-        return try await inBatches(batches) { batch in
+        return try await inBatches(batches, what: "resolving ids") { batch in
             let page = try await client.call("get_users", [
                 "id": .array(batch.map(JSONValue.string)), "state": .string("any"), "page_size": .int(Int64(max(batch.count, 1))),
             ])
@@ -215,7 +217,7 @@ public struct ResolutionJob: Sendable {
     /// is asked for explicitly, so what comes back does not depend on the platform's default.
     private func search(field: String, values: [String]) async throws -> [String: [JSONValue]] {
         let batches = values.chunked(min(batchSize, UsersAPI.maximumValuesPerCriterion))
-        let found = try await inBatches(batches) { batch in try await searchAll(field: field, batch) }
+        let found = try await inBatches(batches, what: "resolving \(field)s") { batch in try await searchAll(field: field, batch) }
         var out: [String: [JSONValue]] = [:]
         let wanted = Set(values)
         var seen = Set<String>()
@@ -261,11 +263,13 @@ public struct ResolutionJob: Sendable {
     }
 
     /// Runs `work` for every batch, `concurrency` at a time, results in batch order.
-    private func inBatches(_ batches: [[String]], _ work: @escaping @Sendable ([String]) async throws -> [JSONValue]) async throws -> [JSONValue] {
+    private func inBatches(_ batches: [[String]], what: String, _ work: @escaping @Sendable ([String]) async throws -> [JSONValue]) async throws -> [JSONValue] {
         guard batches.count > 1 else {
             guard let only = batches.first else { return [] }
             return try await work(only)
         }
+        let total = batches.reduce(0) { $0 + $1.count }
+        var done = 0
         var results = [[JSONValue]](repeating: [], count: batches.count)
         try await withThrowingTaskGroup(of: (Int, [JSONValue]).self) { group in
             var next = 0
@@ -278,6 +282,8 @@ public struct ResolutionJob: Sendable {
             while next < min(concurrency, batches.count) { launch() }
             while let (index, found) = try await group.next() {
                 results[index] = found
+                done += batches[index].count
+                progress?(what, done, total)
                 if next < batches.count { launch() }
             }
         }

@@ -46,9 +46,13 @@ enum MembershipHelpers {
         let client = dryRun.map { base.with(dryRun: $0) } ?? base
         let report: MembershipReport
         let chosen = mode, options = jobOptions
+        var job = MembershipJob(client: client)
+        job.progress = session.progressReporter()
+        defer { session.clearProgress() }
+        let started = job
         do {
             report = try session.bridge.run {
-                try await MembershipJob(client: client).run(chosen, groupId: groupId, users: users, options: options, name: name)
+                try await started.run(chosen, groupId: groupId, users: users, options: options, name: name)
             }
         } catch let stopped as MembershipJobError {
             session.recordBulkFailure()

@@ -4,7 +4,22 @@
 /// generic-for iterators and their closing values, and the hot path (JSON -> tables) stays in C.
 enum Prelude {
     static let source = #"""
-local purecloud, apis = ...
+local purecloud, hooks, apis = ...
+
+-- A progress line (on a terminal) for listings of more than one page: "groups 1,500/20,000".
+-- `seen` counts the items so far; the first page starts a new line, the last one clears it.
+local function show_progress(label, page, first, seen)
+  if math.type(page.pageCount) == "integer" and page.pageCount > 1 then
+    hooks.progress(label, seen, math.type(page.total) == "integer" and page.total or nil, first)
+  end
+end
+
+-- A progress line is cleared before `print` writes, so the two never share a screen line.
+local raw_print = print
+print = function(...)
+  hooks.clear()
+  return raw_print(...)
+end
 
 local function copy(t)
   local c = {}
@@ -16,23 +31,27 @@ local function copy(t)
 end
 
 -- An error in the middle of paging names the page it happened on.
+-- Not for an interrupt (Ctrl-C is not the page's fault) nor for a refused sign-in (no page was read).
 local function on_page(err, number)
   if purecloud.ApiError.is(err) then
     err.page = number
-    err.message = "page " .. number .. ": " .. tostring(err.message)
+    if err.operation ~= "authenticate" then
+      err.message = "page " .. number .. ": " .. tostring(err.message)
+    end
     return err
   end
+  if type(err) == "string" and err:find("interrupted!$") then return err end
   return "page " .. number .. ": " .. tostring(err)
 end
 
 -- Pages of an entity listing (entities, pageNumber, pageCount). start(opts) sends the request for
 -- one page and returns a handle, finish(handle) waits for it: while the script works through page
 -- n, page n + 1 is already on its way. The second return value drops a request no longer wanted.
-local function entity_pages(start, finish, abandon, opts, default_size)
+local function entity_pages(start, finish, abandon, opts, default_size, label)
   opts = copy(opts)
   opts.page_size = opts.page_size or default_size
   local number = (opts.page_number or 1) - 1
-  local done, ahead = false, nil
+  local done, ahead, seen = false, nil, 0
   local function request(n)
     local o = copy(opts)
     o.page_number = n
@@ -46,11 +65,14 @@ local function entity_pages(start, finish, abandon, opts, default_size)
       ahead = nil
       return finish(handle)
     end)
-    if not ok then done = true; error(on_page(page, number), 0) end
+    if not ok then done = true; hooks.clear(); error(on_page(page, number), 0) end
     local count = page.entities and #page.entities or 0
-    if count == 0 then done = true; return nil end
+    if count == 0 then done = true; hooks.clear(); return nil end
+    seen = seen + count
+    show_progress(label, page, seen == count, seen)
     if page.pageCount == nil or number >= page.pageCount then
       done = true
+      hooks.clear()
     else
       ahead = request(number + 1)
     end
@@ -58,6 +80,7 @@ local function entity_pages(start, finish, abandon, opts, default_size)
   end
   local function stop()
     done = true
+    hooks.clear()
     if ahead then abandon(ahead); ahead = nil end
   end
   return next_page, stop
@@ -71,7 +94,7 @@ end
 local function search_pages(api, methods, spec, operation, request, opts)
   local body = copy(request)
   body.pageSize = body.pageSize or spec.page_size
-  local q64, number, done = nil, 0, false
+  local q64, number, done, seen = nil, 0, false, 0
   return function()
     if done then return nil end
     number = number + 1
@@ -81,11 +104,14 @@ local function search_pages(api, methods, spec, operation, request, opts)
     else
       ok, page = pcall(methods[spec.next_page], api, q64, opts)
     end
-    if not ok then done = true; error(on_page(page, number), 0) end
-    if page.results == nil or #page.results == 0 then done = true; return nil end
+    if not ok then done = true; hooks.clear(); error(on_page(page, number), 0) end
+    if page.results == nil or #page.results == 0 then done = true; hooks.clear(); return nil end
+    seen = seen + #page.results
+    show_progress(spec.iterator, page, number == 1, seen)
     local next_page = page.nextPage and page.nextPage:match("[?&]q64=([^&]+)")
     if next_page == nil or page.pageCount == nil or page.pageNumber >= page.pageCount then
       done = true
+      hooks.clear()
     else
       q64 = url_decode(next_page)
     end
@@ -146,7 +172,7 @@ for _, api in pairs(apis) do
     end
     local function finish(handle) return self:_finish(handle) end
     local function abandon(handle) self:_abandon(handle) end
-    return entity_pages(start, finish, abandon, opts, spec.page_size)
+    return entity_pages(start, finish, abandon, opts, spec.page_size, spec.iterator)
   end
 
   function methods:pages(operation, ...)
@@ -172,6 +198,113 @@ for _, api in pairs(apis) do
       return items(spec.key, pages_of(self, operation, ...))
     end
   end
+end
+
+-- purecloud.table(rows, columns): an aligned table of chosen columns, cut to the terminal's width,
+-- as admins read groups in the web UI. rows: a page, an array of entities, or collect(...).
+local function cell(row, column)
+  local value = row
+  for part in column:gmatch("[^.]+") do
+    if type(value) ~= "table" then return nil end
+    value = rawget(value, tonumber(part) or part)
+  end
+  return value
+end
+
+local function shown(value)
+  if value == nil or value == purecloud.null then return "" end
+  if type(value) == "table" then
+    if getmetatable(value) == purecloud.array_mt or #value > 0 then return "[" .. #value .. "]" end
+    return "{...}"
+  end
+  return (tostring(value):gsub("%c", " "))
+end
+
+local function width(text) return utf8.len(text) or #text end
+
+local function cut(text, n)
+  if width(text) <= n then return text end
+  if n < 1 then return "" end
+  local stop = utf8.len(text) and utf8.offset(text, n) or n
+  return text:sub(1, stop - 1) .. (utf8.len(text) and "\u{2026}" or "~")
+end
+
+local function pad(text, n, right)
+  local gap = string.rep(" ", n - width(text))
+  return right and gap .. text or text .. gap
+end
+
+function purecloud.table(rows, columns)
+  if type(rows) ~= "table" then error("bad argument #1 to 'table' (a page, an array of entities or collect(...) expected, got " .. type(rows) .. ")", 2) end
+  rows = rawget(rows, "entities") or rawget(rows, "results") or rows
+  if columns ~= nil and type(columns) ~= "table" then error("bad argument #2 to 'table' (array of column names expected, got " .. type(columns) .. ")", 2) end
+  if columns == nil then
+    columns = {}
+    local first = rows[1]
+    if type(first) == "table" then
+      for k, v in pairs(first) do
+        if type(k) == "string" and (type(v) == "string" or type(v) == "number" or type(v) == "boolean") then columns[#columns + 1] = k end
+      end
+      table.sort(columns, function(a, b)
+        local order = { id = 2, name = 1 }
+        if (order[a] or 3) ~= (order[b] or 3) then return (order[a] or 3) < (order[b] or 3) end
+        return a < b
+      end)
+    end
+  end
+  for i, column in ipairs(columns) do
+    if type(column) ~= "string" then error("bad argument #2 to 'table' (column " .. i .. " must be a string, got " .. type(column) .. ")", 2) end
+  end
+  local texts, widths, numeric = {}, {}, {}
+  for c, column in ipairs(columns) do widths[c] = width(column); numeric[c] = true end
+  for r, row in ipairs(rows) do
+    if type(row) ~= "table" then error("bad argument #1 to 'table' (row " .. r .. " is a " .. type(row) .. ", not an entity)", 2) end
+    local line = {}
+    for c, column in ipairs(columns) do
+      local value = cell(row, column)
+      line[c] = shown(value)
+      if value ~= nil and value ~= purecloud.null and type(value) ~= "number" then numeric[c] = false end
+      if width(line[c]) > widths[c] then widths[c] = width(line[c]) end
+    end
+    texts[r] = line
+  end
+  -- Narrow the widest column until the table fits; drop the last columns if even that is not enough.
+  local limit = hooks.columns()
+  local count = #columns
+  local function total()
+    local sum = 0
+    for c = 1, count do sum = sum + widths[c] + (c > 1 and 2 or 0) end
+    return sum
+  end
+  -- Each column keeps at least 10 characters (or its whole width when narrower): the columns on
+  -- the right that do not fit so are left out, then the widest ones are narrowed.
+  local least = {}
+  for c = 1, count do least[c] = math.min(widths[c], 10) end
+  local function smallest()
+    local sum = 0
+    for c = 1, count do sum = sum + least[c] + (c > 1 and 2 or 0) end
+    return sum
+  end
+  while count > 1 and smallest() > limit do count = count - 1 end
+  while total() > limit do
+    local widest = 1
+    for c = 2, count do if widths[c] > widths[widest] then widest = c end end
+    if widths[widest] <= 1 then break end
+    widths[widest] = widths[widest] - 1
+  end
+  local function render(line, header)
+    local parts = {}
+    for c = 1, count do parts[c] = pad(cut(line[c], widths[c]), widths[c], numeric[c] and not header) end
+    return (table.concat(parts, "  "):gsub("%s+$", ""))
+  end
+  local out = { render(columns, true) }
+  local rule = {}
+  for c = 1, count do rule[c] = string.rep("-", widths[c]) end
+  out[2] = table.concat(rule, "  ")
+  for r = 1, #texts do out[#out + 1] = render(texts[r]) end
+  out[#out + 1] = "(" .. #texts .. " row" .. (#texts == 1 and "" or "s") ..
+    (count < #columns and "; " .. (#columns - count) .. " column" .. (#columns - count == 1 and "" or "s") .. " did not fit" or "") .. ")"
+  print(table.concat(out, "\n"))
 end
 
 function purecloud.collect(iterate, state, control, closing)

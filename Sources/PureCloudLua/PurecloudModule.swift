@@ -79,9 +79,10 @@ public enum PurecloudModule {
         call.push(anchor: ModuleAnchors.errorMT); call.setField(module, "ApiError")
 
         call.push(function: "configure") { c in
-            let reader = try OptionReader(c, index: 1, function: "configure", position: 1, known: ConnectionOptions.keys)
+            let reader = try OptionReader(c, index: 1, function: "configure", position: 1, known: ConnectionOptions.keys + ["progress"])
             var settings = session.settings
             var ignored = try ConnectionOptions.apply(reader, to: &settings)
+            if let progress = try reader.bool("progress") { settings.progress = progress }
             // The SDK pattern (authenticate, then configure{ access_token = token }) under a
             // rehearsal hands back the emulator's own token: nothing to warn about.
             if let token = try reader.string("access_token"), session.knownSecrets.contains(token) { ignored.removeAll { $0 == "access_token" } }
@@ -176,6 +177,20 @@ public enum PurecloudModule {
         do {
             try state.load(Prelude.source, name: "=purecloud.prelude")
             call.pushValue(module)
+            // The prelude's hooks into the session: the iterators' progress line.
+            call.newTable()
+            call.push(function: "progress") { c in
+                if c.boolean(at: 4) { _ = session.startProgress() }
+                let done = c.number(at: 2).flatMap { Int(exactly: $0.rounded()) } ?? 0
+                let total = c.number(at: 3).flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
+                session.updateProgress(c.string(at: 1) ?? "", done: done, total: total)
+                return 0
+            }
+            call.setField(-2, "progress")
+            call.push(function: "clear") { _ in session.clearProgress(); return 0 }
+            call.setField(-2, "clear")
+            call.push(function: "columns") { c in c.push(TerminalWidth.columns()); return 1 }
+            call.setField(-2, "columns")
             call.newTable()
             for (api, methods) in methodTables {
                 call.newTable()
@@ -196,7 +211,7 @@ public enum PurecloudModule {
                 call.setField(-2, "paged")
                 call.setField(-2, api.name)
             }
-            try state.protectedCall(nargs: 2, nresults: 0)
+            try state.protectedCall(nargs: 3, nresults: 0)
         } catch {
             preconditionFailure("the purecloud prelude failed to load: \(error)")  // a bug in pclua itself, caught by every test
         }

@@ -25,6 +25,8 @@ enum ResolutionHelpers {
                 job.batchSize = Int(size)
             }
         }
+        job.progress = session.progressReporter()
+        defer { session.clearProgress() }
         let chosen = job
         let resolution = try session.wait { try await chosen.run(references) }
         LuaJSON(call, anchors: session.anchors).push(resolution.json)

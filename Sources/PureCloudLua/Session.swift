@@ -11,6 +11,8 @@ public struct SessionSettings: Sendable {
     public var requestTimeout = 60.0
     public var connectTimeout = ClientConfiguration.defaultConnectTimeout
     public var pacing = true
+    /// A progress line on a terminal for long work (`--quiet` and `configure{ progress = false }` turn it off).
+    public var progress = true
     /// The `gc` CLI's profiles, for `GroupsApi.new{ profile = ... }` and `configure{ profile = ... }`.
     public var profiles: ProfileFile?
     /// Where every write is recorded (`--audit-log`).
@@ -185,6 +187,33 @@ public final class PurecloudSession {
         } catch is CancellationError {
             throw LuaError.interrupted
         }
+    }
+
+    /// The progress line of the work running now, if it drew one: cleared before anything else is
+    /// printed (results, errors, the REPL prompt, `print`), so it never garbles a line.
+    private var progressLine: ProgressLine?
+
+    /// A new progress line for a job starting now; nil when progress is off.
+    func startProgress() -> ProgressLine? {
+        progressLine?.finish()
+        progressLine = settings.progress ? ProgressLine(log: log) : nil
+        return progressLine
+    }
+
+    /// The reporting closure jobs take, drawing on a new progress line (nil when progress is off).
+    func progressReporter() -> (@Sendable (String, Int, Int?) -> Void)? {
+        guard let line = startProgress() else { return nil }
+        return { what, done, total in line.update(what, done: done, total: total) }
+    }
+
+    /// Updates the current line (the iterators' pages, from the prelude).
+    func updateProgress(_ what: String, done: Int, total: Int?) {
+        progressLine?.update(what, done: done, total: total)
+    }
+
+    /// Clears the progress line, if one is drawn.
+    public func clearProgress() {
+        progressLine?.finish()
     }
 
     private var lookaheads: [Int: BlockingBridge.Pending<APIResponse?>] = [:]

@@ -120,6 +120,7 @@ enum UtilityModules {
         for level in LogLevel.allCases {
             call.push(function: "log.\(level.name)") { c in
                 guard session.log.enabled(level) else { return 0 }
+                session.clearProgress()  // a log line never shares the progress line's screen line
                 let message = c.type(at: 1) == .string ? (c.string(at: 1) ?? "") : c.describe(at: 1)
                 var fields: [(String, JSONValue)] = []
                 if c.type(at: 2) == .table {

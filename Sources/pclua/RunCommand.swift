@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaREPL
 import PureCloudEmulator
 import PureCloud
 import PureCloudLua
@@ -18,6 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "An access token obtained elsewhere, instead of client credentials.") var accessToken: String?
     @Option(help: "Profile of ~/.gc/config.toml to use (default: DEFAULT, when the file has one).") var profile: String?
     @Flag(help: "Log writes instead of sending them; bulk helpers return their plan.") var dryRun = false
+    @Flag(help: "No progress line for long work on a terminal (nor its info log lines).") var quiet = false
     @Option(help: ArgumentHelp("Refuse to start while another run holds this lock file.", valueName: "path")) var lock: String?
     @Option(help: ArgumentHelp("Append every write (and its result) as a JSON line to this file.", valueName: "path")) var auditLog: String?
     @Option(help: "Log level: debug, info, warn, error.") var logLevel = "warn"
@@ -124,6 +126,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var settings = SessionSettings()
         settings.dryRun = dryRun
+        settings.progress = !quiet
         settings.requestTimeout = timeout
         settings.connectTimeout = connectTimeout
         settings.retry.maxAttempts = maxAttempts
@@ -166,7 +169,7 @@ struct RunCommand: AsyncParsableCommand {
         let implicit = line.script == nil && !line.hasChunk && !line.showVersion
         let terminal = isatty(STDIN_FILENO) != 0
         let repl = line.interactive || (implicit && terminal)
-        let label = runningEmulator != nil ? "emulator" : settings.environment?.displayName ?? (settings.credentials == nil ? "not connected" : Environment.default.displayName)
+        let label = runningEmulator != nil ? "emulator" : settings.environment?.displayName ?? (settings.credentials == nil ? REPL.notConnected : Environment.default.displayName)
 
         let session = PurecloudSession(settings: settings, log: log)
         let signals = SignalHandling(bridge: session.bridge, interactive: repl)

@@ -138,6 +138,7 @@ final class ScriptRunner: @unchecked Sendable {
             if !pushesCaller { pclua_push_chunk_caller(state.mainThread) }
             try load()
             for argument in arguments { argument.withUnsafeBytes { state.main.push(bytes: $0) } }
+            defer { session.clearProgress() }  // what is printed next starts on a clean line
             try state.protectedCall(nargs: (pushesCaller ? 0 : 1) + loadedArguments + Int32(arguments.count), nresults: 0)
             return ExitStatus.success
         } catch let error as LuaError {
@@ -177,22 +178,40 @@ final class ScriptRunner: @unchecked Sendable {
             say("not enough memory")
             return ExitStatus.scriptError
         case let .runtime(message, traceback, value):
-            if let value, session.apiError(value) == nil {
+            // Ctrl-C that reached Lua as a string error (through an iterator's pcall, say) is the
+            // interrupt all the same.
+            if session.bridge.isShuttingDown && value == nil && message.hasSuffix("interrupted!") {
+                say("interrupted")
+                return ExitStatus.interrupted
+            }
+            // Errors meant for a person (the API's, the network's, configuration and credentials)
+            // are one line; the traceback through pclua's internals helps only a developer.
+            let debugging = session.log.enabled(.debug)
+            let configuration = session.lastConfigurationError.map { message.hasSuffix($0.description) } ?? false
+            if let value, let failure = session.apiError(value) {
+                let (text, _) = Self.errorText(of: value, in: state)
+                say(Self.personal(text, operation: failure.operation, status: failure.status), traceback: debugging ? traceback : nil)
+            } else if let value {
                 // lua.c's msghandler: __tostring's text alone, or "(error object is a T value)"
-                // with a traceback. pclua's ApiError keeps its traceback (a deliberate difference).
+                // with a traceback.
                 let (text, withTraceback) = Self.errorText(of: value, in: state)
-                say(text, traceback: withTraceback ? traceback : nil)
-            } else if value == nil {
+                say(text, traceback: withTraceback ? traceback.map(Self.userFrames) : nil)
+            } else if configuration || message == state.lastPersonMessage {
+                say(message, traceback: debugging ? traceback : nil)
+            } else if String(validating: state.lastErrorBytes, as: UTF8.self) == nil {
+                // A message that is not UTF-8 goes out byte for byte, as lua.c prints it.
                 say(message, traceback: traceback, bytes: state.lastErrorBytes)
             } else {
-                say(message, traceback: traceback)
+                // The user's own error: lua.c's message and traceback, with the user's lines first
+                // and pclua's Lua internals (the prelude) left out.
+                say(Self.userLocation(message, traceback: traceback), traceback: debugging ? traceback : traceback.map(Self.userFrames))
             }
             if session.bridge.isShuttingDown { return ExitStatus.interrupted }
             if let value, let failure = session.apiError(value) {
                 if failure.operation == "authenticate", [400, 401].contains(failure.status) { return ExitStatus.authentication }
                 if failure.hasReport { return ExitStatus.partialFailure }
             }
-            if let configuration = session.lastConfigurationError, message.hasSuffix(configuration.description) { return ExitStatus.usage }
+            if configuration { return ExitStatus.usage }
             return ExitStatus.scriptError
         }
     }
@@ -210,6 +229,26 @@ final class ScriptRunner: @unchecked Sendable {
                 call.setIndex(-2, index - scriptIndex)
             }
         }
+    }
+
+    /// The chunk name of pclua's Lua part (iterators, collect): never what a user's error points at.
+    static let internalChunk = "purecloud.prelude"
+
+    static func userFrames(_ traceback: String) -> String {
+        UserTraceback.frames(traceback, hiding: internalChunk)
+    }
+
+    static func userLocation(_ message: String, traceback: String?) -> String {
+        UserTraceback.location(message, traceback: traceback, hiding: internalChunk)
+    }
+
+    /// An ApiError as a person reads it: an authentication failure says so first.
+    static func personal(_ text: String, operation: String, status: Int) -> String {
+        guard operation == "authenticate", status == 400 || status == 401 else { return text }
+        let refused = "authentication refused: " + text.replacingOccurrences(of: "authenticate failed: ", with: "")
+        // A refused access token's message already says what to do; client credentials get a hint.
+        if text.contains("credentials.refused") || text.contains("credentials.expired") { return refused }
+        return refused + "; check the client id and secret (--client-id, PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, or the profile)"
     }
 
     /// The text lua.c prints for a non-string error value, and whether a traceback follows it.

@@ -97,7 +97,7 @@ final class MigrationTests: XCTestCase {
         let (emulator, running) = try await start(scenario)
         let first = try migrate(running, scenario)
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("10000 rows: 10000 added, 10000 removed, 0 already in place, 0 failed"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("10000 rows (20000 memberships): 10000 added, 10000 removed, 0 already in place, 0 failed"), first.stdout)
         XCTAssertEqual(try memberships(emulator), scenario.expected)
         // Each group's adds and removes in chunks of 50, and not one write more: 3,334 + 3,333 + 3,333
         // users each way is 67 chunks per group, 402 writes.
@@ -106,7 +106,7 @@ final class MigrationTests: XCTestCase {
         let writesBefore = writes(emulator)
         let second = try migrate(running, scenario)
         XCTAssertEqual(second.status, 0, second.stderr)
-        XCTAssertTrue(second.stdout.contains("10000 rows: 0 added, 0 removed, 20000 already in place"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("10000 rows (20000 memberships): 0 added, 0 removed, 20000 already in place"), second.stdout)
         XCTAssertEqual(writes(emulator), writesBefore, "a second run sends no membership writes")
         await running.stop()
     }
@@ -138,17 +138,25 @@ final class MigrationTests: XCTestCase {
     }
 
     func testADryRunChangesNothingAndPrintsThePlan() async throws {
-        let scenario = try Self.makeScenario(moves: 120)
+        let scenario = try Self.makeScenario(moves: 300)
         let (emulator, running) = try await start(scenario)
         let before = try memberships(emulator)
         let outcome = try migrate(running, scenario, extra: ["--dry-run"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertEqual(try memberships(emulator), before)
         XCTAssertEqual(writes(emulator), 0)
+        // One line per group and kind of change (about 100 each: two or three requests held back),
+        // naming the group, not one line of 50 ids per chunk.
         let planned = outcome.stderr.split(separator: "\n").filter { $0.contains("dry run: not sent") }
-        XCTAssertEqual(planned.filter { $0.contains("method=POST") }.count, 3, "one add per target group (40 each)")
-        XCTAssertEqual(planned.filter { $0.contains("method=DELETE") }.count, 3)
-        XCTAssertTrue(outcome.stdout.contains("120 added, 120 removed"), outcome.stdout)
+        func total(_ key: String) -> Int { planned.compactMap { $0.firstMatch(of: try! Regex("\(key)=(\\d+)"))?[1].substring.flatMap { Int($0) } }.reduce(0, +) }
+        XCTAssertEqual(planned.filter { $0.contains("method=POST") }.count, 3, outcome.stderr)
+        XCTAssertEqual(planned.filter { $0.contains("method=DELETE") }.count, 3, outcome.stderr)
+        XCTAssertGreaterThanOrEqual(total("requests"), 12, "each line stands for several requests: \(outcome.stderr)")
+        XCTAssertEqual(total("add"), 300, outcome.stderr)
+        XCTAssertEqual(total("remove"), 300, outcome.stderr)
+        XCTAssertTrue(planned.allSatisfy { $0.contains("group=\"Team ") || $0.contains("group=Team ") || $0.contains("group=\"Legacy ") || $0.contains("group=Legacy ") }, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.split(separator: "\n").allSatisfy { $0.count < 300 }, "no line of ids: \(outcome.stderr)")
+        XCTAssertTrue(outcome.stdout.contains("300 rows (600 memberships), dry run, nothing was changed: 300 to add, 300 to remove"), outcome.stdout)
         await running.stop()
     }
 
@@ -160,6 +168,7 @@ final class MigrationTests: XCTestCase {
             let outcome = try migrate(running, scenario)
             XCTAssertEqual(outcome.status, 1, outcome.stderr)
             XCTAssertTrue(outcome.stderr.contains(expect), "expected \(expect) in: \(outcome.stderr)")
+            XCTAssertFalse(outcome.stderr.contains("stack traceback"), "a mistake in the file is one line: \(outcome.stderr)")
             XCTAssertEqual(writes(emulator), 0, "nothing was written")
         }
         let user = "u00001-0000-4000-a000-000000000000"

@@ -53,7 +53,7 @@ final class ReliabilityTests: XCTestCase {
         let state = try members(emulator, of: "Sales 001")
         XCTAssertEqual(state.count, 5000)
         let expectedAdds = 5000 - before.count
-        XCTAssertTrue(outcome.stdout.contains("5000 rows: \(expectedAdds) added, 0 removed"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("5000 rows (5000 memberships): \(expectedAdds) added, 0 removed"), outcome.stdout)
         let retries = outcome.stdout.firstMatch(of: /\(retries: (\d+), tokens fetched: (\d+)/)
         XCTAssertGreaterThan(Int(retries?.1 ?? "0") ?? 0, 0, "faults were met and retried: \(outcome.stdout)")
         XCTAssertGreaterThan(Int(retries?.2 ?? "0") ?? 0, 1, "the 5-second token was renewed")

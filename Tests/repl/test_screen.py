@@ -1,0 +1,163 @@
+"""What the admin sees in the REPL (issue 15): completion inside tables being built, help for
+every value of the module, a table view, a banner and prompt that say where writes go, and
+Ctrl-C in a loop without pclua's internals."""
+import os
+import re
+import subprocess
+import tempfile
+
+import pexpect
+import pytest
+
+PCLUA = os.environ.get("PCLUA_BIN", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "pclua"))
+PROMPT = r"pclua\[[^\]]+\]> "
+
+
+@pytest.fixture
+def home():
+    with tempfile.TemporaryDirectory() as path:
+        yield path
+
+
+def spawn(args, home, prompt=PROMPT, **extra_env):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PURECLOUD_", "GENESYSCLOUD_"))}
+    env.update(HOME=home, TERM="xterm", NO_COLOR="1", **extra_env)
+    env.pop("XDG_STATE_HOME", None)
+    child = pexpect.spawn(PCLUA, args, env=env, encoding="utf-8", timeout=15, dimensions=(40, 200))
+    child.expect(prompt)
+    return child
+
+
+def run(child, line, expect=PROMPT):
+    child.sendline(line)
+    child.expect(expect)
+    return child.before
+
+
+def test_completion_inside_bodies_constructors_and_enum_arguments(home):
+    child = spawn(["--emulator"], home)
+    run(child, "api = purecloud.GroupsApi.new()")
+    # A model constructor's fields, then a field's allowed values; the completed line runs.
+    child.send("purecloud.GroupCreate.new{ vis\t")
+    child.send('"pub\t')
+    child.sendline('", name = "n", type = "official" }.visibility .. "!"')
+    child.expect(re.escape('"public!"'))
+    child.expect(PROMPT)
+    # The body of an operation given as its first argument: nothing is sent by Tab.
+    child.send("api:post_groups{ na\t")
+    child.expect(re.escape("na"))
+    child.expect(re.escape("me = "))  # completed in place (libedit may redraw the line around it)
+    child.sendcontrol("c")
+    child.expect(PROMPT)
+    # A nested body inside the options table.
+    child.send('api:put_group("x", { body = { vi\t')
+    child.expect(re.escape("sibility = "))
+    child.sendcontrol("c")
+    child.expect(PROMPT)
+    # Enum values of a positional string argument, not global names.
+    child.send('api:get_fieldconfig("\t\t')
+    child.expect(r"externalContact\s+group\s+org\s+person\s")
+    assert "print" not in child.before
+    child.sendcontrol("c")
+    child.expect(PROMPT)
+    child.send('api:get_fieldconfig("ext\t')
+    child.expect(re.escape("ernalContact"))
+    child.sendcontrol("c")
+    child.expect(PROMPT)
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+
+
+def module_paths(child):
+    """Every value of the purecloud module, two levels deep, as help() should know them."""
+    out = run(child, "local names = {}; for k, v in pairs(purecloud) do if type(k) == 'string' then names[#names + 1] = 'purecloud.' .. k; "
+                     "if type(v) == 'table' and getmetatable(v) == nil and k ~= 'operations' then for k2 in pairs(v) do if type(k2) == 'string' then "
+                     "names[#names + 1] = 'purecloud.' .. k .. '.' .. k2 end end end end end; table.sort(names); print('<' .. '<' .. table.concat(names, ' ') .. '>' .. '>')")
+    return re.findall(r"<<(.*?)>>", out)[-1].split()
+
+
+def test_help_covers_every_value_of_the_module_and_lists_them_by_task(home):
+    child = spawn(["--emulator"], home)
+    run(child, "api = purecloud.GroupsApi.new(); users = purecloud.UsersApi.new()")
+    paths = module_paths(child)
+    assert "purecloud.csv.rows" in paths and "purecloud.json.decode" in paths and "purecloud.table" in paths
+    missing = [p for p in paths if "no help" in run(child, "help(%s)" % p)]
+    assert missing == []
+    out = run(child, "help(api)")
+    assert "add_members" in out and "sync_members" in out and "each_group" in out and "get_groups" in out
+    out = run(child, "help(users)")
+    assert "resolve" in out and "each_user" in out
+    assert "Lazily" in run(child, "help(purecloud.csv.rows)")
+    assert "purecloud.null" in run(child, "help(purecloud.json)")
+    assert "progress" in run(child, "help(purecloud.configure)")
+    out = run(child, "help()")
+    for task in ("Connect", "Read", "Change members", "sync_members", "csv", "json", "log", "purecloud.table", "ApiError"):
+        assert task in out, task
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+
+
+def test_a_table_view_of_chosen_columns_cut_to_the_width(home):
+    child = spawn(["--emulator"], home, COLUMNS="40")
+    run(child, "api = purecloud.GroupsApi.new()")
+    out = run(child, 'purecloud.table(api:get_groups{ page_size = 3 }, { "name", "memberCount", "description" })')
+    rows = [line for line in re.sub(r"\x1b\[[?0-9;]*[a-zA-Z]", "", out).split("\r\n")[1:] if line.strip()]
+    assert re.match(r"name +memberCount +desc", rows[0]), out
+    assert rows[1].startswith("----")
+    assert rows[-1] == "(3 rows)", out
+    assert all(len(line) <= 40 for line in rows), out
+    # Numbers line up on the right under their header.
+    header_end = rows[0].index("memberCount") + len("memberCount")
+    assert all(line[header_end - 1].isdigit() for line in rows[2:5]), out
+    out = run(child, 'purecloud.table(purecloud.collect(api:each_group{ page_size = 5 }), { "name" })')
+    assert "(20 rows)" in out
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+
+
+def test_the_banner_says_what_to_do_when_not_connected_and_the_prompt_shows_a_dry_run(home):
+    child = spawn([], home)
+    banner = child.before
+    assert "on not connected" not in banner
+    assert "not connected" in banner and "--emulator" in banner
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child = spawn(["--emulator", "--dry-run"], home, prompt=r"pclua\[emulator, dry run\]> ")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child = spawn(["--emulator"], home, prompt=r"pclua\[emulator\]> ")
+    run(child, "purecloud.configure{ dry_run = true }", expect=r"pclua\[emulator, dry run\]> ")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+
+
+@pytest.fixture(scope="module")
+def slow_emulator():
+    proc = subprocess.Popen([PCLUA, "emulator", "--port", "0", "--latency-ms", "300", "--rate-limit", "0"], stdout=subprocess.PIPE, text=True)
+    url = re.search(r"http://\S+", proc.stdout.readline()).group(0)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_ctrl_c_in_a_loop_reads_interrupted_not_the_internals(home, slow_emulator):
+    loop = "while true do for g in purecloud.GroupsApi.new():each_group{ page_size = 1 } do end end"
+    credentials = ["--base-url", slow_emulator, "--client-id", "emulator-client", "--client-secret", "emulator-secret"]
+    # A script: one line, exit 130.
+    child = pexpect.spawn(PCLUA, credentials + ["--quiet", "-e", loop], encoding="utf-8", timeout=15, env=dict(os.environ, HOME=home))
+    child.expect(pexpect.TIMEOUT, timeout=1.5)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "prelude" not in child.before and "interrupted" in child.before, child.before
+    assert child.exitstatus == 130
+    # The REPL: the loop stops, the session goes on.
+    child = spawn(credentials, home)
+    child.sendline(loop)
+    child.expect(pexpect.TIMEOUT, timeout=1.5)
+    child.sendintr()
+    child.expect(PROMPT)
+    assert "prelude" not in child.before and "interrupted" in child.before, child.before
+    assert "3" in run(child, "1 + 2")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
