@@ -139,34 +139,59 @@ extension OrgData {
 
 // MARK: - Writing
 
+extension OrgData.User {
+    var json: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("id", .string(id)), ("name", .string(name))]
+        if let email { members.append(("email", .string(email))) }
+        if let username { members.append(("username", .string(username))) }
+        members.append(("state", .string(state)))
+        if let division { members.append(("division", division)) }
+        return .object(members)
+    }
+}
+
+extension OrgData.Group {
+    var json: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("id", .string(id)), ("name", .string(name))]
+        for key in OrgData.groupFields { if let value = fields[key] { members.append((key, value)) } }
+        members.append(("members", .array(self.members.map(JSONValue.string))))
+        members.append(("owners", .array(owners.map(JSONValue.string))))
+        return .object(members)
+    }
+}
+
 extension OrgData {
     /// The data file's JSON: users, then groups, fields in a stable order so two snapshots of the
     /// same org are the same bytes.
     public var json: JSONValue {
-        .object([
-            ("users", .array(users.map { user in
-                var members: [(key: String, value: JSONValue)] = [("id", .string(user.id)), ("name", .string(user.name))]
-                if let email = user.email { members.append(("email", .string(email))) }
-                if let username = user.username { members.append(("username", .string(username))) }
-                members.append(("state", .string(user.state)))
-                if let division = user.division { members.append(("division", division)) }
-                return .object(members)
-            })),
-            ("groups", .array(groups.map { group in
-                var members: [(key: String, value: JSONValue)] = [("id", .string(group.id)), ("name", .string(group.name))]
-                for key in OrgData.groupFields { if let value = group.fields[key] { members.append((key, value)) } }
-                members.append(("members", .array(group.members.map(JSONValue.string))))
-                members.append(("owners", .array(group.owners.map(JSONValue.string))))
-                return .object(members)
-            })),
-        ])
+        .object([("users", .array(users.map(\.json))), ("groups", .array(groups.map(\.json)))])
+    }
+
+    /// The same JSON as bytes, one user or group a line, encoded entry by entry: a snapshot of
+    /// 100,000 users never holds the whole document as a tree.
+    public func encodedLines() -> [UInt8] {
+        var out: [UInt8] = []
+        func section<Entry>(_ name: String, _ entries: [Entry], _ json: (Entry) -> JSONValue, last: Bool) {
+            out.append(contentsOf: "  \"\(name)\": [".utf8)
+            for (index, entry) in entries.enumerated() {
+                out.append(contentsOf: (index == 0 ? "\n    " : ",\n    ").utf8)
+                json(entry).encode(into: &out)
+            }
+            out.append(contentsOf: (entries.isEmpty ? "]" : "\n  ]").utf8)
+            out.append(contentsOf: (last ? "\n" : ",\n").utf8)
+        }
+        out.append(contentsOf: "{\n".utf8)
+        section("users", users, \.json, last: false)
+        section("groups", groups, \.json, last: true)
+        out.append(contentsOf: "}\n".utf8)
+        return out
     }
 
     /// Writes the file atomically with mode 0600 (it holds personal data): a temporary file beside
     /// it, flushed, then renamed over the target, so a reader never sees half a file and an
     /// interrupted run leaves the old file (or none) in place.
     public func write(to path: String) throws {
-        try AtomicFile.write(json.encodedLines(), to: path)
+        try AtomicFile.write(encodedLines(), to: path)
     }
 }
 

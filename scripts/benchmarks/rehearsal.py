@@ -41,11 +41,15 @@ def gid(n):
 
 def run_measured(command):
     """Wall seconds and peak RSS (MiB) of a process that must succeed."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
+    # Output goes to files: a pipe nobody reads until the end would fill and stop the process.
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out_file, stderr=err_file, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read().decode(), err_file.read().decode()
     if status != 0:
         raise SystemExit(f"failed: {' '.join(command[:4])}...: {err[-2000:]}")
     return elapsed, usage.ru_maxrss / 1024, out
