@@ -5,9 +5,10 @@ import LuaKit
 import PureCloudLua
 
 /// The REPL when standard input is not a terminal (`pclua -i < commands.lua`): lua.c's own loop
-/// (its `doREPL` without readline), so a program that drives pclua through a pipe sees what it
-/// sees with lua5.4: the prompts `_PROMPT` and `_PROMPT2` (through `tostring`, defaults "> " and
-/// ">> ") written to stdout before each line, a line tried as `return <line>;` first and then as
+/// as Debian's lua5.4 (built with readline) runs it there, so a program that drives pclua through
+/// a pipe sees what it sees with lua5.4: the prompts `_PROMPT` and `_PROMPT2` (through `tostring`,
+/// defaults "> " and ">> ") written to stdout before each line and the line echoed after it (what
+/// readline does off a terminal), a line tried as `return <line>;` first and then as
 /// a statement, an incomplete chunk continued on the next lines, results printed by calling the
 /// global `print`, errors on stderr without a program name, and a newline at the end of input.
 /// pclua's printer, colours, help, completion and history belong to the terminal REPL.
