@@ -72,6 +72,12 @@ static volatile sig_atomic_t waiting_for_shell = 0;
 static pthread_t lua_thread;
 static int watching_sigint = 0;
 static volatile sig_atomic_t has_lua_thread = 0;
+/* The last signal the handler took, for a host waiting at a prompt (where no Lua code runs for
+ * the hook to stop): it ends the REPL as the signal would end lua.c. */
+static volatile sig_atomic_t taken_signal = 0;
+/* Set while the plain REPL waits for a line: a signal there would otherwise race with the read
+ * (taken just before read blocks, it could not interrupt it), and nothing needs cleaning up. */
+static volatile sig_atomic_t exit_on_signal = 0;
 
 void pclua_record_initial_signals(void) {
     sigemptyset(&initially_ignored);
@@ -93,6 +99,7 @@ static void set_disposition(int sig, void (*handler)(int)) {
 }
 
 static void on_signal(int sig) {
+    if (exit_on_signal) _exit(130); /* at lua.c's plain prompt: the signal ends the process */
     int saved = errno;
     if (has_lua_thread && !pthread_equal(pthread_self(), lua_thread)) {
         /* Another thread took it: hand it to the Lua thread, so a blocked read there returns. */
@@ -105,6 +112,7 @@ static void on_signal(int sig) {
         return;
     }
     set_disposition(sig, SIG_DFL); /* a second one ends the process, as in lua.c */
+    taken_signal = sig;
     lua_State *L = signal_target;
     if (L) pclua_interrupt(L);
     int fd = notify_fd;
@@ -131,10 +139,25 @@ void pclua_signals_watch(lua_State *L, int fd, int with_sigint) {
     if (with_sigint) set_disposition(SIGINT, on_signal);
 }
 
+int pclua_signal_taken(void) { return taken_signal; }
+
+int pclua_take_signal(void) {
+    int sig = taken_signal;
+    taken_signal = 0;
+    return sig;
+}
+
+void pclua_signals_rearm(void) {
+    if (signal_target == NULL) return;
+    set_disposition(SIGTERM, on_signal);
+    if (watching_sigint) set_disposition(SIGINT, on_signal);
+}
+
 int pclua_notify_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC | O_NONBLOCK); }
 
 void pclua_signals_unwatch(void) {
     signal_target = NULL;
+    taken_signal = 0;
     notify_fd = -1;
     has_lua_thread = 0;
     set_disposition(SIGTERM, SIG_DFL);
@@ -296,3 +319,85 @@ static int call_chunk(lua_State *L) {
 }
 
 void pclua_push_chunk_caller(lua_State *L) { lua_pushcfunction(L, call_chunk); }
+
+static int call_line(lua_State *L) {
+    /* call_chunk keeping every result, for the REPL to print. */
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+void pclua_push_line_caller(lua_State *L) { lua_pushcfunction(L, call_line); }
+
+/* ---- lua.c's plain REPL: prompt and printing ---------------------------------------------- */
+
+static int prompt_protected(lua_State *L) {
+    /* 1: the global's name, 2: the default. lua.c's get_prompt: nil gives the default, anything
+     * else goes through tostring (its __tostring included). */
+    if (lua_getglobal(L, lua_tostring(L, 1)) == LUA_TNIL) {
+        lua_pushvalue(L, 2);
+        return 1;
+    }
+    luaL_tolstring(L, -1, NULL);
+    return 1;
+}
+
+void pclua_repl_prompt(lua_State *L, int firstline) {
+    const char *fallback = firstline ? "> " : ">> ";
+    lua_pushcfunction(L, prompt_protected);
+    lua_pushstring(L, firstline ? "_PROMPT" : "_PROMPT2");
+    lua_pushstring(L, fallback);
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK) { /* a failing __tostring: the default (lua.c would panic) */
+        lua_pop(L, 1);
+        lua_pushstring(L, fallback);
+    }
+    size_t length = 0;
+    const char *text = lua_tolstring(L, -1, &length);
+    fwrite(text, 1, length, stdout); /* C's stdout, as Lua's print writes it */
+    fflush(stdout);
+    lua_pop(L, 1);
+}
+
+ssize_t pclua_repl_read_line(char **line, size_t *capacity) {
+    exit_on_signal = 1;
+    if (taken_signal != 0) _exit(130); /* it came while the line ran, after the call ended */
+    ssize_t count = getline(line, capacity, stdin);
+    exit_on_signal = 0;
+    if (count >= 0) { /* readline's echo off a terminal, as Debian's lua5.4 (built with it) shows */
+        fwrite(*line, 1, (size_t)count, stdout);
+        if (count == 0 || (*line)[count - 1] != '\n') fputc('\n', stdout);
+        fflush(stdout);
+    }
+    return count;
+}
+
+void pclua_flush_stdout(void) { fflush(stdout); }
+
+void pclua_repl_end(void) {
+    fputs("\n", stdout);
+    fflush(stdout);
+}
+
+static int print_protected(lua_State *L) {
+    int n = lua_gettop(L);
+    lua_getglobal(L, "print");
+    lua_insert(L, 1);
+    lua_call(L, n, 0);
+    return 0;
+}
+
+int pclua_repl_print(lua_State *L, int n) {
+    if (!lua_checkstack(L, LUA_MINSTACK)) {
+        lua_pop(L, n);
+        lua_pushliteral(L, "error calling 'print' (too many results to print)");
+        return LUA_ERRRUN;
+    }
+    lua_pushcfunction(L, print_protected);
+    lua_insert(L, -(n + 1));
+    int status = lua_pcall(L, n, 0, 0);
+    if (status != LUA_OK) {
+        const char *message = lua_tostring(L, -1);
+        lua_pushfstring(L, "error calling 'print' (%s)", message ? message : "(null)");
+        lua_remove(L, -2);
+    }
+    return status;
+}

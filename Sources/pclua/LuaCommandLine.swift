@@ -112,14 +112,13 @@ struct LuaCommandLine {
                     i += 1
                     line.longFlags.append(String(decoding: argv[i], as: UTF8.self))
                 }
-            case UInt8(ascii: "E"), UInt8(ascii: "W"), UInt8(ascii: "v"), UInt8(ascii: "i"), UInt8(ascii: "h"):
+            case UInt8(ascii: "E"), UInt8(ascii: "W"), UInt8(ascii: "v"), UInt8(ascii: "i"):
                 guard argument.count == 2 else { throw UsageError(option: text) }  // lua.c: no combined forms
                 switch argument[1] {
                 case UInt8(ascii: "E"): line.ignoreEnvironment = true
                 case UInt8(ascii: "W"): line.actions.append(.warningsOn)
                 case UInt8(ascii: "v"): line.showVersion = true
-                case UInt8(ascii: "i"): line.interactive = true
-                default: line.longFlags.append("--help")  // -h: pclua's help (lua.c has none)
+                default: line.interactive = true
                 }
             case UInt8(ascii: "e"), UInt8(ascii: "l"):
                 var value = Array(argument.dropFirst(2))

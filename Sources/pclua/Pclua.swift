@@ -92,7 +92,8 @@ enum Main {
         let first = argv.count > 1 ? String(decoding: argv[1], as: UTF8.self) : nil
         // A bare subcommand name (or pclua's help and version) goes to ArgumentParser; anything
         // else is lua.c's command line, read as bytes. `pclua run ...` is the same command line.
-        if argv.count == 2 && ["--help", "-h", "help"].contains(first) || argv.count == 3 && first == "run" && ["--help", "-h"].contains(String(decoding: argv[2], as: UTF8.self)) {
+        // `-h` is lua.c's: an unrecognized option (its usage message points to --help).
+        if argv.count == 2 && ["--help", "help"].contains(first) || argv.count == 3 && first == "run" && argv[2] == Array("--help".utf8) {
             emit(Pclua.helpPage, terminator: "")
             return
         }
@@ -101,7 +102,7 @@ enum Main {
             await RehearseCommand.main(argv, from: 2)
             return
         }
-        if let first, !["emulator", "snapshot", "diff", "help", "--help", "-h", "--version"].contains(first) {
+        if let first, !["emulator", "snapshot", "diff", "help", "--help", "--version"].contains(first) {
             await runLuaCommandLine(argv, from: first == "run" ? 2 : 1)
             return
         }
@@ -128,7 +129,7 @@ enum Main {
             let command = try RunCommand.parse(line.longFlags)
             try await command.run(line)
         } catch let error as LuaCommandLine.UsageError {
-            printError("pclua: \(error)")
+            printError("\(ProgramName.current): \(error)")
             exit(ExitStatus.usage)
         } catch {
             if RunCommand.exitCode(for: error) == .validationFailure {

@@ -106,7 +106,7 @@ struct RunCommand: AsyncParsableCommand {
     func run(_ line: LuaCommandLine, rehearsal: Rehearsal? = nil) async throws {
         let log = EventLog(level: LogLevel(name: logLevel)!, format: EventLog.Format(rawValue: logFormat)!, sink: { writeStandardError($0 + "\n") })
         let report = { (message: String) in
-            if log.format == .json { log.error(message) } else { printError("pclua: \(message)") }
+            if log.format == .json { log.error(message) } else { printError("\(ProgramName.current): \(message)") }
         }
         var held: LockFile?
         if let lock {
@@ -172,9 +172,10 @@ struct RunCommand: AsyncParsableCommand {
         let label = runningEmulator != nil ? "emulator" : settings.environment?.displayName ?? (settings.credentials == nil ? REPL.notConnected : Environment.default.displayName)
 
         let session = PurecloudSession(settings: settings, log: log)
-        let signals = SignalHandling(bridge: session.bridge, interactive: repl)
+        // The terminal REPL handles Ctrl-C itself; lua.c's plain loop (stdin not a terminal) as lua.c.
+        let signals = SignalHandling(bridge: session.bridge, interactive: repl && terminal, interruptKeepsSession: repl && !terminal)
         let runner = ScriptRunner(line: line, scriptArguments: scriptArguments, session: session, signals: signals,
-                                  interactiveLabel: repl ? label : nil, readsStandardInput: implicit && !terminal)
+                                  interactiveLabel: repl ? label : nil, readsStandardInput: implicit && !terminal && !line.interactive)
         let status = await runner.runOnLuaThread()
         await runningEmulator?.stop()
         if status != ExitStatus.success { throw ExitCode(status) }

@@ -22,6 +22,8 @@ final class ScriptRunner: @unchecked Sendable {
     let interactiveLabel: String?
     /// No script, no `-e`, no `-v` and no terminal: the chunk is standard input (lua.c).
     let readsStandardInput: Bool
+    /// Whether standard input is a terminal: the REPL is pclua's there, lua.c's plain loop elsewhere.
+    let onTerminal = isatty(STDIN_FILENO) != 0
 
     init(line: LuaCommandLine, scriptArguments: [[UInt8]], session: PurecloudSession, signals: SignalHandling,
          interactiveLabel: String?, readsStandardInput: Bool) {
@@ -44,16 +46,17 @@ final class ScriptRunner: @unchecked Sendable {
     }
 
     func run() -> Int32 {
-        if line.showVersion {
+        // lua.c's -i implies -v; pclua's terminal REPL has its own banner instead.
+        if line.showVersion || (interactiveLabel != nil && !onTerminal) {
             emit(String(cString: pclua_copyright()))
         }
         let state: LuaState
         do { state = try LuaState(ignoreEnvironment: line.ignoreEnvironment) } catch {
-            printError("pclua: cannot create a Lua state: \(error)")
+            printError("\(ProgramName.current): cannot create a Lua state: \(error)")
             return ExitStatus.scriptError
         }
         guard pclua_install_process_functions(state.mainThread) == LUA_OK else {
-            printError("pclua: not enough memory")
+            printError("\(ProgramName.current): not enough memory")
             return ExitStatus.scriptError
         }
         signals.watch(state)
@@ -87,8 +90,12 @@ final class ScriptRunner: @unchecked Sendable {
             if status != ExitStatus.success { return status }
         }
         if let label = interactiveLabel {
+            // Off a terminal (`pclua -i < file`), lua.c's plain loop, as a program driving it expects.
+            if !onTerminal { return PlainREPL(state: state, session: session).run() }
             let history = REPL.defaultHistoryPath(environment: ProcessInfo.processInfo.environment)
-            return REPL(state: state, session: session, label: label, historyPath: history).run()
+            let status = REPL(state: state, session: session, label: label, historyPath: history).run()
+            // SIGTERM ends the REPL (the line editor gives up on it) as it ends lua5.4.
+            return pclua_signal_taken() == SIGTERM ? ExitStatus.interrupted : status
         }
         if session.bulkFailures > 0 {
             say("\(session.bulkFailures) bulk membership call\(session.bulkFailures == 1 ? "" : "s") reported ids that could not be changed (see the log)")
@@ -159,9 +166,9 @@ final class ScriptRunner: @unchecked Sendable {
         if session.log.format == .json {
             session.log.log(.error, message, traceback.map { [("traceback", .string($0))] } ?? [])
         } else if let bytes, !bytes.isEmpty {
-            writeStandardError(bytes: Array("pclua: ".utf8) + bytes + [UInt8(ascii: "\n")])
+            writeStandardError(bytes: Array("\(ProgramName.current): ".utf8) + bytes + [UInt8(ascii: "\n")])
         } else {
-            printError("pclua: \(message)")
+            printError("\(ProgramName.current): \(message)")
             if let traceback { printError(traceback) }
         }
     }

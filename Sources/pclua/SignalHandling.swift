@@ -21,9 +21,14 @@ final class SignalHandling: Sendable {
         let source: any DispatchSourceRead  // its cancel handler closes the pipe
     }
 
-    init(bridge: BlockingBridge, interactive: Bool) {
+    /// In lua.c's plain REPL a Ctrl-C stops the line and the session goes on: it cancels the
+    /// call in flight only. Elsewhere any signal cancels every call from then on.
+    private let interruptKeepsSession: Bool
+
+    init(bridge: BlockingBridge, interactive: Bool, interruptKeepsSession: Bool = false) {
         self.bridge = bridge
         watchesInterrupt = !interactive
+        self.interruptKeepsSession = interruptKeepsSession
     }
 
     /// Called on the Lua thread once the state exists: that thread takes the signals.
@@ -36,10 +41,12 @@ final class SignalHandling: Sendable {
         let source = DispatchSource.makeReadSource(fileDescriptor: fds[0], queue: .global())
         let bridge = self.bridge
         let readEnd = fds[0]
+        let interruptKeepsSession = self.interruptKeepsSession
         source.setEventHandler {
             var byte: UInt8 = 0
-            while read(readEnd, &byte, 1) == 1 {}
-            bridge.cancelAll()
+            var onlyInterrupts = true
+            while read(readEnd, &byte, 1) == 1 { onlyInterrupts = onlyInterrupts && byte == UInt8(SIGINT) }
+            if interruptKeepsSession && onlyInterrupts { bridge.cancelCurrent() } else { bridge.cancelAll() }
         }
         source.setCancelHandler {
             close(fds[0])

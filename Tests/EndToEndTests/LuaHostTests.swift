@@ -4,6 +4,9 @@ import XCTest
 /// pclua as a Lua 5.4 host (issue 14): what lua5.4 prints, pclua prints. The expected texts are
 /// lua5.4 5.4.4's, written out so the tests need no lua5.4. Numbers refer to the issue's cases.
 final class LuaHostTests: XCTestCase {
+    /// lua.c's progname: messages start with argv[0] as given, here the binary's path.
+    static let progname = (ProcessInfo.processInfo.environment["PCLUA_BIN"] ?? PcluaProcess.binary.path) + ": "
+
     // 1. Bytes are bytes: main chunk, -e, stdin, script arguments, a non-UTF-8 script path.
     func testBytesReachLuaUnchanged() throws {
         let dir = try ShellRun.scratchDirectory()
@@ -18,7 +21,7 @@ final class LuaHostTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertEqual(run.stdout, Data("1\n1\n1\n1\t1\nodd path\n".utf8) + Data([0xE1, 0x0A]), run.out)
         let message = try ShellRun.run(#""$PCLUA" -e "$(printf 'error([[\341]], 0)')""#)
-        XCTAssertEqual(message.stderr.prefix(9), Data("pclua: ".utf8) + Data([0xE1, 0x0A]), "error messages keep their bytes too: \(message.err)")
+        XCTAssertEqual(message.stderr.prefix(Self.progname.utf8.count + 2), Data(Self.progname.utf8) + Data([0xE1, 0x0A]), "error messages keep their bytes too: \(message.err)")
     }
 
     // 2. Children get the default signal dispositions and mask: they can be stopped.
@@ -128,7 +131,7 @@ final class LuaHostTests: XCTestCase {
             """, in: dir)
         XCTAssertEqual(run.out, "bom\nstdin\nimplicit stdin\npipe\ndev stdin\nfifo\nstatus 2\n", run.err)
         XCTAssertTrue(run.err.contains("hash.lua:2: line two"), "the skipped line still counts: \(run.err)")
-        XCTAssertTrue(run.err.contains("pclua: cannot read adir: Is a directory"), run.err)
+        XCTAssertTrue(run.err.contains("\(Self.progname)cannot read adir: Is a directory"), run.err)
     }
 
     // 7. lua.c's options, attached forms, and its usage errors.
@@ -150,10 +153,10 @@ final class LuaHostTests: XCTestCase {
 
         for (arguments, message) in [("-iv", "unrecognized option '-iv'"), ("-x", "unrecognized option '-x'"),
                                      ("-e", "'-e' needs argument"), ("-l -v", "'-l' needs argument"), ("-vE", "unrecognized option '-vE'"),
-                                     ("---", "unrecognized option '---'")] {
+                                     ("---", "unrecognized option '---'"), ("-h", "unrecognized option '-h'")] {
             let usage = try ShellRun.run("\"$PCLUA\" \(arguments)")
             XCTAssertEqual(usage.status, 2, arguments)
-            XCTAssertTrue(usage.err.hasPrefix("pclua: \(message)\nusage: pclua [options] [script [args]]\n"), usage.err)
+            XCTAssertTrue(usage.err.hasPrefix("\(Self.progname)\(message)\nusage: pclua [options] [script [args]]\n"), usage.err)
             XCTAssertTrue(usage.err.contains("  -l g=mod  require library 'mod' into global 'g'\n"), usage.err)
         }
     }
@@ -168,7 +171,7 @@ final class LuaHostTests: XCTestCase {
             echo 'print(...)' | "$PCLUA" -e 'arg[1] = 100' - x
             echo 'print(...)' | "$PCLUA" -e 'arg = 1' - x; echo "status $?"
             """, in: dir)
-        XCTAssertTrue(run.err.contains("pclua: 'arg' is not a table"), run.err)
+        XCTAssertTrue(run.err.contains("\(Self.progname)'arg' is not a table"), run.err)
         XCTAssertEqual(run.out, """
             nil PCLUA -e x=1 a.lua p q nil 2
             nil PCLUA -e for i = -1, 3 do io.write(tostring(arg[i]), " ") end print() nil 
@@ -182,27 +185,27 @@ final class LuaHostTests: XCTestCase {
     func testAnErrorSayingInterruptedIsNotCtrlC() throws {
         let run = try ShellRun.run("\"$PCLUA\" -e 'error(\"interrupted! by the script\", 0)'")
         XCTAssertEqual(run.status, 1, run.err)
-        XCTAssertTrue(run.err.hasPrefix("pclua: interrupted! by the script\nstack traceback:"), run.err)
+        XCTAssertTrue(run.err.hasPrefix("\(Self.progname)interrupted! by the script\nstack traceback:"), run.err)
     }
 
     // 10. Error objects are printed as lua.c prints them; the GC runs in generational mode.
     func testErrorObjectsAndGarbageCollectorMode() throws {
         let table = try ShellRun.run("\"$PCLUA\" -e 'error({})'")
         XCTAssertEqual(table.status, 1)
-        XCTAssertTrue(table.err.hasPrefix("pclua: (error object is a table value)\nstack traceback:\n"), table.err)
+        XCTAssertTrue(table.err.hasPrefix("\(Self.progname)(error object is a table value)\nstack traceback:\n"), table.err)
         let named = try ShellRun.run("\"$PCLUA\" -e 'error(setmetatable({}, {__tostring = function() return \"custom\" end}))'")
-        XCTAssertEqual(named.err, "pclua: custom\n")
+        XCTAssertEqual(named.err, "\(Self.progname)custom\n")
         // __tostring runs while the stack that raised is still there, as in lua.c.
         let dir = try ShellRun.scratchDirectory()
         let early = try ShellRun.run("""
             printf 'local m = setmetatable({}, {__tostring = function() return "line " .. debug.getinfo(4).currentline end})\\n\\nerror(m)\\n' > e.lua
             "$PCLUA" e.lua
             """, in: dir)
-        XCTAssertEqual(early.err, "pclua: line 3\n")
+        XCTAssertEqual(early.err, "\(Self.progname)line 3\n")
         let none = try ShellRun.run("\"$PCLUA\" -e 'error(nil)'")
-        XCTAssertTrue(none.err.hasPrefix("pclua: (error object is a nil value)\nstack traceback:\n"), none.err)
+        XCTAssertTrue(none.err.hasPrefix("\(Self.progname)(error object is a nil value)\nstack traceback:\n"), none.err)
         let number = try ShellRun.run("\"$PCLUA\" -e 'error(42)'")
-        XCTAssertEqual(number.err, "pclua: 42\nstack traceback:\n\t[C]: in function 'error'\n\t(command line):1: in main chunk\n\t[C]: in ?\n",
+        XCTAssertEqual(number.err, "\(Self.progname)42\nstack traceback:\n\t[C]: in function 'error'\n\t(command line):1: in main chunk\n\t[C]: in ?\n",
                        "lua5.4's text but for the program name")
         let gc = try ShellRun.run("\"$PCLUA\" -e 'print(collectgarbage(\"incremental\"))'")
         XCTAssertEqual(gc.out, "generational\n")

@@ -1,6 +1,7 @@
 #ifndef PCLUA_SHIM_H
 #define PCLUA_SHIM_H
 
+#include <sys/types.h>
 #include <lua.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -67,6 +68,24 @@ void pclua_record_initial_signals(void);
  * over with pthread_kill), so a read blocked on the Lua thread returns EINTR as under lua.c. */
 void pclua_signals_watch(lua_State *L, int fd, int with_sigint);
 void pclua_signals_unwatch(void);
+/* The signal the handler last took (0: none since watch); `take` also forgets it. */
+int pclua_signal_taken(void);
+int pclua_take_signal(void);
+/* The handler again after a signal it took (lua.c sets it before each REPL line's call). */
+void pclua_signals_rearm(void);
+/* lua.c's REPL prompt: _PROMPT (or _PROMPT2) through tostring, else "> " (">> "), written to
+ * stdout and flushed. Never raises. */
+void pclua_repl_prompt(lua_State *L, int firstline);
+/* getline on C's stdin (which io.read shares), echoed to stdout as readline echoes a line that
+ * does not come from a terminal; the newline kept, -1 at the end. A SIGINT or SIGTERM taken
+ * while it waits (or not yet handled) ends the process with status 130, as the signal ends lua.c. */
+ssize_t pclua_repl_read_line(char **line, size_t *capacity);
+void pclua_flush_stdout(void);
+/* lua.c's last newline when the REPL ends, flushed. */
+void pclua_repl_end(void);
+/* lua.c's l_print: calls the global print with the n values on top (popped). On failure, returns
+ * the status and pushes "error calling 'print' (...)". Never raises. */
+int pclua_repl_print(lua_State *L, int n);
 /* pipe2(fds, O_CLOEXEC | O_NONBLOCK): where the handler writes the signal it took. */
 int pclua_notify_pipe(int fds[2]);
 /* Replaces os.execute and io.popen with versions whose children get the default dispositions
@@ -78,6 +97,8 @@ void pclua_push_require_function(lua_State *L);
 void pclua_push_script_caller(lua_State *L);
 /* Pushes f(fn, ...): calls fn(...) from C (lua.c's tracebacks end in that C frame). */
 void pclua_push_chunk_caller(lua_State *L);
+/* The same, returning all the function's results (a REPL line). */
+void pclua_push_line_caller(lua_State *L);
 /* lua_gc(L, LUA_GCGEN, 0, 0): the generational mode lua.c 5.4 switches to. */
 void pclua_gc_generational(lua_State *L);
 
