@@ -16,11 +16,14 @@ final class PersonMessageTests: EmulatorBackedTestCase {
 
     func lines(_ text: String) -> [Substring] { text.split(separator: "\n") }
 
+    /// Messages start with the program name as it was invoked (lua.c's progname): here the full path.
+    var prefix: String { PcluaProcess.binary.path + ": " }
+
     func testAnApiErrorAtTheTopIsOneLineAndDebugKeepsTheTraceback() throws {
         let plain = try pclua(["-e", "purecloud.GroupsApi.new():get_group('missing')"])
         XCTAssertEqual(plain.status, 1)
         XCTAssertEqual(lines(plain.stderr).count, 1, plain.stderr)
-        XCTAssertTrue(plain.stderr.hasPrefix("pclua: get_group failed: HTTP 404"), plain.stderr)
+        XCTAssertTrue(plain.stderr.hasPrefix(prefix + "get_group failed: HTTP 404"), plain.stderr)
 
         let debug = try pclua(["--log-level", "debug", "-e", "purecloud.GroupsApi.new():get_group('missing')"])
         XCTAssertTrue(debug.stderr.contains("stack traceback"), debug.stderr)
@@ -31,7 +34,7 @@ final class PersonMessageTests: EmulatorBackedTestCase {
         let outcome = try pclua([file.path], environment: ["PURECLOUD_CLIENT_ID": EmulatorConfiguration.defaultClientId, "PURECLOUD_SECRET": "wrong"])
         XCTAssertEqual(outcome.status, 3, outcome.stderr)
         XCTAssertEqual(lines(outcome.stderr).count, 1, outcome.stderr)
-        XCTAssertTrue(outcome.stderr.hasPrefix("pclua: authentication refused: HTTP 401"), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.hasPrefix(prefix + "authentication refused: HTTP 401"), outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("check the client id and secret"), outcome.stderr)
         XCTAssertFalse(outcome.stderr.contains("page 1"), outcome.stderr)
         XCTAssertFalse(outcome.stderr.contains("wrong"), "the secret never appears: \(outcome.stderr)")
@@ -60,14 +63,14 @@ final class PersonMessageTests: EmulatorBackedTestCase {
             """)
         let outcome = try pclua([file.path])
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertTrue(outcome.stderr.hasPrefix("pclua: \(file.path):4: attempt to index a nil value"), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.hasPrefix(prefix + "\(file.path):4: attempt to index a nil value"), outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("stack traceback"), outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("\(file.path):6:"), "the user's loop is in the traceback: \(outcome.stderr)")
         XCTAssertFalse(outcome.stderr.contains("purecloud.prelude"), outcome.stderr)
 
         // An error raised inside pclua's own Lua is located at the user's line that called it.
         let inside = try pclua(["-e", "local x = 1\npurecloud.collect(42)"])
-        XCTAssertTrue(inside.stderr.hasPrefix("pclua: (command line):2: "), inside.stderr)
+        XCTAssertTrue(inside.stderr.hasPrefix(prefix + "(command line):2: "), inside.stderr)
         XCTAssertFalse(inside.stderr.contains("purecloud.prelude"), inside.stderr)
     }
 
@@ -89,6 +92,6 @@ final class PersonMessageTests: EmulatorBackedTestCase {
 
     func testPlainLuaErrorsKeepLuaCsMessageAndTraceback() throws {
         let outcome = try pclua(["-e", "error('boom')"])
-        XCTAssertTrue(outcome.stderr.hasPrefix("pclua: (command line):1: boom\nstack traceback:\n"), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.hasPrefix(prefix + "(command line):1: boom\nstack traceback:\n"), outcome.stderr)
     }
 }
