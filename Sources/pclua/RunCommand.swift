@@ -8,7 +8,8 @@ import PureCloudLua
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a Lua script or chunk with the purecloud module (the default command).")
+        abstract: "Run a Lua script or chunk with the purecloud module (the default command).",
+        helpNames: [.long])  // -h is lua.c's: an unrecognized option
 
     @Flag(help: "Run against an in-process emulator seeded with a demo org (no credentials needed).") var emulator = false
     @Option(help: ArgumentHelp("Run against an in-process emulator loaded from this org file (see docs/emulator.md).", valueName: "file")) var emulatorData: String?
