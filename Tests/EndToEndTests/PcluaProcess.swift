@@ -69,8 +69,14 @@ final class OutputCollector: @unchecked Sendable {
     }
 
     func finish() -> (String, String) {
-        group.wait()
+        let (out, err) = finishBytes()
         return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    /// The bytes as written, for tests of what reaches a terminal byte for byte.
+    func finishBytes() -> (Data, Data) {
+        group.wait()
+        return (out, err)
     }
 }
 

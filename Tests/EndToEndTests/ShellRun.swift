@@ -31,7 +31,7 @@ struct ShellRun {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let collected = ByteCollector(out: out, err: err)
+        let collected = OutputCollector(out: out, err: err)
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning {
@@ -39,7 +39,7 @@ struct ShellRun {
             XCTFail("\(command) did not finish within \(timeout) s")
         }
         process.waitUntilExit()
-        let (stdout, stderr) = collected.finish()
+        let (stdout, stderr) = collected.finishBytes()
         return ShellRun(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                         stdout: stdout, stderr: stderr)
     }
@@ -49,26 +49,5 @@ struct ShellRun {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("pclua-host-\(UUID())")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
-    }
-}
-
-private final class ByteCollector: @unchecked Sendable {
-    private var out = Data(), err = Data()
-    private let group = DispatchGroup()
-
-    init(out: Pipe, err: Pipe) {
-        for (pipe, isOut) in [(out, true), (err, false)] {
-            group.enter()
-            DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                if isOut { self.out = data } else { self.err = data }
-                self.group.leave()
-            }
-        }
-    }
-
-    func finish() -> (Data, Data) {
-        group.wait()
-        return (out, err)
     }
 }
