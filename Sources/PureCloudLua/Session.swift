@@ -11,6 +11,9 @@ public struct SessionSettings: Sendable {
     public var requestTimeout = 60.0
     public var connectTimeout = ClientConfiguration.defaultConnectTimeout
     public var pacing = true
+    /// Requests in flight at once, and tokens in the pool (`--concurrency`, `--token-pool`).
+    public var concurrency = ClientConfiguration.defaultConcurrency
+    public var tokenPool = 1
     /// The `gc` CLI's profiles, for `GroupsApi.new{ profile = ... }` and `configure{ profile = ... }`.
     public var profiles: ProfileFile?
     /// Where every write is recorded (`--audit-log`).
@@ -55,6 +58,11 @@ public struct SessionSettings: Sendable {
         configuration.requestTimeout = requestTimeout
         configuration.connectTimeout = connectTimeout
         configuration.pacing = pacing
+        configuration.concurrency = concurrency
+        if tokenPool > 1, case .accessToken = credentials {
+            throw ConfigurationError("a token pool (token_pool = \(tokenPool), --token-pool) fetches tokens with client credentials; it cannot be used with an access token")
+        }
+        configuration.tokenPool = tokenPool
         return configuration
     }
 }
