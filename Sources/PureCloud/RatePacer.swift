@@ -99,9 +99,9 @@ final class RatePacer: Sendable {
 
     private static func observe(_ s: inout State, count: Int?, allowed: Int?, resetSeconds: Double?, now: Date) {
         guard let count, let allowed, allowed > 0, let resetSeconds else {
-            // An answer without the headers (a server that does not limit): nothing to pace by,
-            // unless an earlier answer did carry them.
-            if count == nil && allowed == nil && resetSeconds == nil, case .unknown = s.knowledge { s.knowledge = .unpaced }
+            // An answer without usable headers (a server that does not limit): nothing to pace
+            // by, unless an earlier answer did carry them.
+            if case .unknown = s.knowledge { s.knowledge = .unpaced }
             return
         }
         let resetAt = now.addingTimeInterval(resetSeconds)
