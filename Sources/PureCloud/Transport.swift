@@ -90,6 +90,7 @@ public final class Transport: Sendable {
         var renewedAfter401 = false
         var rejected: Secret?
         var rejectedLane = -1
+        var retryOnLane: Int?
         var connectFailures = 0
         while true {
             attempt += 1
@@ -98,7 +99,9 @@ public final class Transport: Sendable {
             let outcome: Outcome
             do {
                 defer { slots.release() }
-                lane = try await chooseLane(request, deadline: deadline, attempts: attempt - 1)
+                // After a 401 the attempt goes with the same token, so that it is the one renewed.
+                lane = try await chooseLane(request, deadline: deadline, attempts: attempt - 1, only: retryOnLane)
+                retryOnLane = nil
                 let pacer = configuration.pacing ? lanes[lane].pacer : nil
                 var answered = false
                 defer { if !answered { pacer?.abandoned() } }
@@ -138,6 +141,7 @@ public final class Transport: Sendable {
                 }
                 if response.status == 401, !renewedAfter401 {
                     renewedAfter401 = true
+                    retryOnLane = lane
                     log.info("token refused; renewing it once", [("operation", .string(request.operation)), ("correlation_id", .string(error.correlationId ?? ""))])
                     attempt -= 1
                     continue
@@ -212,7 +216,7 @@ public final class Transport: Sendable {
     /// A success whose body is not JSON (cut short, or an HTML page from a proxy): the data the
     /// caller asked for is not there, which is an error of its own, with the operation and status.
     static func malformed(_ answer: RawAnswer, operation: String, attempts: Int) -> APIError? {
-        guard !answer.body.isEmpty,
+        guard !answer.body.isEmpty, !JSONShape.isComplete(answer.body),
               (try? JSONSerialization.jsonObject(with: Data(answer.body), options: [.fragmentsAllowed])) == nil
         else { return nil }
         let type = answer.contentType.map { "\($0), " } ?? ""
@@ -268,15 +272,15 @@ public final class Transport: Sendable {
 
     /// The lane (token) the next attempt goes out with: the first, from a rotating start, whose
     /// pacer lets a request go now; when none does, waits for the soonest.
-    private func chooseLane(_ request: PreparedRequest, deadline: Date, attempts: Int) async throws -> Int {
-        let start = nextLane.withLock { next -> Int in
+    private func chooseLane(_ request: PreparedRequest, deadline: Date, attempts: Int, only: Int? = nil) async throws -> Int {
+        let start = only ?? nextLane.withLock { next -> Int in
             defer { next = (next + 1) % lanes.count }
             return next
         }
         guard configuration.pacing else { return start }
         while true {
             var soonest = Double.infinity
-            for offset in 0..<lanes.count {
+            for offset in 0..<(only == nil ? lanes.count : 1) {
                 let index = (start + offset) % lanes.count
                 let wait = lanes[index].pacer.reserve()
                 if wait == 0 { return index }

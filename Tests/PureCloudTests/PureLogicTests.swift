@@ -147,3 +147,15 @@ final class PacingTests: XCTestCase {
         }
     }
 }
+
+final class JSONShapeTests: XCTestCase {
+    func testWholeDocumentsPassAndCutOrForeignBodiesDoNot() {
+        for whole in [#"{"a":[1,{"b":"}]\"["}]}"#, " [ ] \n", #"{"entities":[],"next":"x\\"}"#] {
+            XCTAssertTrue(JSONShape.isComplete(Array(whole.utf8)), whole)
+        }
+        for broken in [#"{"entities":[{"id":"a","na"#, "<html><body>Gateway</body></html>", #"{"a":1}}"#, #"{"a":1} x"#,
+                       #"{"a":[1}"#, #"{"a":"open}"#, "", "42"] {
+            XCTAssertFalse(JSONShape.isComplete(Array(broken.utf8)), broken)
+        }
+    }
+}
