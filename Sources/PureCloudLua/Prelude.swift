@@ -27,38 +27,46 @@ end
 
 -- Pages of an entity listing (entities, pageNumber, pageCount). start(opts) sends the request for
 -- one page and returns a handle, finish(handle) waits for it: while the script works through page
--- n, page n + 1 is already on its way. The second return value drops a request no longer wanted.
+-- n, pages n + 1 and n + 2 are already on their way (two, so that decoding a page overlaps the
+-- transfer of the next; the transport's --concurrency still bounds what is in flight). The second
+-- return value drops the requests no longer wanted.
+local AHEAD = 2
 local function entity_pages(start, finish, abandon, opts, default_size)
   opts = copy(opts)
   opts.page_size = opts.page_size or default_size
   local number = (opts.page_number or 1) - 1
-  local done, ahead = false, nil
+  local done, ahead = false, {}   -- ahead[i]: the request for page number + i
   local function request(n)
     local o = copy(opts)
     o.page_number = n
     return start(o)
   end
+  local function drop()
+    for i = #ahead, 1, -1 do abandon(ahead[i]); ahead[i] = nil end
+  end
   local function next_page()
     if done then return nil end
     number = number + 1
     local ok, page = pcall(function()
-      local handle = ahead or request(number)
-      ahead = nil
+      local handle = table.remove(ahead, 1) or request(number)
       return finish(handle)
     end)
-    if not ok then done = true; error(on_page(page, number), 0) end
+    if not ok then done = true; drop(); error(on_page(page, number), 0) end
     local count = page.entities and #page.entities or 0
-    if count == 0 then done = true; return nil end
-    if page.pageCount == nil or number >= page.pageCount then
+    if count == 0 or page.pageCount == nil or number >= page.pageCount then
       done = true
+      drop()
+      if count == 0 then return nil end
     else
-      ahead = request(number + 1)
+      while #ahead < AHEAD and number + #ahead < page.pageCount do
+        ahead[#ahead + 1] = request(number + #ahead + 1)
+      end
     end
     return page
   end
   local function stop()
     done = true
-    if ahead then abandon(ahead); ahead = nil end
+    drop()
   end
   return next_page, stop
 end
