@@ -96,27 +96,27 @@ public struct MembershipBatchJob: Sendable {
         }
     }
 
-    /// Runs `work` for 0..<count, `width` at a time; results in index order; the first error
-    /// cancels the rest and is thrown.
+    /// Runs `work` for 0..<count, `width` at a time; results in index order. Every item runs (the
+    /// plans are reads), and the error of the first failing item in input order is thrown, so the
+    /// same input always gets the same message whichever answer came first.
     static func eachSideBySide<T: Sendable>(_ count: Int, width: Int, _ work: @escaping @Sendable (Int) async throws -> T) async throws -> [T] {
-        var results = [T?](repeating: nil, count: count)
-        try await withThrowingTaskGroup(of: (Int, T).self) { group in
+        var results = [Result<T, any Error>?](repeating: nil, count: count)
+        await withTaskGroup(of: (Int, Result<T, any Error>).self) { group in
             var next = 0
-            while next < min(width, count) {
+            func launch() {
                 let index = next
-                group.addTask { (index, try await work(index)) }
                 next += 1
-            }
-            while let (index, value) = try await group.next() {
-                results[index] = value
-                if next < count {
-                    let index = next
-                    group.addTask { (index, try await work(index)) }
-                    next += 1
+                group.addTask {
+                    do { return (index, .success(try await work(index))) } catch { return (index, .failure(error)) }
                 }
             }
+            while next < min(width, count) { launch() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < count { launch() }
+            }
         }
-        return results.map { $0! }
+        return try results.map { try $0!.get() }
     }
 }
 

@@ -45,11 +45,11 @@ final class ConcurrencyTests: XCTestCase {
         await running.stop()
     }
 
-    /// Short windows (20 requests per 5 s per token) so that a job of ~130 requests crosses many
+    /// Short windows (20 requests per 5 s per token) so that a job of ~90 requests crosses several
     /// of them; with 8 in flight and three tokens, a pacer that did not count what is in flight, or
     /// mixed up the tokens' windows, would run into 429s.
     func testManyInFlightAndATokenPoolNeverRunIntoTheRateLimit() async throws {
-        let scenario = try MigrationTests.makeScenario(moves: 1_500)
+        let scenario = try MigrationTests.makeScenario(moves: 1_000)
         for flags in [["--concurrency", "8"], ["--concurrency", "8", "--token-pool", "3"]] {
             let (emulator, running) = try await start(scenario) {
                 $0.rateLimit = 240; $0.rateWindowSeconds = 5; $0.latencyMilliseconds = 30
