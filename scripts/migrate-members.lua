@@ -169,8 +169,9 @@ for _, row in ipairs(rows) do
   end
 end
 
--- 4. Carry it out: adds, then removes. Each helper chunks by 50, skips people already in place,
---    and refuses (before writing) to empty a group or remove more than half of it unless allowed.
+-- 4. Carry it out: adds, then removes, each group side by side with the others. The helper chunks
+--    by 50, skips people already in place, and refuses (before writing) to empty a group or remove
+--    more than half of it unless allowed.
 local totals = { added = 0, removed = 0, unchanged = 0, failed = skipped, requests = found.requests }
 local function account(report, group)
   totals.added = totals.added + report.added
@@ -207,34 +208,49 @@ end
 
 local limits = { max_removals = options.max_removals, allow_remove_all = options.allow_remove_all }
 
+-- One change per group, in a stable order.
+local function changes(plan, kind)
+  local list = {}
+  for _, id in ipairs(sorted_keys(plan)) do list[#list + 1] = { group = id, [kind] = plan[id] } end
+  return list
+end
+local additions, removals = changes(adds, "add"), changes(removes, "remove")
+
 -- The removal limits are checked for every group before the first write (plan_only: checked and
 -- planned, nothing sent).
-for _, id in ipairs(sorted_keys(removes)) do
-  local plan = api:remove_members(groups[id], removes[id], { plan_only = true, max_removals = limits.max_removals, allow_remove_all = limits.allow_remove_all })
-  totals.requests = totals.requests + plan.requests
+if #removals > 0 then
+  for _, plan in ipairs(api:apply_memberships(removals, { plan_only = true, max_removals = limits.max_removals, allow_remove_all = limits.allow_remove_all })) do
+    totals.requests = totals.requests + plan.requests
+  end
 end
 
--- A helper that cannot go on (retries exhausted) raises with err.report: say what was done, then
--- stop. Running the script again finishes the job.
-local function apply(helper, id, ids, opts)
-  local ok, report = pcall(helper, api, groups[id], ids, opts)
+-- apply_memberships writes the groups side by side (pclua --concurrency N, one writer per
+-- group). When a group cannot go on (retries exhausted), the others already writing finish, and
+-- it raises with err.report, one report per group: say what was done, then stop. Running the
+-- script again finishes the job.
+local function apply(list, opts)
+  if #list == 0 then return end
+  local ok, reports = pcall(api.apply_memberships, api, list, opts)
   if not ok then
-    local err = report
+    local err = reports
     if purecloud.ApiError.is(err) and err.report then
-      account(err.report, groups[id])
-      log.error("stopped; run the script again to finish", {
-        group = groups[id].name, done = #err.report.added_ids + #err.report.removed_ids, not_done = #err.report.not_done,
-      })
-      print(string.format("stopped at group %s: %d added, %d removed so far; %d changes in this group not confirmed (run again to finish)",
-        groups[id].name, totals.added, totals.removed, #err.report.not_done))
+      local not_done = 0
+      for n, report in ipairs(err.report) do
+        account(report, groups[list[n].group])
+        not_done = not_done + #(report.not_done or {})
+      end
+      log.error("stopped; run the script again to finish", { added = totals.added, removed = totals.removed, not_done = not_done })
+      print(string.format("stopped: %d added, %d removed so far; %d changes not confirmed (run again to finish)",
+        totals.added, totals.removed, not_done))
     end
     error(err, 0)
   end
-  account(report, groups[id])
+  for n, report in ipairs(reports) do account(report, groups[list[n].group]) end
 end
 
-for _, id in ipairs(sorted_keys(adds)) do apply(api.add_members, id, adds[id], {}) end
-for _, id in ipairs(sorted_keys(removes)) do apply(api.remove_members, id, removes[id], limits) end
+-- Everyone is added to the new groups before anyone leaves the old ones.
+apply(additions, {})
+apply(removals, limits)
 
 -- Rows are the file's lines; each asks for up to two membership changes (an add and a remove),
 -- which is what the other numbers count.

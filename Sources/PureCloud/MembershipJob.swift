@@ -100,13 +100,38 @@ public struct MembershipJob: Sendable {
 
     /// `name` is the helper's name for messages (`sync_members`).
     public func run(_ mode: Mode, groupId: String, users references: [UserReference], options: Options, name: String = "membership") async throws -> MembershipReport {
+        let planned = try await plan(mode, groupId: groupId, users: references, options: options, name: name)
+        if options.planOnly { return planned.report }
+        return try await execute(planned)
+    }
+
+    /// A job read, resolved, checked and planned, with nothing written yet: `execute` carries it
+    /// out. Many groups are planned first and then executed side by side (MembershipBatchJob).
+    public struct Planned: Sendable {
+        public var report: MembershipReport
+        public var toAdd: [String]
+        public var toRemove: [String]
+        var version: Int64
+        /// The group's name and the helper's (`add_members`), for messages and the progress line.
+        var groupName: String
+        var helper: String
+        let tally: RequestTally
+    }
+
+    /// Everything up to the first write: the group, its members, the people, the removal guard.
+    /// With `options.planOnly` the report says what would be sent.
+    public func plan(_ mode: Mode, groupId: String, users references: [UserReference], options: Options, name: String = "membership") async throws -> Planned {
         try ResolutionJob.check(references)
-        let startRequests = client.transport.counts.requests
+        let tally = RequestTally()
+        return try await tally.counting { try await planCounted(mode, groupId: groupId, users: references, options: options, name: name, tally: tally) }
+    }
+
+    private func planCounted(_ mode: Mode, groupId: String, users references: [UserReference], options: Options, name: String, tally: RequestTally) async throws -> Planned {
         var report = MembershipReport(groupId: groupId, dryRun: client.configuration.dryRun)
         // One read of the group (its version; a 404 stops everything before any write) and one of its
         // direct members, to diff against.
         guard let group = try await client.call("get_group", ["group_id": .string(groupId)]),
-              var version = group["version"]?.intValue
+              let version = group["version"]?.intValue
         else { throw ValidationError("get_group \(groupId) returned no version") }
         let groupName = group["name"]?.stringValue ?? groupId
         let members = try await directMembers(groupId)
@@ -126,9 +151,9 @@ public struct MembershipJob: Sendable {
                 + ". Correct them, or pass skip_unknown = true to change the others and report these as failed.", problems: problems)
         }
         let matched = Dictionary(resolution.matched.map { ($0.id, $0.input) }, uniquingKeysWith: { first, _ in first })
-        let idOfInput = Dictionary(resolution.matched.map { ($0.input, $0.id) }, uniquingKeysWith: { first, _ in first })
         for problem in problems {
-            report.failed.append((idOfInput[problem.input] ?? problem.input, problem.input, problem.reason))
+            let id = resolution.matched.first { $0.input == problem.input }?.id ?? problem.input
+            report.failed.append((id, problem.input, problem.reason))
         }
         var ids: [String] = []
         var seen = Set<String>()
@@ -161,9 +186,24 @@ public struct MembershipJob: Sendable {
             report.added = toAdd
             report.removed = toRemove
             report.dryRun = true
-            report.requests = client.transport.counts.requests - startRequests
-            return report
         }
+        report.requests = tally.value
+        return Planned(report: report, toAdd: toAdd, toRemove: toRemove, version: version, groupName: groupName, helper: name, tally: tally)
+    }
+
+    /// Carries out a plan: chunks of 50, one after the other (the group's version allows one
+    /// writer), adds first. Throws MembershipJobError with the report when it cannot go on.
+    public func execute(_ planned: Planned) async throws -> MembershipReport {
+        try await planned.tally.counting { try await executeCounted(planned) }
+    }
+
+    private func executeCounted(_ planned: Planned) async throws -> MembershipReport {
+        var report = planned.report
+        var version = planned.version
+        let groupId = report.groupId, toAdd = planned.toAdd, toRemove = planned.toRemove
+        client.log.info("membership plan", [("group_id", .string(groupId)), ("add", .int(Int64(toAdd.count))), ("remove", .int(Int64(toRemove.count))), ("unchanged", .int(Int64(report.unchanged)))])
+
+        let groupName = planned.groupName
         if client.configuration.dryRun {
             // A dry run sends no write: one line per kind of change says what was held back (not one
             // line of 50 ids per chunk), naming the group, and the report says what would change.
@@ -175,20 +215,19 @@ public struct MembershipJob: Sendable {
             }
             report.added = toAdd
             report.removed = toRemove
-            report.requests = client.transport.counts.requests - startRequests
+            report.requests = planned.tally.value
             return report
         }
-        client.log.info("membership plan", [("group_id", .string(groupId)), ("add", .int(Int64(toAdd.count))), ("remove", .int(Int64(toRemove.count))), ("unchanged", .int(Int64(report.unchanged)))])
 
         var pending = toAdd.chunked(GroupsAPI.maximumMembersPerRequest).map { (Chunk.add, $0) }
             + toRemove.chunked(GroupsAPI.maximumMembersPerRequest).map { (Chunk.remove, $0) }
-        let planned = toAdd.count + toRemove.count
+        let total = toAdd.count + toRemove.count
         var sent = 0
         while !pending.isEmpty {
             let (kind, chunk) = pending.removeFirst()
             defer {
                 sent += chunk.count
-                progress?("\(name) '\(groupName)'", sent, planned)
+                progress?("\(planned.helper) '\(groupName)'", sent, total)
             }
             do {
                 switch kind {
@@ -201,11 +240,11 @@ public struct MembershipJob: Sendable {
                 // The job stops; the report says what was done and what was not.
                 report.stoppedBy = error
                 report.notDone = chunk + pending.flatMap(\.1)
-                report.requests = client.transport.counts.requests - startRequests
+                report.requests = planned.tally.value
                 throw MembershipJobError(report: report, cause: error)
             }
         }
-        report.requests = client.transport.counts.requests - startRequests
+        report.requests = planned.tally.value
         return report
     }
 

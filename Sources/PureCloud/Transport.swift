@@ -11,9 +11,20 @@ public final class Transport: Sendable {
     let configuration: ClientConfiguration
     let log: EventLog
     let stats: TransportStats
-    let pacer = RatePacer()
-    let tokens: TokenProvider?
+    /// One token and its pacer per lane: one lane, or `tokenPool` with client credentials.
+    let lanes: [Lane]
+    /// At most `concurrency` exchanges in flight.
+    let slots: RequestSlots
     let http: HTTPClient
+    private let nextLane = Mutex(0)
+
+    /// A token of the pool with the pacer that keeps it within its own rate limit.
+    struct Lane: Sendable {
+        let tokens: TokenProvider
+        let pacer = RatePacer()
+    }
+
+    var tokens: TokenProvider? { lanes.first?.tokens }
 
     /// Connection pools for the process, one per connect timeout: AsyncHTTPClient keeps retrying
     /// a refused connection until the pool's connect timeout, so that timeout must be the
@@ -29,7 +40,7 @@ public final class Transport: Sendable {
             var configuration = HTTPClient.Configuration()
             configuration.redirectConfiguration = .disallow
             configuration.timeout = .init(connect: .milliseconds(Int64(milliseconds)))
-            configuration.connectionPool = .init(idleTimeout: .seconds(30))
+            configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: ClientConfiguration.maximumConcurrency)
             let client = HTTPClient(eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton), configuration: configuration)
             pools[milliseconds] = client
             return client
@@ -43,9 +54,17 @@ public final class Transport: Sendable {
         self.http = http
         let stats = TransportStats()
         self.stats = stats
-        tokens = configuration.credentials.map {
-            TokenProvider(credentials: $0, tokenURL: configuration.environment.tokenURL, http: http,
-                          timeout: configuration.requestTimeout, retry: configuration.retry, log: log, stats: stats)
+        slots = RequestSlots(limit: configuration.concurrency)
+        if let credentials = configuration.credentials {
+            // A given access token is one token; a pool needs client credentials to fetch more.
+            let size: Int
+            if case .clientCredentials = credentials { size = max(1, configuration.tokenPool) } else { size = 1 }
+            lanes = (0..<size).map { _ in
+                Lane(tokens: TokenProvider(credentials: credentials, tokenURL: configuration.environment.tokenURL, http: http,
+                                           timeout: configuration.requestTimeout, retry: configuration.retry, log: log, stats: stats))
+            }
+        } else {
+            lanes = []
         }
     }
 
@@ -70,32 +89,40 @@ public final class Transport: Sendable {
         var attempt = 0
         var renewedAfter401 = false
         var rejected: Secret?
+        var rejectedLane = -1
+        var retryOnLane: Int?
         var connectFailures = 0
         while true {
             attempt += 1
-            if configuration.pacing {
-                let wait = pacer.delayBeforeSend()
-                if wait > 0 {
-                    try checkBudget(wait, deadline: deadline, request: request, attempts: attempt - 1, why: "the rate-limit window to reset")
-                    log.info("pacing: waiting for the rate-limit window", [("operation", .string(request.operation)), ("seconds", .double((wait * 10).rounded() / 10))])
-                    stats.update { $0.paceWaits += 1; $0.secondsWaited += wait }
-                    try await sleep(wait)
-                    pacer.windowReset()
-                }
-            }
-            let token = try await tokens.current(rejected: rejected, deadline: deadline)
+            try await slots.acquire()
+            let lane: Int
             let outcome: Outcome
             do {
-                outcome = .answer(try await exchange(request, token: token, deadline: deadline, attempts: attempt))
-            } catch let error as CancellationError {
-                throw error
-            } catch let error as APIError {
-                throw error  // a definite answer that retrying cannot change (too large, time budget spent)
-            } catch {
-                if Task.isCancelled { throw CancellationError() }
-                outcome = .failure(error, sent: Transport.mayHaveBeenSent(error))
+                defer { slots.release() }
+                // After a 401 the attempt goes with the same token, so that it is the one renewed.
+                lane = try await chooseLane(request, deadline: deadline, attempts: attempt - 1, only: retryOnLane)
+                retryOnLane = nil
+                let pacer = configuration.pacing ? lanes[lane].pacer : nil
+                var answered = false
+                defer { if !answered { pacer?.abandoned() } }
+                let token = try await lanes[lane].tokens.current(rejected: rejectedLane == lane ? rejected : nil, deadline: deadline)
+                do {
+                    let answer = try await exchange(request, token: token, deadline: deadline, attempts: attempt)
+                    pacer?.completed(count: answer.rateCount, allowed: answer.rateAllowed, resetSeconds: answer.rateReset)
+                    answered = true
+                    outcome = .answer(answer)
+                } catch let error as CancellationError {
+                    throw error
+                } catch let error as APIError {
+                    throw error  // a definite answer that retrying cannot change (too large, time budget spent)
+                } catch {
+                    if Task.isCancelled { throw CancellationError() }
+                    outcome = .failure(error, sent: Transport.mayHaveBeenSent(error))
+                }
+                if case let .answer(answer) = outcome, answer.status == 401 { rejected = token; rejectedLane = lane }
             }
             stats.update { $0.requests += 1 }
+            RequestTally.recordRequest()
 
             switch outcome {
             case let .answer(response) where (200..<300).contains(response.status):
@@ -114,7 +141,7 @@ public final class Transport: Sendable {
                 }
                 if response.status == 401, !renewedAfter401 {
                     renewedAfter401 = true
-                    rejected = token
+                    retryOnLane = lane
                     log.info("token refused; renewing it once", [("operation", .string(request.operation)), ("correlation_id", .string(error.correlationId ?? ""))])
                     attempt -= 1
                     continue
@@ -131,7 +158,7 @@ public final class Transport: Sendable {
                         throw failure
                     }
                     if configuration.pacing {
-                        pacer.observeRetryAfter(after)
+                        lanes[lane].pacer.observeRetryAfter(after)
                         wait = 0  // the pacer waits before the next attempt
                     } else {
                         wait = after
@@ -180,12 +207,16 @@ public final class Transport: Sendable {
         var correlationId: String?
         var retryAfter: Int?
         var contentType: String?
+        /// The `inin-ratelimit-*` headers: requests used in the window, allowed, seconds to its reset.
+        var rateCount: Int?
+        var rateAllowed: Int?
+        var rateReset: Double?
     }
 
     /// A success whose body is not JSON (cut short, or an HTML page from a proxy): the data the
     /// caller asked for is not there, which is an error of its own, with the operation and status.
     static func malformed(_ answer: RawAnswer, operation: String, attempts: Int) -> APIError? {
-        guard !answer.body.isEmpty,
+        guard !answer.body.isEmpty, !JSONShape.isComplete(answer.body),
               (try? JSONSerialization.jsonObject(with: Data(answer.body), options: [.fragmentsAllowed])) == nil
         else { return nil }
         let type = answer.contentType.map { "\($0), " } ?? ""
@@ -227,19 +258,42 @@ public final class Transport: Sendable {
             status: response.status, body: response.body,
             correlationId: response.headers.first(name: "ININ-Correlation-Id"),
             retryAfter: ServerNumbers.retryAfter(response.headers.first(name: "Retry-After")),
-            contentType: response.headers.first(name: "Content-Type"))
-        if configuration.pacing {
-            pacer.observe(
-                count: ServerNumbers.count(response.headers.first(name: "inin-ratelimit-count")),
-                allowed: ServerNumbers.count(response.headers.first(name: "inin-ratelimit-allowed")),
-                resetSeconds: ServerNumbers.seconds(response.headers.first(name: "inin-ratelimit-reset")))
-        }
+            contentType: response.headers.first(name: "Content-Type"),
+            rateCount: ServerNumbers.count(response.headers.first(name: "inin-ratelimit-count")),
+            rateAllowed: ServerNumbers.count(response.headers.first(name: "inin-ratelimit-allowed")),
+            rateReset: ServerNumbers.seconds(response.headers.first(name: "inin-ratelimit-reset")))
         log.debug("\(request.method.rawValue) \(request.operation) -> \(answer.status)", [
             ("operation", .string(request.operation)), ("status", .int(Int64(answer.status))),
             ("correlation_id", .string(answer.correlationId ?? "")),
             ("duration_ms", .int(Int64(Date().timeIntervalSince(started) * 1000))),
         ])
         return answer
+    }
+
+    /// The lane (token) the next attempt goes out with: the first, from a rotating start, whose
+    /// pacer lets a request go now; when none does, waits for the soonest.
+    private func chooseLane(_ request: PreparedRequest, deadline: Date, attempts: Int, only: Int? = nil) async throws -> Int {
+        let start = only ?? nextLane.withLock { next -> Int in
+            defer { next = (next + 1) % lanes.count }
+            return next
+        }
+        guard configuration.pacing else { return start }
+        while true {
+            var soonest = Double.infinity
+            for offset in 0..<(only == nil ? lanes.count : 1) {
+                let index = (start + offset) % lanes.count
+                let wait = lanes[index].pacer.reserve()
+                if wait == 0 { return index }
+                soonest = min(soonest, wait)
+            }
+            try checkBudget(soonest, deadline: deadline, request: request, attempts: attempts, why: "the rate-limit window to reset")
+            if soonest >= 1 {
+                log.info("pacing: waiting for the rate-limit window", [("operation", .string(request.operation)), ("seconds", .double((soonest * 10).rounded() / 10))])
+            }
+            // The short looks while the first answer of a window is awaited are not waits for the limit.
+            if soonest > 0.05 { stats.update { $0.paceWaits += 1; $0.secondsWaited += soonest } }
+            try await sleep(soonest)
+        }
     }
 
     private func checkBudget(_ wait: Double, deadline: Date, request: PreparedRequest, attempts: Int, why: String, last: APIError? = nil) throws {

@@ -85,13 +85,14 @@ public struct ResolutionJob: Sendable {
     public var includeInactive = false
     /// Most inputs one call takes; more is almost certainly a mistake (a whole org is ~10^5 users).
     public static let maximumInputs = 1_000_000
-    /// Batches sent side by side (reads; they share one pacer).
-    public var concurrency = 4
+    /// Batches sent side by side (reads; they share the client's pacer): the client's `concurrency`.
+    public var concurrency: Int
     /// Told how many entries of each kind are resolved so far (for a progress line).
     public var progress: (@Sendable (_ what: String, _ done: Int, _ total: Int?) -> Void)?
 
     public init(client: APIClient) {
         self.client = client
+        concurrency = client.configuration.concurrency
     }
 
     enum Kind { case email, id, name }

@@ -101,6 +101,14 @@ extension PureCloudEmulator {
     public func requestCount(_ operation: String) -> Int {
         stats.count(operation)
     }
+
+    /// How many answers had this HTTP status (429: refused by the rate limit).
+    public func answerCount(status: Int) -> Int {
+        stats.count(status: status)
+    }
+
+    /// The most API requests the emulator was serving at once.
+    public var mostRequestsAtOnce: Int { stats.maxInFlight }
 }
 
 extension PureCloudEmulator {

@@ -64,6 +64,8 @@ extension PureCloudEmulator {
         _ parts: EmulatorRequest, request: Request, context: EmulatorContext, correlationId: String
     ) async throws -> Response {
         let token = Self.bearer(request.headers[.authorization])
+        stats.begin()
+        defer { stats.end() }
         let fault = try await latencyThenFault()
         if case let .some(early) = fault, !early.afterWork {
             return deliver(early, operation: operation, context: context, correlationId: correlationId, token: token)

@@ -7,6 +7,9 @@ final class EmulatorStats: Sendable {
         var byStatus: [Int: Int] = [:]
         var dropped = 0
         var total = 0
+        /// API requests being served now, and the most at once (clients that send side by side).
+        var inFlight = 0
+        var maxInFlight = 0
     }
 
     private let counts = Mutex(Counts())
@@ -17,6 +20,17 @@ final class EmulatorStats: Sendable {
             $0.byOperation[operation, default: 0] += 1
             $0.byStatus[status, default: 0] += 1
         }
+    }
+
+    func begin() {
+        counts.withLock {
+            $0.inFlight += 1
+            $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
+        }
+    }
+
+    func end() {
+        counts.withLock { $0.inFlight -= 1 }
     }
 
     func recordDrop(operation: String) {
@@ -32,6 +46,7 @@ final class EmulatorStats: Sendable {
             object([
                 "requests": .int(c.total),
                 "dropped": .int(c.dropped),
+                "maxInFlight": .int(c.maxInFlight),
                 "byOperation": .object(c.byOperation.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }),
                 "byStatus": .object(c.byStatus.sorted { $0.key < $1.key }.map { (String($0.key), .int($0.value)) }),
             ])
@@ -41,6 +56,12 @@ final class EmulatorStats: Sendable {
     func count(_ operation: String) -> Int {
         counts.withLock { $0.byOperation[operation] ?? 0 }
     }
+
+    func count(status: Int) -> Int {
+        counts.withLock { $0.byStatus[status] ?? 0 }
+    }
+
+    var maxInFlight: Int { counts.withLock { $0.maxInFlight } }
 
     func reset() {
         counts.withLock { $0 = Counts() }

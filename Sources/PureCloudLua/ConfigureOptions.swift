@@ -78,7 +78,8 @@ struct OptionReader {
 /// Connection options shared by `configure` and `GroupsApi.new`.
 enum ConnectionOptions {
     static let keys = ["profile", "environment", "base_url", "client_id", "client_secret", "access_token", "dry_run",
-                       "retry", "timeout", "connect_timeout", "pacing"]
+                       "retry", "timeout", "connect_timeout", "pacing",
+                       "concurrency", "token_pool"]
     static let retryKeys = ["max_attempts", "base_delay", "max_delay", "max_retry_after", "total_budget"]
 
     /// The keys that say where to connect and as whom; a sealed rehearsal does not let them apply.
@@ -115,12 +116,23 @@ enum ConnectionOptions {
         return []
     }
 
+    /// A whole number from 1 to `limit` (checked before any conversion).
+    static func wholeNumber(_ reader: OptionReader, _ key: String, upTo limit: Int) throws -> Int? {
+        guard let n = try reader.number(key, minimum: 1) else { return nil }
+        guard n == n.rounded(), n <= Double(limit) else {
+            throw ConfigurationError("\(reader.function): '\(key)' must be a whole number from 1 to \(limit), got \(n)")
+        }
+        return Int(n)
+    }
+
     /// Everything but where to connect: dry run, timeouts, pacing, retries.
     static func applyTuning(_ reader: OptionReader, to settings: inout SessionSettings) throws {
         if let dryRun = try reader.bool("dry_run") { settings.dryRun = dryRun }
         if let pacing = try reader.bool("pacing") { settings.pacing = pacing }
         if let timeout = try reader.number("timeout", minimum: 0.001) { settings.requestTimeout = timeout }
         if let connect = try reader.number("connect_timeout", minimum: 0.001) { settings.connectTimeout = connect }
+        if let n = try wholeNumber(reader, "concurrency", upTo: ClientConfiguration.maximumConcurrency) { settings.concurrency = n }
+        if let n = try wholeNumber(reader, "token_pool", upTo: ClientConfiguration.maximumTokenPool) { settings.tokenPool = n }
         if let retry = try reader.table("retry", known: retryKeys) {
             if let n = try retry.number("max_attempts", minimum: 1) { settings.retry.maxAttempts = Int(n) }
             if let n = try retry.number("base_delay") { settings.retry.baseDelay = n }

@@ -13,6 +13,8 @@ enum MembershipHelpers {
             call.push(function: name) { c in try run(name, options: options, c, session: session) }
             call.setField(-2, name)
         }
+        call.push(function: "apply_memberships") { c in try MembershipBatchHelper.run(c, session: session) }
+        call.setField(-2, "apply_memberships")
     }
 
     static func run(_ name: String, options: [String], _ call: LuaCall, session: PurecloudSession) throws -> Int32 {
@@ -24,17 +26,7 @@ enum MembershipHelpers {
         var mode: MembershipJob.Mode = name == "add_members" ? .add : name == "remove_members" ? .remove : .sync(add: true, remove: true)
         if call.type(at: 4) != .none && call.type(at: 4) != .nil {
             let reader = try OptionReader(call, index: 4, function: name, position: 3, known: options)
-            dryRun = try reader.bool("dry_run")
-            jobOptions.skipUnknown = try reader.bool("skip_unknown") ?? false
-            jobOptions.includeInactive = try reader.bool("include_inactive") ?? false
-            jobOptions.planOnly = try reader.bool("plan_only") ?? false
-            if options.contains("max_removals"), let limit = try reader.number("max_removals") {
-                guard limit == limit.rounded(), limit <= Double(MembershipJob.maximumIds) else {
-                    throw ConfigurationError("\(name): 'max_removals' must be a whole number from 0 to \(MembershipJob.maximumIds), got \(limit)")
-                }
-                jobOptions.maxRemovals = Int(limit)
-            }
-            jobOptions.allowRemoveAll = options.contains("allow_remove_all") ? (try reader.bool("allow_remove_all") ?? false) : false
+            (dryRun, jobOptions) = try readJobOptions(reader, name: name, known: options)
             if case .sync = mode {
                 let addOnly = try reader.bool("add_only") ?? (try reader.bool("remove") == false)
                 let removeOnly = try reader.bool("remove_only") ?? false
@@ -67,6 +59,23 @@ enum MembershipHelpers {
         if !report.failed.isEmpty { session.recordBulkFailure() }
         LuaJSON(call, anchors: session.anchors).push(report.json)
         return 1
+    }
+
+    /// The options every bulk helper shares (`dry_run`, `plan_only`, `skip_unknown`, ...).
+    static func readJobOptions(_ reader: OptionReader, name: String, known options: [String]) throws -> (dryRun: Bool?, MembershipJob.Options) {
+        var jobOptions = MembershipJob.Options()
+        let dryRun = try reader.bool("dry_run")
+        jobOptions.skipUnknown = try reader.bool("skip_unknown") ?? false
+        jobOptions.includeInactive = try reader.bool("include_inactive") ?? false
+        jobOptions.planOnly = try reader.bool("plan_only") ?? false
+        if options.contains("max_removals"), let limit = try reader.number("max_removals") {
+            guard limit == limit.rounded(), limit <= Double(MembershipJob.maximumIds) else {
+                throw ConfigurationError("\(name): 'max_removals' must be a whole number from 0 to \(MembershipJob.maximumIds), got \(limit)")
+            }
+            jobOptions.maxRemovals = Int(limit)
+        }
+        jobOptions.allowRemoveAll = options.contains("allow_remove_all") ? (try reader.bool("allow_remove_all") ?? false) : false
+        return (dryRun, jobOptions)
     }
 
     /// A group id, or a group table (as `get_group` returns) with an `id`.

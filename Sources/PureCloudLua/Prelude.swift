@@ -46,42 +46,49 @@ end
 
 -- Pages of an entity listing (entities, pageNumber, pageCount). start(opts) sends the request for
 -- one page and returns a handle, finish(handle) waits for it: while the script works through page
--- n, page n + 1 is already on its way. The second return value drops a request no longer wanted.
+-- n, pages n + 1 and n + 2 are already on their way (two, so that decoding a page overlaps the
+-- transfer of the next; the transport's --concurrency still bounds what is in flight). The second
+-- return value drops the requests no longer wanted.
+local AHEAD = 2
 local function entity_pages(start, finish, abandon, opts, default_size, label)
   opts = copy(opts)
   opts.page_size = opts.page_size or default_size
   local number = (opts.page_number or 1) - 1
-  local done, ahead, seen = false, nil, 0
+  local done, ahead, seen = false, {}, 0   -- ahead[i]: the request for page number + i
   local function request(n)
     local o = copy(opts)
     o.page_number = n
     return start(o)
   end
+  local function drop()
+    hooks.clear()
+    for i = #ahead, 1, -1 do abandon(ahead[i]); ahead[i] = nil end
+  end
   local function next_page()
     if done then return nil end
     number = number + 1
     local ok, page = pcall(function()
-      local handle = ahead or request(number)
-      ahead = nil
+      local handle = table.remove(ahead, 1) or request(number)
       return finish(handle)
     end)
-    if not ok then done = true; hooks.clear(); error(on_page(page, number), 0) end
+    if not ok then done = true; drop(); error(on_page(page, number), 0) end
     local count = page.entities and #page.entities or 0
-    if count == 0 then done = true; hooks.clear(); return nil end
+    if count == 0 then done = true; drop(); return nil end
     seen = seen + count
     show_progress(label, page, seen == count, seen)
     if page.pageCount == nil or number >= page.pageCount then
       done = true
-      hooks.clear()
+      drop()
     else
-      ahead = request(number + 1)
+      while #ahead < AHEAD and number + #ahead < page.pageCount do
+        ahead[#ahead + 1] = request(number + #ahead + 1)
+      end
     end
     return page
   end
   local function stop()
     done = true
-    hooks.clear()
-    if ahead then abandon(ahead); ahead = nil end
+    drop()
   end
   return next_page, stop
 end

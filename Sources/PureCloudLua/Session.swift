@@ -13,6 +13,9 @@ public struct SessionSettings: Sendable {
     public var pacing = true
     /// A progress line on a terminal for long work (`--quiet` and `configure{ progress = false }` turn it off).
     public var progress = true
+    /// Requests in flight at once, and tokens in the pool (`--concurrency`, `--token-pool`).
+    public var concurrency = ClientConfiguration.defaultConcurrency
+    public var tokenPool = 1
     /// The `gc` CLI's profiles, for `GroupsApi.new{ profile = ... }` and `configure{ profile = ... }`.
     public var profiles: ProfileFile?
     /// Where every write is recorded (`--audit-log`).
@@ -61,6 +64,11 @@ public struct SessionSettings: Sendable {
         configuration.requestTimeout = requestTimeout
         configuration.connectTimeout = connectTimeout
         configuration.pacing = pacing
+        configuration.concurrency = concurrency
+        if tokenPool > 1, case .accessToken = credentials {
+            throw ConfigurationError("a token pool (token_pool = \(tokenPool), --token-pool) fetches tokens with client credentials; it cannot be used with an access token")
+        }
+        configuration.tokenPool = tokenPool
         return configuration
     }
 }

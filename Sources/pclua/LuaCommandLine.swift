@@ -76,7 +76,7 @@ struct LuaCommandLine {
     private static let fallbackFlagsWithValue: Set<String> = [
         "--emulator-data", "--base-url", "--environment", "--client-id", "--client-secret", "--access-token",
         "--profile", "--lock", "--audit-log", "--log-level", "--log-format", "--timeout", "--connect-timeout",
-        "--max-attempts", "--call-budget",
+        "--max-attempts", "--call-budget", "--concurrency", "--token-pool",
     ]
 
     /// pclua's flags that decide where writes go (or whether they happen). After the script name

@@ -29,6 +29,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds to open a connection, per try (a connection that never opens is tried 3 times).") var connectTimeout: Double = ClientConfiguration.defaultConnectTimeout
     @Option(help: "Most times one request is sent (1 turns retries off).") var maxAttempts = 8
     @Option(help: "Seconds one call may take with all its retries and waits.") var callBudget: Double = 600
+    @Option(help: "Most requests in flight at once (bulk helpers run groups and batches side by side under one pacer); 1 sends one at a time.") var concurrency = ClientConfiguration.defaultConcurrency
+    @Option(help: "Fetch this many tokens with the client credentials and spread requests over them, each within its own rate limit (opt-in; see docs/cron.md).") var tokenPool = 1
 
     // lua.c's options (-e, -l, -i, -v, -E, -W, --, -), the script and its arguments are read by
     // LuaCommandLine, which hands the long flags above to ArgumentParser.
@@ -41,6 +43,12 @@ struct RunCommand: AsyncParsableCommand {
             throw ArgumentParser.ValidationError("\(flag) must be between 0 and 86400 seconds, got \(value)")
         }
         guard maxAttempts >= 1 else { throw ArgumentParser.ValidationError("--max-attempts must be at least 1, got \(maxAttempts)") }
+        guard (1...ClientConfiguration.maximumConcurrency).contains(concurrency) else {
+            throw ArgumentParser.ValidationError("--concurrency must be from 1 to \(ClientConfiguration.maximumConcurrency), got \(concurrency)")
+        }
+        guard (1...ClientConfiguration.maximumTokenPool).contains(tokenPool) else {
+            throw ArgumentParser.ValidationError("--token-pool must be from 1 to \(ClientConfiguration.maximumTokenPool), got \(tokenPool)")
+        }
         if (emulator || emulatorData != nil) && (baseUrl != nil || environment != nil) {
             throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
         }
@@ -130,6 +138,8 @@ struct RunCommand: AsyncParsableCommand {
         settings.progress = !quiet
         settings.requestTimeout = timeout
         settings.connectTimeout = connectTimeout
+        settings.concurrency = concurrency
+        settings.tokenPool = tokenPool
         settings.retry.maxAttempts = maxAttempts
         settings.retry.totalBudget = callBudget
         var runningEmulator: RunningEmulator?

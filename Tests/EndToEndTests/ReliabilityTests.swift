@@ -101,7 +101,7 @@ final class ReliabilityTests: XCTestCase {
             XCTAssertTrue(outcome.stderr.contains("failed: HTTP 50") || outcome.stderr.contains("network."), outcome.stderr)
             guard outcome.status == 4 else { await running.stop(); continue }
 
-            let done = try XCTUnwrap(outcome.stdout.firstMatch(of: /(\d+) added, 0 removed so far; (\d+) changes in this group not confirmed/))
+            let done = try XCTUnwrap(outcome.stdout.firstMatch(of: /stopped: (\d+) added, 0 removed so far; (\d+) changes not confirmed/))
             let added = Int(done.1)!, notConfirmed = Int(done.2)!
             XCTAssertGreaterThan(added, 0)
             XCTAssertGreaterThan(notConfirmed, 0)

@@ -35,8 +35,8 @@ final class PagingTests: ModuleTestCase {
             for page in api:pages("get_groups", { page_size = 800 // 2 }) do sizes[#sizes + 1] = #page.entities end
             assert(table.concat(sizes, ",") == "400,400,400,400,400", table.concat(sizes, ","))
             """)
-        // Pages 1 and 2, perhaps the lookahead for page 3 (cancelled by the break), then 5 pages.
-        XCTAssertTrue((7...8).contains(try requestCount("get_groups") - before), "the loop stopped after the page it broke in")
+        // Pages 1 and 2, perhaps the lookahead for pages 3 and 4 (cancelled by the break), then 5 pages.
+        XCTAssertTrue((7...9).contains(try requestCount("get_groups") - before), "the loop stopped after the page it broke in")
     }
 
     func testMembersProfilesAndSearchIterate() throws {
@@ -66,8 +66,8 @@ final class PagingTests: ModuleTestCase {
                 if not deleted then api:delete_group(g.id); deleted = true end  -- the next page will not be found
               end
             end)
-            -- Page 2 was fetched ahead, while page 1 was being read, so the 404 is met on page 2 or 3.
-            assert(not ok and err.status == 404 and (err.page == 2 or err.page == 3), tostring(err))
+            -- Pages 2 and 3 were fetched ahead while page 1 was being read, so the 404 is met on page 2, 3 or 4.
+            assert(not ok and err.status == 404 and err.page >= 2 and err.page <= 4, tostring(err))
             assert(tostring(err):find("page " .. err.page .. ": "), tostring(err))
             """)
     }

@@ -75,17 +75,67 @@ final class RequestBuildingTests: XCTestCase {
 final class PacingTests: XCTestCase {
     let now = Date(timeIntervalSince1970: 1_000_000)
 
+    func at(_ seconds: Double) -> Date { now.addingTimeInterval(seconds) }
+
     func testBurstsWhileMoreThanAQuarterIsLeftThenSpreadsTheRestThenWaitsForTheReset() {
         let pacer = RatePacer()
-        XCTAssertEqual(pacer.delayBeforeSend(now: now), 0, "nothing known yet")
-        pacer.observe(count: 10, allowed: 100, resetSeconds: 50, now: now)
-        XCTAssertEqual(pacer.delayBeforeSend(now: now), 0, "90 of 100 left")
-        pacer.observe(count: 80, allowed: 100, resetSeconds: 40, now: now)
-        XCTAssertEqual(pacer.delayBeforeSend(now: now), 2, accuracy: 0.01, "20 left for 40 s: one every 2 s")
-        pacer.observe(count: 100, allowed: 100, resetSeconds: 30, now: now)
-        XCTAssertEqual(pacer.delayBeforeSend(now: now), 30, accuracy: 0.01, "used up: wait for the reset")
-        pacer.observeRetryAfter(7, now: now)
-        XCTAssertEqual(pacer.delayBeforeSend(now: now), 7, accuracy: 0.01, "a 429's Retry-After wins")
+        XCTAssertEqual(pacer.reserve(now: now), 0, "nothing known yet: one request goes")
+        XCTAssertGreaterThan(pacer.reserve(now: now), 0, "and the others wait for its answer")
+        pacer.completed(count: 10, allowed: 100, resetSeconds: 50, now: now)
+        XCTAssertEqual(pacer.reserve(now: now), 0, "90 of 100 left")
+        pacer.completed(count: 80, allowed: 100, resetSeconds: 40, now: at(10))
+        XCTAssertEqual(pacer.reserve(now: at(10)), 0, "the first after a while goes")
+        pacer.completed(count: 81, allowed: 100, resetSeconds: 40, now: at(10))
+        XCTAssertEqual(pacer.reserve(now: at(10)), 40.0 / 19, accuracy: 0.01, "19 left for 40 s: one every 2.1 s")
+        pacer.completed(count: 100, allowed: 100, resetSeconds: 30, now: at(20))
+        XCTAssertEqual(pacer.reserve(now: at(20)), 30, accuracy: 0.01, "used up: wait for the reset")
+        pacer.observeRetryAfter(7, now: at(20))
+        XCTAssertEqual(pacer.reserve(now: at(20)), 7, accuracy: 0.01, "a 429's Retry-After wins")
+    }
+
+    /// With requests in flight the answers lag behind: the pacer must count what it let go, or a
+    /// job with several requests in flight runs past the limit into 429s.
+    func testRequestsInFlightCountAgainstTheWindowSoManySendersNeverOvershoot() {
+        let pacer = RatePacer()
+        XCTAssertEqual(pacer.reserve(now: now), 0)
+        pacer.completed(count: 10, allowed: 100, resetSeconds: 50, now: now)
+        // Greedy senders, no answer coming back, for most of the window.
+        var step = 0.0
+        while step < 49 {
+            while pacer.reserve(now: at(step)) == 0 {}
+            step += 0.25
+        }
+        XCTAssertEqual(pacer.inFlight, 90, "exactly what is left of the window goes out, never more")
+        XCTAssertEqual(pacer.reserve(now: at(49)), 0.1, accuracy: 0.001, "used up while answers are awaited: look again soon")
+        // Answers out of order: the highest count is the latest.
+        pacer.completed(count: 100, allowed: 100, resetSeconds: 1, now: at(49))
+        pacer.completed(count: 60, allowed: 100, resetSeconds: 1, now: at(49.2))
+        XCTAssertGreaterThan(pacer.reserve(now: at(49.3)), 0, "a late answer with a lower count does not free the window")
+    }
+
+    func testAfterTheResetHalfTheLastAllowanceGoesBeforeTheNewWindowIsKnownAndLateAnswersAreIgnored() {
+        let pacer = RatePacer()
+        XCTAssertEqual(pacer.reserve(now: now), 0)
+        pacer.completed(count: 100, allowed: 100, resetSeconds: 10, now: now)
+        XCTAssertEqual(pacer.reserve(now: now), 10, accuracy: 0.01)
+        var sent = 0
+        while pacer.reserve(now: at(11)) == 0 { sent += 1 }
+        XCTAssertEqual(sent, 50, "half of the last window's allowance before the new window's first answer")
+        // An answer of the old window, sent just before its end, says it resets in a second.
+        pacer.completed(count: 100, allowed: 100, resetSeconds: 1, now: at(10.2))
+        XCTAssertEqual(pacer.inFlight, 49)
+        XCTAssertEqual(pacer.reserve(now: at(11)), 0, "a late answer of the old window does not close the new one")
+        XCTAssertGreaterThan(pacer.reserve(now: at(11)), 0, "50 in flight again")
+        pacer.completed(count: 20, allowed: 100, resetSeconds: 60, now: at(11.5))
+        XCTAssertEqual(pacer.reserve(now: at(11.5)), 0, "the new window is known: 20 used, 49 in flight, 31 left")
+        XCTAssertEqual(pacer.inFlight, 50)
+    }
+
+    func testAServerWithoutRateLimitHeadersIsNotPaced() {
+        let pacer = RatePacer()
+        XCTAssertEqual(pacer.reserve(now: now), 0)
+        pacer.completed(count: nil, allowed: nil, resetSeconds: nil, now: now)
+        for _ in 0..<1000 { XCTAssertEqual(pacer.reserve(now: now), 0) }
     }
 
     func testBackoffStaysWithinItsCapWithJitter() {
@@ -94,6 +144,18 @@ final class PacingTests: XCTestCase {
             let wait = policy.backoff(afterAttempt: attempt)
             let ceiling = min(policy.maxDelay, policy.baseDelay * pow(2, Double(attempt - 1)))
             XCTAssertTrue((ceiling / 2...ceiling).contains(wait), "attempt \(attempt): \(wait)")
+        }
+    }
+}
+
+final class JSONShapeTests: XCTestCase {
+    func testWholeDocumentsPassAndCutOrForeignBodiesDoNot() {
+        for whole in [#"{"a":[1,{"b":"}]\"["}]}"#, " [ ] \n", #"{"entities":[],"next":"x\\"}"#] {
+            XCTAssertTrue(JSONShape.isComplete(Array(whole.utf8)), whole)
+        }
+        for broken in [#"{"entities":[{"id":"a","na"#, "<html><body>Gateway</body></html>", #"{"a":1}}"#, #"{"a":1} x"#,
+                       #"{"a":[1}"#, #"{"a":"open}"#, "", "42"] {
+            XCTAssertFalse(JSONShape.isComplete(Array(broken.utf8)), broken)
         }
     }
 }
