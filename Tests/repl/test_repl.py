@@ -18,11 +18,13 @@ def home():
         yield path
 
 
-def spawn(args, home, **extra_env):
-    env = dict(os.environ, HOME=home, TERM="xterm", NO_COLOR="1", **extra_env)
+def spawn(args, home, prompt=PROMPT, **extra_env):
+    """pclua on a pseudo-terminal, with none of the caller's credentials and a fresh HOME."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PURECLOUD_", "GENESYSCLOUD_"))}
+    env.update(HOME=home, TERM="xterm", NO_COLOR="1", **extra_env)
     env.pop("XDG_STATE_HOME", None)
     child = pexpect.spawn(PCLUA, args, env=env, encoding="utf-8", timeout=15, dimensions=(40, 200))
-    child.expect(PROMPT)
+    child.expect(prompt)
     return child
 
 

@@ -4,34 +4,11 @@ Ctrl-C in a loop without pclua's internals."""
 import os
 import re
 import subprocess
-import tempfile
 
 import pexpect
 import pytest
 
-PCLUA = os.environ.get("PCLUA_BIN", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "pclua"))
-PROMPT = r"pclua\[[^\]]+\]> "
-
-
-@pytest.fixture
-def home():
-    with tempfile.TemporaryDirectory() as path:
-        yield path
-
-
-def spawn(args, home, prompt=PROMPT, **extra_env):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PURECLOUD_", "GENESYSCLOUD_"))}
-    env.update(HOME=home, TERM="xterm", NO_COLOR="1", **extra_env)
-    env.pop("XDG_STATE_HOME", None)
-    child = pexpect.spawn(PCLUA, args, env=env, encoding="utf-8", timeout=15, dimensions=(40, 200))
-    child.expect(prompt)
-    return child
-
-
-def run(child, line, expect=PROMPT):
-    child.sendline(line)
-    child.expect(expect)
-    return child.before
+from test_repl import PCLUA, PROMPT, home, run, spawn  # noqa: F401  (home is a fixture)
 
 
 def test_completion_inside_bodies_constructors_and_enum_arguments(home):
