@@ -19,8 +19,8 @@ extension UsersHandlers {
             division: try Self.division(body) ?? .home)
         user.changedAt = monotonicSeconds()
         return try org.withState { state in
-            guard state.users[id] == nil else {
-                throw APIFailure(status: 409, code: "general.conflict", message: "A user with ID \(id) already exists")
+            if let existing = state.userIdsByKey[OrgState.idKey(id)] {
+                throw APIFailure(status: 409, code: "general.conflict", message: "A user with ID \(existing) already exists (ids are compared ignoring case)")
             }
             state.insert(user: user)
             return Self.render(user, expand: [], state: state)
@@ -35,7 +35,7 @@ extension UsersHandlers {
         let newState = try body.enumValue("state", allowed: GroupEnums.state)
         let division = try Self.division(body)
         return try org.withState { state in
-            guard var user = state.users[id] else {
+            guard var user = state.users[state.userId(id)] else {
                 throw APIFailure(status: 404, code: "general.resource.not.found", message: "Unable to find a user with ID \(id)")
             }
             if let name { user.name = name }

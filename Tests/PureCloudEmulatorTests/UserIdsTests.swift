@@ -1,0 +1,55 @@
+import Foundation
+import PureCloudEmulator
+import XCTest
+
+/// Ids as the platform reads them: GUIDs matched ignoring case and surrounding blanks, wherever a
+/// client names a user or a group (docs/emulator.md).
+final class IdMatchingTests: SharedEmulatorTestCase {
+    override class func configure(_ c: inout EmulatorConfiguration) { c.data = .file(UsersOrg.write()) }
+
+    func members(_ group: String) async throws -> [String] {
+        try await get("/api/v2/groups/\(group)/members?pageSize=100").ids.sorted()
+    }
+
+    func testUserAndGroupIdsInPathsAndIdListsIgnoreCaseAndBlanks() async throws {
+        let user = try await get("/api/v2/users/A01")
+        XCTAssertEqual(user.status, 200, user.text)
+        XCTAssertEqual(user.object["id"] as? String, "a01", "the id as stored")
+        let listed = try await get("/api/v2/users?id=A02,%20a03%20,SAME1")
+        XCTAssertEqual(Set(listed.ids), ["a02", "a03", "same1"])
+        let group = try await get("/api/v2/groups/G1")
+        XCTAssertEqual(group.status, 200, group.text)
+        XCTAssertEqual(group.object["id"] as? String, "g1")
+        let groups = try await get("/api/v2/groups?id=%20G1")
+        XCTAssertEqual(groups.ids, ["g1"])
+        let patched = try await emulator.request(.PATCH, "/_emulator/users/SAME2", json: #"{"username":"sam-two"}"#)
+        XCTAssertEqual(patched.status, 200, patched.text)
+    }
+
+    func testMemberAndOwnerListsIgnoreCaseAndBlanks() async throws {
+        let id = try await createGroup("Case Blind", owners: [" A05 "])
+        let created = try await get("/api/v2/groups/\(id.uppercased())")
+        XCTAssertEqual(created.status, 200, created.text)
+        let owners = (created.object["owners"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        XCTAssertEqual(owners, ["a05"])
+        let added = try await send(.POST, "/api/v2/groups/\(id.uppercased())/members", #"{"memberIds":[" A06","a07","A07"],"version":1}"#)
+        XCTAssertEqual(added.status, 202, added.text)
+        let afterAdd = try await members(id)
+        XCTAssertEqual(afterAdd, ["a05", "a06", "a07"], "stored ids, each once (the owner is listed too)")
+        let removed = try await send(.DELETE, "/api/v2/groups/\(id)/members?ids=A06,%20A07%20")
+        XCTAssertEqual(removed.status, 202, removed.text)
+        let afterRemove = try await members(id)
+        XCTAssertEqual(afterRemove, ["a05"])
+        let deleted = try await send(.DELETE, "/api/v2/groups/\(id.uppercased())")
+        XCTAssertEqual(deleted.status, 200, deleted.text)
+        let gone = try await get("/api/v2/groups/\(id)")
+        XCTAssertEqual(gone.status, 404)
+    }
+
+    func testCreatingAUserWhoseIdDiffersOnlyInCaseIsAConflict() async throws {
+        let clash = try await emulator.request(.POST, "/_emulator/users", json: #"{"id":"A08","name":"Clash"}"#)
+        XCTAssertEqual(clash.status, 409, clash.text)
+        let user = try await get("/api/v2/users/a08")
+        XCTAssertEqual(user.object["name"] as? String, "Active 08", "the existing user is unchanged")
+    }
+}
