@@ -20,6 +20,9 @@ struct OrgState: Sendable {
     /// User search's lookup tables (field -> lower-cased value -> ids), built on first use and
     /// dropped when a user changes (UserSearch.swift).
     var userSearchIndexes: [String: [String: [String]]] = [:]
+    /// For users changed through `/_emulator/users` less than `--index-delay` ago: the record user
+    /// search still serves, as the platform's index does until it catches up (UserHooks.swift).
+    var usersAsIndexed: [String: EmulatedUser] = [:]
     /// Stored ids by `OrgState.idKey`: the platform's ids are GUIDs it reads ignoring case and
     /// surrounding blanks, so an id is kept as given and looked up by its key (docs/emulator.md).
     private(set) var userIdsByKey: [String: String] = [:]

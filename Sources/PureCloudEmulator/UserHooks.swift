@@ -3,7 +3,7 @@ import Foundation
 /// The emulator's own test hooks for users (`POST /_emulator/users`, `PATCH /_emulator/users/{id}`):
 /// the platform creates and changes users through APIs the emulator does not serve, and tests need
 /// to make a user appear, go inactive or be deleted while a client runs. Both count as changes for
-/// `--index-delay`. No token is needed, as for the other `/_emulator/*` endpoints.
+/// `--index-delay` (search serves the previous record meanwhile). No token is needed, as for the other `/_emulator/*` endpoints.
 extension UsersHandlers {
     /// Body: a user as in the data file (`id` optional: a fresh one is made). Answers 201 with the
     /// user as the API shows it.
@@ -38,12 +38,19 @@ extension UsersHandlers {
             guard var user = state.users[state.userId(id)] else {
                 throw APIFailure(status: 404, code: "general.resource.not.found", message: "Unable to find a user with ID \(id)")
             }
+            // Search keeps serving the record it has indexed until --index-delay after the last
+            // change; a record changed again before it was indexed never was (so a user created
+            // and changed within the delay stays unseen).
+            let now = monotonicSeconds()
+            if indexDelay > 0, user.changedAt.map({ now - $0 >= indexDelay }) ?? true {
+                state.usersAsIndexed[user.id] = user
+            }
             if let name { user.name = name }
             if let email { user.email = email }
             if let username { user.username = username }
             if let newState { user.state = newState }
             if let division { user.division = division }
-            user.changedAt = monotonicSeconds()
+            user.changedAt = now
             state.insert(user: user)
             return Self.render(user, expand: [], state: state)
         }

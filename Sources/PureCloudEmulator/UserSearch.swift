@@ -120,24 +120,28 @@ struct UserSearch {
     /// 100 lookups per request instead of a pass over a 100,000-user org.
     static let indexedFields = ["id", "email", "username", "name"]
 
-    /// The users that match, in no particular order. `indexed` says whether search already sees a
-    /// user (`--index-delay`).
+    /// The users that match, as search sees them, in no particular order. `indexed` says whether
+    /// search already sees a user's current record (`--index-delay`); if not, it sees the record
+    /// from before the change (`OrgState.usersAsIndexed`), and a user just created not at all.
     func matchingUsers(_ state: inout OrgState, indexed: (EmulatedUser) -> Bool) -> [EmulatedUser] {
         let includeDeleted = criteria.contains { $0.mentionsState }
         // User search refuses REGEX, so this budget is never spent.
         let budget = RegexBudget(seconds: .infinity)
+        let asIndexed = state.usersAsIndexed
+        func seen(_ user: EmulatedUser) -> EmulatedUser? { indexed(user) ? user : asIndexed[user.id] }
         func keep(_ user: EmulatedUser) -> Bool {
-            (includeDeleted || user.state != "deleted") && indexed(user) && Self.matchesAll(criteria, user, budget)
+            (includeDeleted || user.state != "deleted") && Self.matchesAll(criteria, user, budget)
         }
         // Every match satisfies each AND criterion, so one EXACT criterion on an indexed field can
         // pick the candidates; all criteria are still checked on them.
         if let seed = criteria.first(where: { $0.op == "AND" && $0.group.isEmpty && $0.type == "EXACT" && $0.fields.count == 1 && Self.indexedFields.contains($0.fields[0]) }) {
             let index = state.userSearchIndex(seed.fields[0])
-            var seen = Set<String>()
-            return seed.wantedSet.flatMap { index[$0] ?? [] }.filter { seen.insert($0).inserted }
-                .compactMap { state.users[$0] }.filter(keep)
+            // The lookup table holds current values; a record search still serves may hold another.
+            var once = Set<String>()
+            return (seed.wantedSet.flatMap { index[$0] ?? [] } + asIndexed.keys).filter { once.insert($0).inserted }
+                .compactMap { state.users[$0] }.compactMap(seen).filter(keep)
         }
-        return state.userOrder.compactMap { state.users[$0] }.filter(keep)
+        return state.userOrder.compactMap { state.users[$0] }.compactMap(seen).filter(keep)
     }
 
     /// One page of results, sorted.
