@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import PureCloudEmulator
 import XCTest
 
@@ -51,5 +52,41 @@ final class IdMatchingTests: SharedEmulatorTestCase {
         XCTAssertEqual(clash.status, 409, clash.text)
         let user = try await get("/api/v2/users/a08")
         XCTAssertEqual(user.object["name"] as? String, "Active 08", "the existing user is unchanged")
+    }
+}
+
+/// What `/_emulator/users` refuses: a user the API could never show or name (docs/emulator.md).
+final class UserHookValidationTests: SharedEmulatorTestCase {
+    override class func configure(_ c: inout EmulatorConfiguration) { c.data = .file(UsersOrg.write()) }
+
+    func hook(_ method: HTTPMethod, _ path: String, _ json: String) async throws -> EmulatorHarness.Reply {
+        try await emulator.request(method, path, json: json)
+    }
+
+    func testBlankNamesAndIdsWithSlashOrBlanksAreRefused() async throws {
+        for (json, words) in [(#"{"id":"n1","name":"  "}"#, "User.name must not be empty"),
+                              (#"{"id":"n/1","name":"Slash"}"#, "must not contain '/' or whitespace"),
+                              (#"{"id":"n 1","name":"Blank"}"#, "must not contain '/' or whitespace")] {
+            let reply = try await hook(.POST, "/_emulator/users", json)
+            XCTAssertEqual(reply.status, 400, json)
+            XCTAssertTrue(reply.message.contains(words), reply.text)
+        }
+        let patched = try await hook(.PATCH, "/_emulator/users/a01", #"{"name":""}"#)
+        XCTAssertEqual(patched.status, 400, patched.text)
+        let state = try await emulator.state()
+        let ids = (state["users"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        XCTAssertFalse(ids.contains { $0.hasPrefix("n") }, "nothing was created")
+        let a01 = try await get("/api/v2/users/a01")
+        XCTAssertEqual(a01.object["name"] as? String, "Active 01")
+    }
+
+    func testAnEmailAlreadyUsedIgnoringCaseIsAConflict() async throws {
+        let created = try await hook(.POST, "/_emulator/users", #"{"id":"dup1","name":"Dup","email":"ACTIVE20@corp.example"}"#)
+        XCTAssertEqual(created.status, 409, created.text)
+        XCTAssertTrue(created.message.contains("a20"), created.text)
+        let patched = try await hook(.PATCH, "/_emulator/users/a21", #"{"email":"active20@CORP.example"}"#)
+        XCTAssertEqual(patched.status, 409, patched.text)
+        let own = try await hook(.PATCH, "/_emulator/users/a22", #"{"email":"ACTIVE22@corp.example"}"#)
+        XCTAssertEqual(own.status, 200, "a user may keep its own email in another case: \(own.text)")
     }
 }
