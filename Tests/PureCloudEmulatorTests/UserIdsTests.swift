@@ -90,3 +90,22 @@ final class UserHookValidationTests: SharedEmulatorTestCase {
         XCTAssertEqual(own.status, 200, "a user may keep its own email in another case: \(own.text)")
     }
 }
+
+/// A q64 token that cannot be read gets the platform's ErrorBody, also when it is too long for the
+/// HTTP parser (over 80 KB), which used to get an empty 400.
+final class BadSearchTokenTests: SharedEmulatorTestCase {
+    func testUndecodableAndOversizedTokensGetAnErrorBody() async throws {
+        for path in ["/api/v2/groups/search", "/api/v2/users/search"] {
+            let garbled = try await get("\(path)?q64=not-a-token")
+            XCTAssertEqual(garbled.status, 400, garbled.text)
+            XCTAssertEqual(garbled.object["code"] as? String, "bad.request")
+            XCTAssertTrue(garbled.message.contains("not a valid search token"), garbled.text)
+            let oversized = try await get("\(path)?q64=\(String(repeating: "A", count: 100_000))")
+            XCTAssertEqual(oversized.status, 400)
+            XCTAssertEqual(oversized.object["code"] as? String, "bad.request", oversized.text)
+            XCTAssertTrue(oversized.message.contains("over 80 KB"), oversized.text)
+        }
+        let after = try await get("/api/v2/groups")
+        XCTAssertEqual(after.status, 200, "the emulator still serves")
+    }
+}
