@@ -3,7 +3,8 @@ import Foundation
 /// The emulator's own test hooks for users (`POST /_emulator/users`, `PATCH /_emulator/users/{id}`):
 /// the platform creates and changes users through APIs the emulator does not serve, and tests need
 /// to make a user appear, go inactive or be deleted while a client runs. Both count as changes for
-/// `--index-delay` (search serves the previous record meanwhile). No token is needed, as for the other `/_emulator/*` endpoints.
+/// `--index-delay` (search serves the previous record meanwhile). No token is needed, as for the
+/// other `/_emulator/*` endpoints.
 extension UsersHandlers {
     /// Body: a user as in the data file (`id` optional: a fresh one is made). Answers 201 with the
     /// user as the API shows it.
@@ -48,6 +49,12 @@ extension UsersHandlers {
             // change; a record changed again before it was indexed never was (so a user created
             // and changed within the delay stays unseen).
             let now = monotonicSeconds()
+            // Records whose user has since been indexed are served no more: drop them, so search
+            // keeps looking at a handful.
+            let delay = indexDelay
+            state.usersAsIndexed = state.usersAsIndexed.filter { entry in
+                state.users[entry.key]?.changedAt.map { now - $0 < delay } ?? false
+            }
             if indexDelay > 0, user.changedAt.map({ now - $0 >= indexDelay }) ?? true {
                 state.usersAsIndexed[user.id] = user
             }
