@@ -47,6 +47,7 @@ let package = Package(
                 "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .target(name: "LuaREPL", dependencies: ["CEditLine", "CLua", "CLuaShim", "LuaKit", "PureCloud", "PureCloudLua"]),
         .executableTarget(

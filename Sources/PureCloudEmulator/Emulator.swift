@@ -59,6 +59,8 @@ public final class PureCloudEmulator: Sendable {
         }
         return Application(
             responder: responder,
+            // Parse errors (an over-80-KB q64 URL) get an ErrorBody, not Hummingbird's empty 400.
+            server: .http1(configuration: .init(additionalChannelHandlers: [UnparsableRequestResponder()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in onStart(channel.localAddress?.port ?? 0) },
             logger: logger)

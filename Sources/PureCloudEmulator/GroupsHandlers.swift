@@ -27,7 +27,7 @@ struct GroupsHandlers: Sendable {
         return org.withState { state in
             var sorted = state.groupIdsSortedByName()
             if !ids.isEmpty {
-                let wanted = Set(ids)
+                let wanted = Set(ids.map(state.groupId))
                 sorted = sorted.filter { wanted.contains($0) }
             } else if !jabberIds.isEmpty {
                 let wanted = Set(jabberIds)
@@ -51,7 +51,7 @@ struct GroupsHandlers: Sendable {
 
     func getProfile(_ id: String) throws -> JSON {
         try org.withState { state in
-            guard let group = state.groups[id] else {
+            guard let group = state.groups[state.groupId(id)] else {
                 throw APIFailure(status: 404, code: "general.resource.not.found", message: "Unable to find the group profile")
             }
             return Render.profile(group)
@@ -78,8 +78,7 @@ struct GroupsHandlers: Sendable {
         return try org.withState { state in
             if state.nameTaken(name) { throw Self.duplicateName(name) }
             let owners = ownerIds.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            try state.requireUsers(owners, field: "GroupCreate.ownerIds")
-            group.ownerIds = Self.unique(owners)
+            group.ownerIds = Self.unique(try state.requireUsers(owners, field: "GroupCreate.ownerIds"))
             state.insert(group: group)
             return Render.group(group)
         }
@@ -135,8 +134,7 @@ struct GroupsHandlers: Sendable {
             if let ownerIds {
                 // Terraform clears owners by sending [" "] (contract §2): blank ids mean none.
                 let owners = ownerIds.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-                try org.requireUsers(owners, field: "GroupUpdate.ownerIds")
-                group.ownerIds = Self.unique(owners)
+                group.ownerIds = Self.unique(try org.requireUsers(owners, field: "GroupUpdate.ownerIds"))
             }
             if let description { group.description = description }
             if let visibility { group.visibility = visibility }
@@ -158,8 +156,7 @@ struct GroupsHandlers: Sendable {
 
     func deleteGroup(_ id: String) throws {
         try org.withState { state in
-            _ = try state.group(id)
-            state.removeGroup(id)
+            state.removeGroup(try state.group(id).id)
         }
     }
 
@@ -213,8 +210,8 @@ struct GroupsHandlers: Sendable {
         return try org.withState { state in
             var group = try state.group(id)
             if let version, version != group.version { throw APIFailure.versionConflict }
-            try state.requireUsers(ids, field: "GroupMembersUpdate.memberIds", refusingDeleted: true)
-            guard group.addIndividuals(ids) > 0 else { return false }
+            let stored = try state.requireUsers(ids, field: "GroupMembersUpdate.memberIds", refusingDeleted: true)
+            guard group.addIndividuals(stored) > 0 else { return false }
             group.version += 1
             group.dateModified = isoTimestamp()
             state.insert(group: group)
@@ -230,8 +227,8 @@ struct GroupsHandlers: Sendable {
         try Self.checkMemberCount(ids)
         return try org.withState { state in
             var group = try state.group(id)
-            try state.requireUsers(ids, field: "ids")
-            guard group.removeIndividuals(Set(ids)) > 0 else { return false }
+            let stored = try state.requireUsers(ids, field: "ids")
+            guard group.removeIndividuals(Set(stored)) > 0 else { return false }
             group.version += 1
             group.dateModified = isoTimestamp()
             state.insert(group: group)

@@ -87,7 +87,7 @@ extension OrgState {
         userOrder.reserveCapacity(file.users.count)
         let now = isoTimestamp()
         for user in file.users {
-            if users[user.id] != nil { throw OrgLoadError.invalid(source, "user id \(user.id) appears twice") }
+            if userIdsByKey[Self.idKey(user.id)] != nil { throw OrgLoadError.invalid(source, "user id \(user.id) appears twice (ids are compared ignoring case)") }
             let state = user.state ?? "active"
             guard GroupEnums.state.contains(state) else { throw OrgLoadError.invalid(source, "user \(user.id) has state '\(state)'; use one of \(GroupEnums.state.joined(separator: ", "))") }
             // A user without an email keeps none (some real ones have none), so a snapshot loads unchanged.
@@ -122,12 +122,12 @@ extension OrgState {
             group.addresses = (entry.addresses ?? []).map {
                 EmulatedContact(address: $0.address, extension: $0.extension, type: $0.type, mediaType: $0.mediaType)
             }
-            if groups[group.id] != nil { throw OrgLoadError.invalid(source, "\(where_): id \(group.id) is used twice") }
-            for id in (entry.members ?? []) + (entry.owners ?? []) where users[id] == nil {
+            if groupIdsByKey[Self.idKey(group.id)] != nil { throw OrgLoadError.invalid(source, "\(where_): id \(group.id) is used twice (ids are compared ignoring case)") }
+            for id in (entry.members ?? []) + (entry.owners ?? []) where users[userId(id)] == nil {
                 throw OrgLoadError.invalid(source, "\(where_): member or owner \(id) is not a user in the file")
             }
-            _ = group.addIndividuals(entry.members ?? [])
-            group.ownerIds = GroupsHandlers.unique(entry.owners ?? [])
+            _ = group.addIndividuals((entry.members ?? []).map(userId))
+            group.ownerIds = GroupsHandlers.unique((entry.owners ?? []).map(userId))
             insert(group: group)
         }
     }
@@ -156,8 +156,7 @@ extension OrgState {
                 email: "\(f.lowercased()).\(l.lowercased().replacingOccurrences(of: " ", with: ""))\(number)@example.com",
                 username: nil, state: "active")
             user.username = user.email
-            state.users[user.id] = user
-            state.userOrder.append(user.id)
+            state.insert(user: user)
         }
         let teams = ["Sales", "Support", "Billing", "Onboarding", "Escalations", "Retention", "Outbound", "Quality",
                      "Workforce", "Chat", "Email", "Social", "Partners", "Operations", "Training", "Night Shift"]

@@ -20,9 +20,32 @@ struct OrgState: Sendable {
     /// User search's lookup tables (field -> lower-cased value -> ids), built on first use and
     /// dropped when a user changes (UserSearch.swift).
     var userSearchIndexes: [String: [String: [String]]] = [:]
+    /// For users changed through `/_emulator/users` less than `--index-delay` ago: the record user
+    /// search still serves, as the platform's index does until it catches up (UserHooks.swift).
+    var usersAsIndexed: [String: EmulatedUser] = [:]
+    /// Stored ids by `OrgState.idKey`: the platform's ids are GUIDs it reads ignoring case and
+    /// surrounding blanks, so an id is kept as given and looked up by its key (docs/emulator.md).
+    private(set) var userIdsByKey: [String: String] = [:]
+    private(set) var groupIdsByKey: [String: String] = [:]
+
+    /// The lookup key of an id: trimmed and lower-cased.
+    static func idKey(_ id: String) -> String { id.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+
+    /// The stored id of the user `id` names, or `id` trimmed when there is none.
+    func userId(_ id: String) -> String {
+        userIdsByKey[Self.idKey(id)] ?? id.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The stored id of the group `id` names, or `id` trimmed when there is none.
+    func groupId(_ id: String) -> String {
+        groupIdsByKey[Self.idKey(id)] ?? id.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     mutating func insert(user: EmulatedUser) {
-        if users[user.id] == nil { userOrder.append(user.id) }
+        if users[user.id] == nil {
+            userOrder.append(user.id)
+            userIdsByKey[Self.idKey(user.id)] = user.id
+        }
         users[user.id] = user
         if !userListings.isEmpty { userListings = [:] }
         if !userSearchIndexes.isEmpty { userSearchIndexes = [:] }
@@ -53,12 +76,14 @@ struct OrgState: Sendable {
             if existing.name != group.name { idsByName = nil }
         } else {
             groupOrder.append(group.id)
+            groupIdsByKey[Self.idKey(group.id)] = group.id
             idsByName = nil
         }
         groups[group.id] = group
     }
 
     mutating func removeGroup(_ id: String) {
+        groupIdsByKey[Self.idKey(id)] = nil
         groups[id] = nil
         sortedMembers[id] = nil
         groupOrder.removeAll { $0 == id }
@@ -66,7 +91,7 @@ struct OrgState: Sendable {
     }
 
     func group(_ id: String) throws -> EmulatedGroup {
-        guard let group = groups[id] else { throw APIFailure.groupNotFound(id) }
+        guard let group = groups[groupId(id)] else { throw APIFailure.groupNotFound(id) }
         return group
     }
 
@@ -75,9 +100,11 @@ struct OrgState: Sendable {
     /// safe reading (docs/emulator.md).
     /// With `refusingDeleted`, a deleted user counts as unknown too (a deleted user cannot be
     /// made a member; removing one stays allowed so a group can be cleaned up).
-    func requireUsers(_ ids: [String], field: String, refusingDeleted: Bool = false) throws {
-        let unknown = ids.filter { users[$0] == nil }
-        let deleted = refusingDeleted ? ids.filter { users[$0]?.state == "deleted" } : []
+    /// Answers the stored ids, in order (ids are matched ignoring case and surrounding blanks).
+    @discardableResult
+    func requireUsers(_ ids: [String], field: String, refusingDeleted: Bool = false) throws -> [String] {
+        let unknown = ids.filter { users[userId($0)] == nil }
+        let deleted = refusingDeleted ? ids.filter { users[userId($0)]?.state == "deleted" } : []
         guard unknown.isEmpty, deleted.isEmpty else {
             func named(_ ids: [String]) -> String {
                 ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? " and \(ids.count - 10) more" : "")
@@ -91,6 +118,7 @@ struct OrgState: Sendable {
                 message: "\(field) contains \(parts.joined(separator: "; "))",
                 details: details.prefix(50).map { object(["errorCode": .string($0.0), "fieldName": .string(field), "entityId": .string($0.1)]) })
         }
+        return ids.map(userId)
     }
 
     /// Ids of a group's member users sorted by name (then id), ascending. Callers slice the page

@@ -18,16 +18,16 @@ struct GroupSearch {
     static let regexTimeLimit = 0.5
     static let searchableFields = ["id", "name", "description", "state", "type", "visibility", "email", "dateModified"]
 
-    struct Criterion {
-        var type: String
-        var fields: [String]
-        var value: String?
-        var values: [String]
-        var op: String
-        var group: [Criterion]
-        /// The REGEX patterns, compiled once per search.
-        var regexes: [NSRegularExpression] = []
-    }
+    typealias Criterion = SearchCriterion
+
+    /// Group search's rules: the published criteria types all evaluated, REGEX included.
+    static let dialect = SearchDialect(
+        model: "GroupSearchCriteria", searchableFields: searchableFields,
+        readType: { reader, _ in try reader.enumValue("type", allowed: GroupEnums.searchCriteriaType, required: true)! },
+        unknownField: { field, _ in APIFailure.invalidValue(field: "GroupSearchCriteria.fields", value: field, allowed: searchableFields) },
+        typesWithoutFields: ["MATCH_ALL", "REQUIRED_FIELDS"],
+        typesNeedingValue: ["EXACT", "STARTS_WITH", "CONTAINS", "REGEX", "TERM"],
+        maximumValues: nil, operatorCaseInsensitive: false, prefix: { _ in "" }, valueNoun: "value")
 
     init(request: BodyReader) throws {
         // Both bounded, so (pageNumber - 1) * pageSize and pageNumber + 1 cannot overflow, also
@@ -62,36 +62,7 @@ struct GroupSearch {
     }
 
     static func parseCriteria(_ value: JSON, path: String) throws -> [Criterion] {
-        guard case let .array(items) = value else { throw APIFailure.badRequest("\(path) must be an array of criteria") }
-        return try items.enumerated().map { index, item in
-            guard case let .object(members) = item else { throw APIFailure.badRequest("\(path)[\(index + 1)] must be an object") }
-            let reader = BodyReader(model: "GroupSearchCriteria", fields: members)
-            let type = try reader.enumValue("type", allowed: GroupEnums.searchCriteriaType, required: true)!
-            let fields = try reader.strings("fields") ?? []
-            for field in fields where !searchableFields.contains(field) {
-                throw APIFailure.invalidValue(field: "GroupSearchCriteria.fields", value: field, allowed: searchableFields)
-            }
-            var criterion = Criterion(
-                type: type, fields: fields, value: try reader.string("value"), values: try reader.strings("values") ?? [],
-                op: try reader.enumValue("operator", allowed: GroupEnums.searchOperator) ?? "AND",
-                group: try reader.value("group").map { try parseCriteria($0, path: "\(path)[\(index + 1)].group") } ?? [])
-            if type == "REGEX" {
-                criterion.regexes = try ((criterion.value.map { [$0] } ?? []) + criterion.values).map { pattern in
-                    guard let regex = try? NSRegularExpression(pattern: pattern, options: .caseInsensitive) else {
-                        throw APIFailure.badRequest("GroupSearchCriteria.value is not a valid regular expression: \(pattern)")
-                    }
-                    return regex
-                }
-            }
-            if !["MATCH_ALL", "REQUIRED_FIELDS"].contains(type), criterion.group.isEmpty, criterion.fields.isEmpty {
-                throw APIFailure.badRequest("GroupSearchCriteria.fields is required for \(type)")
-            }
-            if ["EXACT", "STARTS_WITH", "CONTAINS", "REGEX", "TERM"].contains(type), criterion.group.isEmpty,
-               criterion.value == nil, criterion.values.isEmpty {
-                throw APIFailure.badRequest("GroupSearchCriteria.value is required for \(type)")
-            }
-            return criterion
-        }
+        try dialect.parse(value, path: path)
     }
 
     static func fieldValue(_ group: EmulatedGroup, _ field: String) -> String? {
@@ -108,43 +79,8 @@ struct GroupSearch {
         }
     }
 
-    static func matches(_ c: Criterion, _ group: EmulatedGroup, _ budget: RegexBudget) -> Bool {
-        if !c.group.isEmpty { return matchesAll(c.group, group, budget) }
-        let wanted = (c.value.map { [$0] } ?? []) + c.values
-        let texts = c.fields.compactMap { fieldValue(group, $0) }
-        switch c.type {
-        case "MATCH_ALL": return true
-        case "REQUIRED_FIELDS": return c.fields.allSatisfy { fieldValue(group, $0) != nil }
-        case "EXACT":
-            return texts.contains { t in wanted.contains { $0.caseInsensitiveCompare(t) == .orderedSame } }
-        case "STARTS_WITH":
-            return texts.contains { t in wanted.contains { t.lowercased().hasPrefix($0.lowercased()) } }
-        case "CONTAINS":
-            return texts.contains { t in wanted.contains { t.lowercased().contains($0.lowercased()) } }
-        case "REGEX":
-            return texts.contains { t in c.regexes.contains { budget.matches($0, t) } }
-        default:  // TERM, TERMS: whole-word match
-            return texts.contains { t in
-                let words = Set(t.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init))
-                return wanted.contains { words.contains($0.lowercased()) }
-            }
-        }
-    }
-
-    /// Top-level criteria are combined the way the platform documents: each carries its own
-    /// operator, AND (the default) and NOT must hold, and at least one OR must hold when any is given.
     static func matchesAll(_ criteria: [Criterion], _ group: EmulatedGroup, _ budget: RegexBudget) -> Bool {
-        var anyOr = false
-        var orHit = false
-        for c in criteria {
-            let hit = matches(c, group, budget)
-            switch c.op {
-            case "NOT": if hit { return false }
-            case "OR": anyOr = true; if hit { orHit = true }
-            default: if !hit { return false }
-            }
-        }
-        return !anyOr || orHit
+        SearchEvaluator.matchesAll(criteria, { fieldValue(group, $0) }, budget)
     }
 
     /// Runs on a copy of the org taken under the lock, so a slow search holds no other request.

@@ -24,17 +24,27 @@ struct UserSearch {
     /// Published but not evaluated by the emulator: refused with a message saying so.
     static let unsupportedTypes = ["REGEX", "QUERY_STRING", "RANGE", "LESS_THAN", "LESS_THAN_EQUAL_TO", "GREATER_THAN", "GREATER_THAN_EQUAL_TO"]
 
-    struct Criterion {
-        var type: String
-        var fields: [String]
-        /// `value` and `values` together, lower-cased once.
-        var wanted: [String]
-        var wantedSet: Set<String>
-        var op: String
-        var group: [Criterion]
+    typealias Criterion = SearchCriterion
 
-        var mentionsState: Bool { fields.contains("state") || group.contains { $0.mentionsState } }
-    }
+    /// User search's rules: REGEX and the range types are refused, messages name the criterion.
+    static let dialect = SearchDialect(
+        model: "UserSearchCriteria", searchableFields: searchableFields,
+        readType: { reader, here in
+            guard let type = try reader.string("type") else { throw APIFailure.badRequest("\(here): UserSearchCriteria.type is required") }
+            if unsupportedTypes.contains(type) {
+                throw APIFailure.badRequest("\(here): criterion type \(type) is not supported by the emulator; use one of \(supportedTypes.joined(separator: ", "))")
+            }
+            guard supportedTypes.contains(type) else {
+                throw APIFailure.badRequest("\(here): unknown criterion type '\(type)'; use one of \(supportedTypes.joined(separator: ", "))")
+            }
+            return type
+        },
+        unknownField: { field, here in
+            APIFailure.badRequest("\(here): unknown search field '\(field)'; use one of \(searchableFields.joined(separator: ", "))")
+        },
+        typesWithoutFields: ["MATCH_ALL"],
+        typesNeedingValue: Set(supportedTypes).subtracting(["MATCH_ALL", "REQUIRED_FIELDS"]),
+        maximumValues: maximumValues, operatorCaseInsensitive: true, prefix: { "\($0): " }, valueNoun: "value or values")
 
     init(request: BodyReader) throws {
         pageSize = try Self.boundedInt(request, "pageSize", default: 25, range: 1...Self.maximumPageSize)
@@ -86,41 +96,7 @@ struct UserSearch {
     }
 
     static func parseCriteria(_ value: JSON, path: String) throws -> [Criterion] {
-        guard case let .array(items) = value else { throw APIFailure.badRequest("\(path) must be an array of criteria") }
-        return try items.enumerated().map { index, item in
-            let here = "\(path)[\(index + 1)]"
-            guard case let .object(members) = item else { throw APIFailure.badRequest("\(here) must be an object") }
-            let reader = BodyReader(model: "UserSearchCriteria", fields: members)
-            guard let type = try reader.string("type") else { throw APIFailure.badRequest("\(here): UserSearchCriteria.type is required") }
-            if unsupportedTypes.contains(type) {
-                throw APIFailure.badRequest("\(here): criterion type \(type) is not supported by the emulator; use one of \(supportedTypes.joined(separator: ", "))")
-            }
-            guard supportedTypes.contains(type) else {
-                throw APIFailure.badRequest("\(here): unknown criterion type '\(type)'; use one of \(supportedTypes.joined(separator: ", "))")
-            }
-            let fields = try reader.strings("fields") ?? []
-            for field in fields where !searchableFields.contains(field) {
-                throw APIFailure.badRequest("\(here): unknown search field '\(field)'; use one of \(searchableFields.joined(separator: ", "))")
-            }
-            let value = try reader.string("value")
-            let values = try reader.strings("values") ?? []
-            guard values.count <= maximumValues else {
-                throw APIFailure.badRequest("\(here): at most \(maximumValues) values are allowed per criterion, got \(values.count)")
-            }
-            let wanted = ((value.map { [$0] } ?? []) + values).map { $0.lowercased() }
-            let group = try reader.value("group").map { try parseCriteria($0, path: "\(here).group") } ?? []
-            let criterion = Criterion(
-                type: type, fields: fields, wanted: wanted, wantedSet: Set(wanted),
-                op: try reader.enumValue("operator", allowed: GroupEnums.searchOperator, caseInsensitive: true) ?? "AND",
-                group: group)
-            if type != "MATCH_ALL", group.isEmpty, fields.isEmpty {
-                throw APIFailure.badRequest("\(here): UserSearchCriteria.fields is required for \(type)")
-            }
-            if !["MATCH_ALL", "REQUIRED_FIELDS"].contains(type), group.isEmpty, wanted.isEmpty {
-                throw APIFailure.badRequest("\(here): UserSearchCriteria.value or values is required for \(type)")
-            }
-            return criterion
-        }
+        try dialect.parse(value, path: path)
     }
 
     static func fieldValue(_ user: EmulatedUser, _ field: String) -> String? {
@@ -136,60 +112,36 @@ struct UserSearch {
         }
     }
 
-    static func matches(_ c: Criterion, _ user: EmulatedUser) -> Bool {
-        if !c.group.isEmpty { return matchesAll(c.group, user) }
-        switch c.type {
-        case "MATCH_ALL": return true
-        case "REQUIRED_FIELDS": return c.fields.allSatisfy { fieldValue(user, $0) != nil }
-        default: break
-        }
-        let texts = c.fields.compactMap { fieldValue(user, $0)?.lowercased() }
-        switch c.type {
-        case "EXACT": return texts.contains { c.wantedSet.contains($0) }
-        case "STARTS_WITH": return texts.contains { t in c.wanted.contains { t.hasPrefix($0) } }
-        case "CONTAINS": return texts.contains { t in c.wanted.contains { t.contains($0) } }
-        default:  // TERM, TERMS: whole-word match
-            return texts.contains { t in
-                let words = Set(t.split { !$0.isLetter && !$0.isNumber }.map(String.init))
-                return c.wanted.contains { words.contains($0) }
-            }
-        }
-    }
-
-    /// AND (the default) and NOT must hold; at least one OR must hold when any is given.
-    static func matchesAll(_ criteria: [Criterion], _ user: EmulatedUser) -> Bool {
-        var anyOr = false, orHit = false
-        for c in criteria {
-            let hit = matches(c, user)
-            switch c.op {
-            case "NOT": if hit { return false }
-            case "OR": anyOr = true; if hit { orHit = true }
-            default: if !hit { return false }
-            }
-        }
-        return !anyOr || orHit
+    static func matchesAll(_ criteria: [Criterion], _ user: EmulatedUser, _ budget: RegexBudget) -> Bool {
+        SearchEvaluator.matchesAll(criteria, { fieldValue(user, $0) }, budget)
     }
 
     /// Fields with an exact-match lookup table: resolving 10,000 emails in batches of 100 then costs
     /// 100 lookups per request instead of a pass over a 100,000-user org.
     static let indexedFields = ["id", "email", "username", "name"]
 
-    /// The users that match, in no particular order. `indexed` says whether search already sees a
-    /// user (`--index-delay`).
+    /// The users that match, as search sees them, in no particular order. `indexed` says whether
+    /// search already sees a user's current record (`--index-delay`); if not, it sees the record
+    /// from before the change (`OrgState.usersAsIndexed`), and a user just created not at all.
     func matchingUsers(_ state: inout OrgState, indexed: (EmulatedUser) -> Bool) -> [EmulatedUser] {
         let includeDeleted = criteria.contains { $0.mentionsState }
+        // User search refuses REGEX, so this budget is never spent.
+        let budget = RegexBudget(seconds: .infinity)
+        let asIndexed = state.usersAsIndexed
+        func seen(_ user: EmulatedUser) -> EmulatedUser? { indexed(user) ? user : asIndexed[user.id] }
         func keep(_ user: EmulatedUser) -> Bool {
-            (includeDeleted || user.state != "deleted") && indexed(user) && Self.matchesAll(criteria, user)
+            (includeDeleted || user.state != "deleted") && Self.matchesAll(criteria, user, budget)
         }
         // Every match satisfies each AND criterion, so one EXACT criterion on an indexed field can
         // pick the candidates; all criteria are still checked on them.
         if let seed = criteria.first(where: { $0.op == "AND" && $0.group.isEmpty && $0.type == "EXACT" && $0.fields.count == 1 && Self.indexedFields.contains($0.fields[0]) }) {
             let index = state.userSearchIndex(seed.fields[0])
-            var seen = Set<String>()
-            return seed.wantedSet.flatMap { index[$0] ?? [] }.filter { seen.insert($0).inserted }
-                .compactMap { state.users[$0] }.filter(keep)
+            // The lookup table holds current values; a record search still serves may hold another.
+            var once = Set<String>()
+            return (seed.wantedSet.flatMap { index[$0] ?? [] } + asIndexed.keys).filter { once.insert($0).inserted }
+                .compactMap { state.users[$0] }.compactMap(seen).filter(keep)
         }
-        return state.userOrder.compactMap { state.users[$0] }.filter(keep)
+        return state.userOrder.compactMap { state.users[$0] }.compactMap(seen).filter(keep)
     }
 
     /// One page of results, sorted.

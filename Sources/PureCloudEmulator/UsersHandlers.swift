@@ -34,7 +34,7 @@ struct UsersHandlers: Sendable {
                 sorted = state.usersSortedByName(state: stateFilter)
             } else {
                 // At most 100 lookups instead of a pass over the org.
-                let found = Set(named).compactMap { state.users[$0] }.filter { stateFilter == "any" || $0.state == stateFilter }
+                let found = Set(named.map(state.userId)).compactMap { state.users[$0] }.filter { stateFilter == "any" || $0.state == stateFilter }
                 sorted = OrgState.sortedByName(found)
             }
             let entities = page.slice(sorted, descending: descending).compactMap { state.users[$0] }
@@ -51,7 +51,7 @@ struct UsersHandlers: Sendable {
         let wanted = try Self.stateParameter(request.query, allowed: GroupEnums.userGetState) ?? "active"
         let expand = try Self.expandParameter(request.query)
         return try org.withState { state in
-            guard let user = state.users[id], (user.state == "deleted") == (wanted == "deleted") else {
+            guard let user = state.users[state.userId(id)], (user.state == "deleted") == (wanted == "deleted") else {
                 throw APIFailure(status: 404, code: "general.resource.not.found", message: "Unable to find a user with ID \(id)")
             }
             return Self.render(user, expand: expand, state: state)
