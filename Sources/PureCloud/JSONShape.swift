@@ -4,7 +4,12 @@
 /// more than the listing's own decoding (docs/benchmarks.md, figure 2). The decoder that reads
 /// the body afterwards still reports any error inside a well-formed shape.
 enum JSONShape {
-    static func isComplete(_ bytes: [UInt8]) -> Bool {
+    static func isComplete(_ array: [UInt8]) -> Bool {
+        // On the raw buffer: every page of a listing passes through here, so no bounds checks.
+        array.withUnsafeBufferPointer { isComplete(buffer: $0) }
+    }
+
+    private static func isComplete(buffer bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         let count = bytes.count
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
