@@ -2,7 +2,8 @@
 --
 --   pclua scripts/migrate-members.lua moves.csv [options]      (pclua --dry-run ... shows the plan first)
 --
--- moves.csv has a header and the columns user (or email, or user_id), from_group, to_group. A user
+-- moves.csv has a header and the columns user (or email, or user_id), from_group, to_group, written
+-- in any case, with spaces or dashes ("User", "From Group", "E-Mail" work). A user
 -- is an email, a user id or an exact full name; a group is its id or its exact name. Leave
 -- from_group empty to only add, or to_group empty to only remove. The separator (`,` `;` or tab)
 -- is detected; a byte-order mark and Windows line ends are fine.
@@ -71,10 +72,24 @@ if not path then fail_usage("no CSV file given") end
 local api = purecloud.GroupsApi.new()
 local users = purecloud.UsersApi.new()
 
+-- Headers as spreadsheets write them: "User", " From Group", "to-group", "E-Mail", "User ID" name
+-- the columns user, from_group, to_group, email, user_id (case, spaces, dashes and underscores aside).
+local column_names = { user = "user", userid = "user_id", email = "email", mail = "email",
+                       emailaddress = "email", fromgroup = "from_group", togroup = "to_group" }
+local function normalized(row)
+  local out = {}
+  for key, value in pairs(row) do
+    local bare = key:lower():gsub("[^%w]", "")
+    out[column_names[bare] or bare] = value
+  end
+  return out
+end
+
 -- 1. Read the whole file first: a malformed file stops here, before any write.
 local rows = {}
 local user_column
 for row, line in purecloud.csv.rows(path, { delimiter = options.delimiter }) do
+  row = normalized(row)
   if not user_column then
     for _, name in ipairs { "user", "user_id", "email" } do
       if row[name] ~= nil then user_column = name; break end

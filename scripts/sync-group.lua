@@ -2,8 +2,8 @@
 --
 --   pclua scripts/sync-group.lua GROUP members.csv [add-only|remove-only] [options]
 --
--- GROUP is the group's id or exact name. members.csv has a column user (or email, or user_id)
--- holding emails, user ids or exact full names, mixed. Owners and dynamically included people are
+-- GROUP is the group's id or exact name. members.csv has a column user (or email, or user_id; any
+-- case, with spaces or dashes: "E-Mail", "User ID") holding emails, user ids or exact full names, mixed. Owners and dynamically included people are
 -- not touched. The separator (`,` `;` or tab) is detected.
 --
 -- options:
@@ -66,9 +66,23 @@ if positional[4] then fail_usage("unexpected argument '" .. positional[4] .. "'"
 local api = purecloud.GroupsApi.new()
 local users = purecloud.UsersApi.new()
 
+-- Headers as spreadsheets write them: "User", " From Group", "to-group", "E-Mail", "User ID" name
+-- the columns user, from_group, to_group, email, user_id (case, spaces, dashes and underscores aside).
+local column_names = { user = "user", userid = "user_id", email = "email", mail = "email",
+                       emailaddress = "email", fromgroup = "from_group", togroup = "to_group" }
+local function normalized(row)
+  local out = {}
+  for key, value in pairs(row) do
+    local bare = key:lower():gsub("[^%w]", "")
+    out[column_names[bare] or bare] = value
+  end
+  return out
+end
+
 local wanted, lines = {}, {}
 local column
 for row, line in purecloud.csv.rows(path, { delimiter = options.delimiter }) do
+  row = normalized(row)
   if not column then
     for _, name in ipairs { "user", "user_id", "email" } do
       if row[name] ~= nil then column = name; break end
