@@ -23,6 +23,8 @@ public struct MembershipBatchJob: Sendable {
     public let client: APIClient
     /// Groups written at once: the client's `concurrency`.
     public var concurrency: Int
+    /// Told what is being done and how far it got (for a progress line), by every group's job.
+    public var progress: (@Sendable (_ what: String, _ done: Int, _ total: Int?) -> Void)?
     /// Most entries one call takes.
     public static let maximumEntries = 10_000
 
@@ -35,7 +37,9 @@ public struct MembershipBatchJob: Sendable {
     /// entry cannot be carried out, MembershipBatchError when a group's writes stopped midway.
     public func run(_ entries: [Entry], name: String) async throws -> [MembershipReport] {
         try Self.check(entries, name: name)
-        let job = MembershipJob(client: client)
+        var configured = MembershipJob(client: client)
+        configured.progress = progress
+        let job = configured
         let width = max(1, concurrency)
 
         // 1. Read and check everything; the first refusal stops the batch before any write.

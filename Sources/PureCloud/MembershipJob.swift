@@ -151,9 +151,9 @@ public struct MembershipJob: Sendable {
                 + ". Correct them, or pass skip_unknown = true to change the others and report these as failed.", problems: problems)
         }
         let matched = Dictionary(resolution.matched.map { ($0.id, $0.input) }, uniquingKeysWith: { first, _ in first })
+        let idOfInput = Dictionary(resolution.matched.map { ($0.input, $0.id) }, uniquingKeysWith: { first, _ in first })
         for problem in problems {
-            let id = resolution.matched.first { $0.input == problem.input }?.id ?? problem.input
-            report.failed.append((id, problem.input, problem.reason))
+            report.failed.append((idOfInput[problem.input] ?? problem.input, problem.input, problem.reason))
         }
         var ids: [String] = []
         var seen = Set<String>()
@@ -225,10 +225,6 @@ public struct MembershipJob: Sendable {
         var sent = 0
         while !pending.isEmpty {
             let (kind, chunk) = pending.removeFirst()
-            defer {
-                sent += chunk.count
-                progress?("\(planned.helper) '\(groupName)'", sent, total)
-            }
             do {
                 switch kind {
                 case .add:
@@ -243,6 +239,8 @@ public struct MembershipJob: Sendable {
                 report.requests = planned.tally.value
                 throw MembershipJobError(report: report, cause: error)
             }
+            sent += chunk.count  // counted once the chunk went through, so a stop never overstates it
+            progress?("\(planned.helper) '\(groupName)'", sent, total)
         }
         report.requests = planned.tally.value
         return report

@@ -82,7 +82,7 @@ public final class ProgressLine: Sendable {
         if elapsed >= 1 {
             let rate = Double(done) / elapsed
             text += ", \(rate >= 10 ? String(Int(rate)) : String(format: "%.1f", rate))/s"
-            if let total, rate > 0, done < total {
+            if let total, rate > 0, done < total, Double(total - done) / rate < 1e9 {  // a server's absurd total gets no estimate
                 let left = Double(total - done) / rate
                 text += left < 90 ? ", about \(Int(left.rounded(.up))) s left" : ", about \(Int((left / 60).rounded(.up))) min left"
             }

@@ -19,10 +19,13 @@ enum MembershipBatchHelper {
         }
         let entries = try changesArgument(call, options: jobOptions)
         let base = try session.client(handle: handle)
-        let client = dryRun.map { base.with(dryRun: $0) } ?? base
+        let client = dryRun.map { base.with(dryRun: $0 || session.settings.dryRunRequired) } ?? base
         let reports: [MembershipReport]
         do {
-            reports = try session.bridge.run { try await MembershipBatchJob(client: client).run(entries, name: name) }
+            var batch = MembershipBatchJob(client: client)
+            batch.progress = session.progressReporter()
+            defer { session.clearProgress() }
+            reports = try session.bridge.run { [batch] in try await batch.run(entries, name: name) }
         } catch let stopped as MembershipBatchError {
             session.recordBulkFailure()
             var error = stopped.cause
@@ -100,11 +103,11 @@ enum MembershipBatchHelper {
         defer { call.pop() }
         switch call.type(at: -1) {
         case .string:
-            if let id = call.string(at: -1), !id.isEmpty { return id }
+            if let id = call.string(at: -1), !UserIds.normalize(id).isEmpty { return UserIds.normalize(id) }
         case .table:
             call.getField(-1, "id")
             defer { call.pop() }
-            if call.type(at: -1) == .string, let id = call.string(at: -1), !id.isEmpty { return id }
+            if call.type(at: -1) == .string, let id = call.string(at: -1), !UserIds.normalize(id).isEmpty { return UserIds.normalize(id) }
         default: break
         }
         throw LuaArgumentError(position: 1, function: name, message: "\(what): 'group' must be a group id or a group table with an id, got \(call.typeName(at: -1))")

@@ -35,7 +35,7 @@ enum MembershipHelpers {
             }
         }
         let base = try session.client(handle: handle)
-        let client = dryRun.map { base.with(dryRun: $0) } ?? base
+        let client = dryRun.map { base.with(dryRun: $0 || session.settings.dryRunRequired) } ?? base
         let report: MembershipReport
         let chosen = mode, options = jobOptions
         var job = MembershipJob(client: client)

@@ -7,6 +7,10 @@ public struct SessionSettings: Sendable {
     public var environment: Environment?
     public var credentials: Credentials?
     public var dryRun = false
+    /// `--dry-run` on the command line: a dry run the script cannot switch off (`configure{
+    /// dry_run = false }`, a helper's `dry_run = false`), because the person who typed it expects
+    /// no write whatever the script does.
+    public var dryRunRequired = false
     public var retry = RetryPolicy()
     public var requestTimeout = 60.0
     public var connectTimeout = ClientConfiguration.defaultConnectTimeout
@@ -59,7 +63,7 @@ public struct SessionSettings: Sendable {
             configuration.environment = sealed.environment
             configuration.credentials = sealed.credentials
         }
-        configuration.dryRun = dryRun
+        configuration.dryRun = dryRun || dryRunRequired
         configuration.retry = retry
         configuration.requestTimeout = requestTimeout
         configuration.connectTimeout = connectTimeout

@@ -135,6 +135,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var settings = SessionSettings()
         settings.dryRun = dryRun
+        settings.dryRunRequired = dryRun
         settings.progress = !quiet
         settings.requestTimeout = timeout
         settings.connectTimeout = connectTimeout

@@ -96,3 +96,31 @@ final class FlagNearMissTests: EmulatorBackedTestCase {
         XCTAssertEqual(emulator.requestCount("post_groups"), 0, "--dry-run after -- is still a dry run")
     }
 }
+
+/// `--dry-run` typed on the command line holds whatever the script asks for.
+final class StickyDryRunTests: EmulatorBackedTestCase {
+    override class func configure(_ c: inout EmulatorConfiguration) { c.data = .demo(users: 20, groups: 3) }
+
+    func testAScriptCannotSwitchTheCommandLinesDryRunOff() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("sticky-\(UUID()).lua")
+        try """
+            local api = purecloud.GroupsApi.new()
+            local users = purecloud.UsersApi.new()
+            local group = api:get_groups{}.entities[1]
+            local people = {}
+            for u in users:each_user{} do people[#people + 1] = u.id end
+            api:add_members(group.id, people, { dry_run = false })
+            api:apply_memberships({ { group = group.id, add = people } }, { dry_run = false })
+            purecloud.configure{ dry_run = false }
+            purecloud.GroupsApi.new():post_groups{ name = "Sticky", type = "official", visibility = "public", rulesVisible = true }
+            print("done")
+            """.write(to: script, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: script) }
+        let outcome = try pclua(["--dry-run", script.path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertEqual(outcome.stdout, "done\n")
+        for write in ["post_groups", "post_group_members", "delete_group_members", "put_group", "delete_group"] {
+            XCTAssertEqual(emulator.requestCount(write), 0, "\(write) was sent under --dry-run")
+        }
+    }
+}
