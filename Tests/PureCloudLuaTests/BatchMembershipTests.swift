@@ -72,7 +72,7 @@ final class BatchMembershipTests: ModuleTestCase {
     func testTheChangesAreCheckedBeforeAnythingIsSent() throws {
         try expectErrors([
             ("api:apply_memberships('g')", "array of changes ({ group = ..., add = {...} }) expected, got string"),
-            ("api:apply_memberships({ { group = 'g', add = {} }, { group = ' G ', remove = {} } })", "entries 1 and 2 both change group  G ; give each group once"),
+            ("api:apply_memberships({ { group = 'g', add = {} }, { group = ' G ', remove = {} } })", "entries 1 and 2 both change group g; give each group once"),
             ("api:apply_memberships({ { group = 'g', add = {}, remove = {} } })", "change 1 has more than one of add, remove, sync"),
             ("api:apply_memberships({ { group = 'g' } })", "change 1 has none of add, remove, sync"),
             ("api:apply_memberships({ { group = 'g', ad = {} } })", "change 1 has an unknown key 'ad'"),
