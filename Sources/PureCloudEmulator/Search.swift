@@ -97,30 +97,8 @@ struct GroupSearch {
             if x == y { return a.id < b.id }
             return sortDescending ? x > y : x < y
         }
-        let total = hits.count
-        let pageCount = (total + pageSize - 1) / pageSize
-        let start = (pageNumber - 1) * pageSize
-        let page = start < total ? hits[start..<min(total, start + pageSize)] : []
-        func uri(_ n: Int) -> JSON {
-            guard case var .object(members) = normalized else { return .string(path) }
-            members.removeAll { $0.0 == "pageNumber" }
-            members.append(("pageNumber", .int(n)))
-            members.sort { $0.0 < $1.0 }
-            return .string("\(path)?q64=\(Q64.encode(.object(members)))")
-        }
-        // As on the platform (contract §5): on page 1 previousPage repeats currentPage, and nextPage
-        // is present on every page, even the last; clients stop on pageNumber >= pageCount.
-        return object([
-            "total": .int(total),
-            "pageCount": .int(pageCount),
-            "pageSize": .int(pageSize),
-            "pageNumber": .int(pageNumber),
-            "previousPage": uri(max(1, pageNumber - 1)),
-            "currentPage": uri(pageNumber),
-            "nextPage": uri(pageNumber + 1),
-            "types": .array([.string("groups")]),
-            "results": .array(page.map { Render.group($0) }),
-        ])
+        return SearchPage.answer(hits, pageSize: pageSize, pageNumber: pageNumber, request: normalized, path: path,
+                                 type: "groups", render: { Render.group($0) })
     }
 }
 

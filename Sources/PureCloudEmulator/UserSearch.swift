@@ -154,31 +154,8 @@ struct UserSearch {
             if x == y { return a.id < b.id }
             return sortDescending ? x > y : x < y
         }
-        let total = hits.count
-        let pageCount = (total + pageSize - 1) / pageSize
-        let start = (pageNumber - 1).multipliedReportingOverflow(by: pageSize)
-        let page = !start.overflow && start.partialValue < total
-            ? hits[start.partialValue..<min(total, start.partialValue + pageSize)] : []
-        func uri(_ n: Int) -> JSON {
-            guard case var .object(members) = normalized else { return .string(path) }
-            members.removeAll { $0.0 == "pageNumber" }
-            members.append(("pageNumber", .int(n)))
-            members.sort { $0.0 < $1.0 }
-            return .string("\(path)?q64=\(Q64.encode(.object(members)))")
-        }
-        // The same page-link rules as group search: page 1's previousPage repeats currentPage, and
-        // nextPage is present on every page, even the last; clients stop on pageNumber >= pageCount.
-        return object([
-            "total": .int(total),
-            "pageCount": .int(pageCount),
-            "pageSize": .int(pageSize),
-            "pageNumber": .int(pageNumber),
-            "previousPage": uri(max(1, pageNumber - 1)),
-            "currentPage": uri(pageNumber),
-            "nextPage": uri(min(pageNumber, Int(Int32.max) - 1) + 1),
-            "types": .array([.string("users")]),
-            "results": .array(page.map(render)),
-        ])
+        return SearchPage.answer(hits, pageSize: pageSize, pageNumber: pageNumber, request: normalized, path: path,
+                                 type: "users", render: render)
     }
 }
 
