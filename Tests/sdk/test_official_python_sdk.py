@@ -3,29 +3,18 @@
 The SDK's own code does the login, paging, versions and search: if the emulator drifts from what
 the real platform sends (a null, a missing field, a wrong status), the SDK breaks here first.
 """
-import os
-import re
-import subprocess
 
 import pytest
 import PureCloudPlatformClientV2 as gc
 from PureCloudPlatformClientV2.rest import ApiException
 
-PCLUA = os.environ.get("PCLUA_BIN", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "pclua"))
+from served_emulator import served_emulator
 
 
 @pytest.fixture(scope="module")
 def emulator():
-    proc = subprocess.Popen(
-        [PCLUA, "emulator", "--port", "0", "--seed-users", "300", "--seed-groups", "620",
-         "--rate-limit", "0", "--client-id", "sdk-id", "--client-secret", "sdk-secret"],
-        stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-    assert match, f"emulator did not start: {line!r}"
-    yield f"http://127.0.0.1:{match.group(1)}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served_emulator("--seed-users", "300", "--seed-groups", "620") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,6 @@ scenario) against `pclua emulator --data`: listing by state over several pages, 
 search by email with `values`, the next page by q64, and a 4xx for a bad criterion type.
 """
 import json
-import os
-import re
-import subprocess
 import urllib.error
 import urllib.request
 
@@ -13,7 +10,7 @@ import pytest
 import PureCloudPlatformClientV2 as gc
 from PureCloudPlatformClientV2.rest import ApiException
 
-PCLUA = os.environ.get("PCLUA_BIN", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "pclua"))
+from served_emulator import served_emulator
 
 ACTIVE, INACTIVE, DELETED = 23, 11, 4
 
@@ -32,16 +29,8 @@ def org():
 def emulator(tmp_path_factory):
     path = tmp_path_factory.mktemp("users") / "org.json"
     path.write_text(json.dumps(org()))
-    proc = subprocess.Popen(
-        [PCLUA, "emulator", "--port", "0", "--data", str(path), "--rate-limit", "0",
-         "--client-id", "sdk-id", "--client-secret", "sdk-secret"],
-        stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-    assert match, f"emulator did not start: {line!r}"
-    yield f"http://127.0.0.1:{match.group(1)}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served_emulator("--data", str(path)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
