@@ -1,4 +1,5 @@
 #include "CLuaShim.h"
+#include <stdio.h>
 #include <string.h>
 
 static pclua_dispatch_fn host_dispatch = NULL;
@@ -185,4 +186,39 @@ int pclua_getmetafield_raw(lua_State *L, int obj, const char *field) {
     }
     lua_remove(L, -2);
     return type;
+}
+
+/* ---- print -------------------------------------------------------------------------------- */
+
+static pclua_output_hook_fn before_output = NULL;
+
+void pclua_set_output_hook(pclua_output_hook_fn hook) { before_output = hook; }
+
+/* lua5.4's print (lbaselib.c), a C function like the original (so debug.getinfo, string.dump,
+ * tracebacks and hooks see what they see under lua5.4), with one addition: the host's hook runs
+ * first, so a progress line on the terminal is cleared before the text. The hook is process-wide
+ * and needs no state, so print works in finalizers while a state closes. */
+static int print_function(lua_State *L) {
+    int n = lua_gettop(L);
+    if (before_output) before_output();
+    for (int i = 1; i <= n; i++) {
+        size_t length;
+        const char *s = luaL_tolstring(L, i, &length);
+        if (i > 1) lua_writestring("\t", 1);
+        lua_writestring(s, length);
+        lua_pop(L, 1);
+    }
+    lua_writeline();
+    return 0;
+}
+
+static int install_print_protected(lua_State *L) {
+    lua_pushcfunction(L, print_function);
+    lua_setglobal(L, "print");
+    return 0;
+}
+
+int pclua_install_print(lua_State *L) {
+    lua_pushcfunction(L, install_print_protected);
+    return lua_pcall(L, 0, 0, 0);
 }

@@ -9,7 +9,11 @@ public typealias HostFunction = (LuaCall) throws -> Int32
 final class HostFunctionBox {
     let name: String
     let body: HostFunction
-    unowned let state: LuaState
+    /// Weak: the state owns its functions, not the other way round. Finalizers run while the state
+    /// closes (`lua_close`), and a finalizer may call a host function then; once the Swift side of
+    /// the state is gone the call raises a Lua error instead of reaching a freed object (as mlua's
+    /// callbacks do after destruction).
+    weak var state: LuaState?
 
     init(name: String, state: LuaState, body: @escaping HostFunction) {
         self.name = name
@@ -27,7 +31,12 @@ private let callbacksInstalled: Void = pclua_set_host_callbacks(dispatchHostCall
 private func dispatchHostCall(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?) -> Int32 {
     guard let L, let box else { return 0 }
     let host = Unmanaged<HostFunctionBox>.fromOpaque(box).takeUnretainedValue()
-    let call = LuaCall(L, state: host.state)
+    guard let state = host.state, !state.isClosed else {
+        let message = "\(luaWhere(L))'\(host.name)' was called after its Lua state was closed"
+        message.withCString { _ = lua_pushstring(L, $0) }
+        return PCLUA_RAISE
+    }
+    let call = LuaCall(L, state: state)
     let base = lua_gettop(L)
     do {
         let results = try host.body(call)
@@ -48,7 +57,7 @@ private func dispatchHostCall(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointe
     } catch let error as LuaPersonMessage {
         lua_settop(L, base)
         let text = luaWhere(L) + String(describing: error)
-        host.state.lastPersonMessage = text
+        state.lastPersonMessage = text
         call.push(text)
         return PCLUA_RAISE
     } catch {

@@ -23,6 +23,6 @@ public final class LuaRef: @unchecked Sendable {
     }
 
     deinit {
-        if owner != nil { luaL_unref(state, pclua_registryindex(), ref) }
+        if let owner, !owner.isClosing { luaL_unref(state, pclua_registryindex(), ref) }
     }
 }

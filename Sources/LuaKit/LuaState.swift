@@ -28,9 +28,42 @@ public final class LuaState {
         }
     }
 
-    deinit {
+    /// Set once the state is closed: its host functions raise from then on.
+    public private(set) var isClosed = false
+    /// Set when closing begins: references no longer release their registry slots (the registry
+    /// goes with the state), while host functions still work for the finalizers.
+    var isClosing = false
+
+    /// Closes the state as lua.c does at exit: pending finalizers run (a `__gc` that prints, or
+    /// calls a host function, works as under lua5.4), then everything is freed. Called by the host
+    /// while this object is alive; `deinit` closes a state nobody closed (its host functions then
+    /// raise instead of running).
+    public func close() {
+        guard !isClosing else { return }
+        isClosing = true
         anchors.removeAll()
         lua_close(mainThread)
+        isClosed = true
+    }
+
+    deinit {
+        if !isClosing {
+            isClosing = true
+            isClosed = true  // finalizers that call back into Swift now raise (see HostFunctionBox)
+            anchors.removeAll()
+            lua_close(mainThread)
+        }
+    }
+
+    /// Makes the global `print` lua5.4's own C function, preceded by `hook` (process-wide, called
+    /// before every print: pclua clears its progress line there). The hook needs no state, so
+    /// print keeps working in finalizers while the state closes.
+    public func installPrint(before hook: @convention(c) () -> Void) throws {
+        pclua_set_output_hook(hook)
+        if pclua_install_print(mainThread) != LUA_OK {
+            lua_settop(mainThread, -2)
+            throw LuaError.memory
+        }
     }
 
     /// A view of the main thread's stack.

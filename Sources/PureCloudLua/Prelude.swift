@@ -14,13 +14,6 @@ local function show_progress(label, page, first, seen)
   end
 end
 
--- A progress line is cleared before `print` writes, so the two never share a screen line.
-local raw_print = print
-print = function(...)
-  hooks.clear()
-  return raw_print(...)
-end
-
 local function copy(t)
   local c = {}
   if t ~= nil then

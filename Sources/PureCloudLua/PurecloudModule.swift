@@ -175,6 +175,8 @@ public enum PurecloudModule {
 
         // The Lua part: iterators and collect (Prelude.swift), generated from the table's paging facts.
         do {
+            // print as lua5.4's, clearing the progress line first (the two never share a screen line).
+            try state.installPrint(before: clearProgressBeforeOutput)
             try state.load(Prelude.source, name: "=purecloud.prelude")
             call.pushValue(module)
             // The prelude's hooks into the session: the iterators' progress line.
@@ -221,3 +223,9 @@ public enum PurecloudModule {
     }
 }
 
+
+/// print's hook (a C function pointer, so it captures nothing): a progress line on the terminal is
+/// cleared before the text, wherever in the state's life print runs (finalizers at close included).
+private func clearProgressBeforeOutput() {
+    ProgressLine.clearForOtherOutput()
+}

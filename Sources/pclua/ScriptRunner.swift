@@ -60,9 +60,9 @@ final class ScriptRunner: @unchecked Sendable {
             return ExitStatus.scriptError
         }
         signals.watch(state)
-        defer {  // before the state closes: a late signal must not reach it
-            signals.stop()
-            withExtendedLifetime(state) {}
+        defer {
+            signals.stop()  // before the state closes: a late signal must not reach it
+            state.close()   // pending finalizers run now, as at lua.c's exit (print works there)
         }
         PurecloudModule.install(into: state, session: session)
         setArgTable(state)

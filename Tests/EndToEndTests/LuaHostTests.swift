@@ -220,4 +220,32 @@ final class LuaHostTests: XCTestCase {
             """, in: dir)
         XCTAssertEqual(run.out, "script help\nscript run\nscript emulator\nscript help\n", run.err)
     }
+
+    // Issue 20.1: finalizers run when the state closes at exit, as under lua5.4, whether they
+    // print (to a terminal, a pipe or a file) or call the module; print is a C function.
+    func testFinalizersRunAtExitAndMayPrintOrCallTheModule() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let run = try ShellRun.run("""
+            set -o pipefail
+            "$PCLUA" -e 'setmetatable({}, {__gc = function() print("bye") end})'; echo "status $?"
+            "$PCLUA" -e 'setmetatable({}, {__gc = function() print("piped bye") end})' | cat; echo "status $?"
+            "$PCLUA" -e 'setmetatable({}, {__gc = function() print(purecloud.json.encode{a = 1}) end})'; echo "status $?"
+            printf 'setmetatable({}, {__gc = function() io.write("script bye\\\\n") end})\nerror("boom", 0)' > gc.lua
+            "$PCLUA" gc.lua 2>/dev/null; echo "status $?"
+            "$PCLUA" -e 'print(debug.getinfo(print).what, pcall(string.dump, print))'
+            """, in: dir)
+        XCTAssertEqual(run.out, """
+            bye
+            status 0
+            piped bye
+            status 0
+            {"a":1}
+            status 0
+            script bye
+            status 1
+            C\tfalse\tunable to dump given function
+
+            """, run.err)
+        XCTAssertFalse(run.err.contains("Fatal error"), run.err)
+    }
 }

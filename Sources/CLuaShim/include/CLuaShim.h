@@ -38,6 +38,13 @@ const char *pclua_last_traceback(lua_State *L);
  * msghandler does), or NULL. */
 const char *pclua_last_tostring(lua_State *L, size_t *length);
 
+/* Replaces the global print with lua5.4's own (a C function) that first calls the output hook:
+ * a process-wide function, set by the host, that clears whatever progress line is drawn. Works at
+ * any moment of the state's life, finalizers during lua_close included. Returns a LUA_* status. */
+typedef void (*pclua_output_hook_fn)(void);
+void pclua_set_output_hook(pclua_output_hook_fn hook);
+int pclua_install_print(lua_State *L);
+
 /* Opens the standard libraries under protection. Returns a LUA_* status. */
 int pclua_openlibs(lua_State *L);
 
