@@ -65,6 +65,7 @@ enum Help {
             switch p.kind {
             case .string: parts.append("string")
             case .integer: parts.append("integer")
+            case .boolean: parts.append("boolean")
             case .stringList: parts.append("array of strings (or \"a,b\")")
             case .commaSeparated: parts.append("comma-separated string or array")
             }

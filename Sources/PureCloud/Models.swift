@@ -80,7 +80,7 @@ public enum Models {
         Field("email", .string),
     ]
 
-    public static let all: [String: Model] = Dictionary(uniqueKeysWithValues: (groupModels + userModels).map { ($0.name, $0) })
+    public static let all: [String: Model] = Dictionary(uniqueKeysWithValues: (groupModels + userModels + identityModels).map { ($0.name, $0) })
 
     static let groupModels: [Model] = [
         Model(name: "GroupCreate", fields: [

@@ -15,7 +15,7 @@ public struct APIDefinition: Sendable {
 /// Every API the client speaks. Operation names are unique across APIs (the SDKs' names already
 /// are: `get_groups_search`, `get_users_search`), so an operation can be found by name alone.
 public enum OperationTable {
-    public static let apis: [APIDefinition] = [GroupsAPI.definition, UsersAPI.definition]
+    public static let apis: [APIDefinition] = [GroupsAPI.definition, UsersAPI.definition, TokensAPI.definition, OrganizationAPI.definition]
 
     public static let byName: [String: Operation] = Dictionary(uniqueKeysWithValues: apis.flatMap(\.operations).map { ($0.name, $0) })
 
@@ -85,6 +85,8 @@ public struct Parameter: Sendable {
     public enum Kind: Sendable, Equatable {
         case string
         case integer
+        /// `true` or `false` on the wire (`preserveIdleTTL`).
+        case boolean
         /// A list; `joined` sends `a,b` in one value (the Python SDK, Go SDK and CLI do this and
         /// the platform accepts it, contract §1.3).
         case stringList

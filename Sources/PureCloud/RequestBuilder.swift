@@ -76,6 +76,12 @@ public enum RequestBuilder {
                 throw ValidationError("\(label) must be between \(range.lowerBound) and \(range.upperBound) (got \(i))")
             }
             return String(i)
+        case .boolean:
+            switch value {
+            case let .bool(b): return b ? "true" : "false"
+            case let .string(s) where s == "true" || s == "false": return s
+            default: throw ValidationError("\(label) must be a boolean, got \(value.typeName)")
+            }
         case .stringList, .commaSeparated:
             let items: [String]
             switch value {

@@ -16,20 +16,29 @@ public final class PureCloudEmulator: Sendable {
     /// Loads or builds the org; throws a readable error for a bad data file.
     public init(configuration: EmulatorConfiguration) throws {
         self.configuration = configuration
-        let state: OrgState
+        var state: OrgState
         switch configuration.data {
         case let .demo(users, groups): state = .demo(users: users, groups: groups)
         case let .file(path): state = try .load(path: path)
         case .empty: state = OrgState()
         }
+        if let id = configuration.organizationId { state.organization.id = id }
+        if let name = configuration.organizationName { state.organization.name = name }
         org = Org(state)
-        handlers = APIHandlers(groups: GroupsHandlers(org: org), users: UsersHandlers(org: org, indexDelay: configuration.indexDelaySeconds))
+        handlers = APIHandlers(groups: GroupsHandlers(org: org), users: UsersHandlers(org: org, indexDelay: configuration.indexDelaySeconds),
+                               identity: IdentityHandlers(org: org, clientId: configuration.clientId, clientName: configuration.clientName))
         tokens = TokenIssuer(clientId: configuration.clientId, clientSecret: configuration.clientSecret, ttl: configuration.tokenTTL)
         limiter = RateLimiter(perMinute: configuration.rateLimit, windowSeconds: configuration.rateWindowSeconds)
         faults = FaultInjector(seed: configuration.faultSeed, faultRate: configuration.faultRate, dropRate: configuration.dropRate)
     }
 
     public var userCount: Int { org.withState { $0.users.count } }
+
+    /// The org this emulator plays: what `tokens/me` and `organizations/me` answer.
+    public var organization: (id: String, name: String) { org.withState { ($0.organization.id, $0.organization.name) } }
+    public static let defaultOrganizationName = EmulatedOrganization.demo.name
+    /// The operations it serves, by SDK name.
+    public static var servedOperations: Set<String> { Route.servedOperations }
     public var groupCount: Int { org.withState { $0.groups.count } }
 
     /// Starts serving in the background and returns once the port is bound.

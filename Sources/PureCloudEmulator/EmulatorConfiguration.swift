@@ -24,9 +24,19 @@ public struct EmulatorConfiguration: Sendable {
     /// by user search (the platform's search index is eventually consistent). 0: seen at once.
     public var indexDelaySeconds = 0.0
     public var data: EmulatorSeed = .demo(users: 200, groups: 20)
+    /// The org's id and name, over those of the data file (or the demo org's): what `tokens/me`
+    /// and `organizations/me` answer and the state exports.
+    public var organizationId: String?
+    public var organizationName: String?
+    /// The OAuth client's name, as `tokens/me` gives it.
+    public var clientName = EmulatorConfiguration.defaultClientName
+    /// Operations answered 403 `missing.permissions` (SDK names, e.g. `get_tokens_me`), to rehearse
+    /// a client whose role lacks a permission.
+    public var forbiddenOperations: Set<String> = []
 
     public static let defaultClientId = "emulator-client"
     public static let defaultClientSecret = "emulator-secret"
+    public static let defaultClientName = "pclua emulator client"
 
     public init() {}
 }

@@ -47,6 +47,13 @@ struct OrgFile: Codable {
         var mediaType: String
     }
 
+    /// The org the file is a copy of (snapshots write it); files without one are the demo org's.
+    struct Organization: Codable {
+        var id: String
+        var name: String
+    }
+
+    var organization: Organization?
     var users: [User]
     var groups: [Group]
 }
@@ -83,6 +90,12 @@ extension OrgState {
 
     init(file: OrgFile, source: String) throws {
         self.init()
+        if let named = file.organization {
+            guard !named.id.trimmingCharacters(in: .whitespaces).isEmpty, !named.name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw OrgLoadError.invalid(source, "organization needs a non-empty id and name")
+            }
+            organization = EmulatedOrganization(id: named.id, name: named.name)
+        }
         users.reserveCapacity(file.users.count)
         userOrder.reserveCapacity(file.users.count)
         let now = isoTimestamp()
@@ -186,6 +199,7 @@ extension OrgState {
     /// the same org (derived fields such as `memberCount` and `selfUri` are left out).
     func exported() -> JSON {
         object([
+            "organization": object(["id": .string(organization.id), "name": .string(organization.name)]),
             "users": .array(userOrder.compactMap { users[$0] }.map { u in
                 object([
                     "id": .string(u.id), "name": .string(u.name), "email": u.email.json, "username": u.username.json,

@@ -4,6 +4,7 @@ import Synchronization
 /// The whole emulated org. All reads and writes go through `Org.withState`, one lock for the org,
 /// so a request sees and changes a consistent org (the emulator's answer to concurrent clients).
 struct OrgState: Sendable {
+    var organization = EmulatedOrganization.demo
     var users: [String: EmulatedUser] = [:]
     var userOrder: [String] = []
     var groups: [String: EmulatedGroup] = [:]

@@ -100,6 +100,11 @@ extension PureCloudEmulator {
             failure.retryAfter = verdict.resetSeconds
             return answer(failure, correlationId: correlationId, token: token)
         }
+        if configuration.forbiddenOperations.contains(operation) {
+            stats.record(operation: operation, status: 403)
+            return answer(APIFailure(status: 403, code: "missing.permissions", message: "Unable to perform the requested action. You are missing the following permission(s) for \(operation) (--forbid)"),
+                          correlationId: correlationId, token: token)
+        }
         do {
             let (status, json) = try run(handlers, parts)
             stats.record(operation: operation, status: status)

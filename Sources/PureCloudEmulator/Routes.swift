@@ -2,10 +2,11 @@
 struct APIHandlers: Sendable {
     let groups: GroupsHandlers
     let users: UsersHandlers
+    let identity: IdentityHandlers
 }
 
 /// Maps a method and path to one of the operations (named as in the official SDKs: 14 of
-/// `GroupsApi`, 4 of `UsersApi`), the token endpoint, or the emulator's own `/_emulator/*` endpoints.
+/// `GroupsApi`, 4 of `UsersApi`, `get_tokens_me`, `get_organizations_me`), the token endpoint, or the emulator's own `/_emulator/*` endpoints.
 enum Route {
     case token
     case emulatorState
@@ -54,6 +55,10 @@ enum Route {
                 "GET": .api(operation: "get_users_search") { h, r in (200, try h.users.searchByToken(r)) },
                 "POST": .api(operation: "post_users_search") { h, r in (200, try h.users.search(r)) },
             ])
+        case 2 where rest == ["tokens", "me"]:
+            return try methods(["GET": .api(operation: "get_tokens_me") { h, _ in (200, h.identity.tokenInfo()) }])
+        case 2 where rest == ["organizations", "me"]:
+            return try methods(["GET": .api(operation: "get_organizations_me") { h, _ in (200, h.identity.organization()) }])
         case 2 where rest[0] == "users":
             let id = rest[1]
             return try methods(["GET": .api(operation: "get_user") { h, r in (200, try h.users.getUser(id, r)) }])
@@ -92,6 +97,14 @@ enum Route {
         }
         throw notFound(path)
     }
+
+    /// Every operation `resolve` can route to (SDK names), for flags that name one (`--forbid`).
+    static let servedOperations: Set<String> = [
+        "delete_group", "delete_group_members", "get_fieldconfig", "get_group", "get_group_individuals", "get_group_members",
+        "get_group_profile", "get_groups", "get_groups_search", "get_profiles_groups", "post_group_members", "post_groups",
+        "post_groups_search", "put_group", "get_users", "get_user", "get_users_search", "post_users_search",
+        "get_tokens_me", "get_organizations_me",
+    ]
 
     static func notFound(_ path: String) -> APIFailure {
         APIFailure(status: 404, code: "not.found", message: "The requested resource was not found: \(path)")

@@ -25,6 +25,10 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Share of API requests whose connection is dropped without an answer (0...1).") var dropRate = 0.0
     @Option(help: "Milliseconds added before every answer.") var latencyMs = 0
     @Option(help: "Seed that makes the sequence of faults reproducible.") var faultSeed: UInt64 = 1
+    @Option(help: ArgumentHelp("The org's name, as tokens/me and organizations/me give it (default: the data file's, else \"\(PureCloudEmulator.defaultOrganizationName)\").", valueName: "name")) var orgName: String?
+    @Option(help: ArgumentHelp("The org's id (default: the data file's, else the demo org's).", valueName: "id")) var orgId: String?
+    @Option(help: ArgumentHelp("The OAuth client's name, as tokens/me gives it.", valueName: "name")) var clientName = EmulatorConfiguration.defaultClientName
+    @Option(help: ArgumentHelp("Answer this operation with 403 missing.permissions (SDK name, e.g. get_tokens_me; repeatable).", valueName: "operation")) var forbid: [String] = []
     @Option(help: ArgumentHelp("Seconds before a user created or changed through /_emulator/users is seen by user search (the platform's search is eventually consistent).", valueName: "seconds")) var indexDelay = 0.0
 
     func validate() throws {
@@ -39,6 +43,12 @@ struct EmulatorCommand: AsyncParsableCommand {
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative, got \(latencyMs)") }
         guard seedUsers >= 0, seedGroups >= 0 else { throw ValidationError("--seed-users and --seed-groups must not be negative") }
         guard !clientId.isEmpty, !clientSecret.isEmpty else { throw ValidationError("--client-id and --client-secret must not be empty") }
+        for (flag, value) in [("--org-name", orgName), ("--org-id", orgId), ("--client-name", clientName)] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("\(flag) must not be empty") }
+        }
+        for operation in forbid where !PureCloudEmulator.servedOperations.contains(operation) {
+            throw ValidationError("--forbid \(operation): not an operation the emulator serves; use one of \(PureCloudEmulator.servedOperations.sorted().joined(separator: ", "))")
+        }
     }
 
     func run() async throws {
@@ -55,20 +65,24 @@ struct EmulatorCommand: AsyncParsableCommand {
         configuration.latencyMilliseconds = latencyMs
         configuration.faultSeed = faultSeed
         configuration.indexDelaySeconds = indexDelay
+        configuration.organizationName = orgName
+        configuration.organizationId = orgId
+        configuration.clientName = clientName
+        configuration.forbiddenOperations = Set(forbid)
         configuration.data = data.map { .file($0) } ?? .demo(users: seedUsers, groups: seedGroups)
         let emulator: PureCloudEmulator
         do { emulator = try PureCloudEmulator(configuration: configuration) } catch {
             printError("pclua emulator: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
-        let users = emulator.userCount, groups = emulator.groupCount
+        let users = emulator.userCount, groups = emulator.groupCount, organization = emulator.organization
         do {
             try await emulator.run { boundPort in
                 // The secret is printed here on purpose: it is the emulator's own, documented default
                 // or one the operator just typed, and a client needs it to log in.
                 emit("""
                     pclua emulator listening on http://\(host):\(boundPort)
-                      org: \(users) users, \(groups) groups
+                      org: \(organization.name) (id \(organization.id)), \(users) users, \(groups) groups
                       client id: \(clientId)   client secret: \(clientSecret)
                       try: pclua --base-url http://\(host):\(boundPort) --client-id \(clientId) --client-secret \(clientSecret) -e 'print(#purecloud.GroupsApi.new():get_groups{}.entities)'
                     """)
