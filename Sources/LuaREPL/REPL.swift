@@ -55,11 +55,25 @@ public final class REPL {
     public func run() -> Int32 {
         watchSignals()
         defer { signalSource?.cancel() }
-        print(Self.banner(label: label))
+        // The org the session talks to, asked once now: the banner and the prompt name it.
+        var where_ = label
+        var orgLabel = label
+        if label != Self.notConnected {
+            do {
+                if let identity = try session.identity() {
+                    where_ = "org \(identity.orgDescription)\n  at \(identity.environment)" + (identity.clientName.map { ", OAuth client '\($0)'" } ?? "")
+                    if let name = identity.orgName, identity.orgId != nil { orgLabel = label == "emulator" ? "emulator: \(name)" : name }
+                }
+            } catch {
+                session.clearProgress()
+                print("cannot tell which org this session talks to: \(error)")
+            }
+        }
+        print(Self.banner(label: where_))
         var chunk = ""
         while true {
             // A dry run shows in the prompt (configure{ dry_run = true } too): nothing typed here writes.
-            let target = session.settings.dryRun ? "\(label), dry run" : label
+            let target = session.settings.dryRun ? "\(orgLabel), dry run" : orgLabel
             let prompt = chunk.isEmpty ? paintPrompt("1", "pclua[\(target)]> ") : paintPrompt("2", "...> ")
             switch editor.readLine(prompt: prompt) {
             case .endOfInput:
@@ -87,7 +101,7 @@ public final class REPL {
                 + "(--client-id and PURECLOUD_SECRET, a ~/.gc/config.toml profile, or purecloud.configure{...}; pclua --help).\n"
                 + "help() shows what you can do; Ctrl-D leaves."
         }
-        return "\(version) on \(label). help() shows what you can do; Ctrl-D leaves."
+        return "\(version) on \(label)\nhelp() shows what you can do; Ctrl-D leaves."
     }
 
     /// The label RunCommand gives a session without credentials.

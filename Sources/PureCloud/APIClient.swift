@@ -5,18 +5,22 @@ public final class APIClient: Sendable {
     public let transport: Transport
     public let log: EventLog
     public let audit: AuditLog?
+    /// The run this client belongs to: its id, `--expect-org`, the line naming the org.
+    public let run: RunContext
 
-    public init(configuration: ClientConfiguration, log: EventLog, audit: AuditLog? = nil) {
+    public init(configuration: ClientConfiguration, log: EventLog, audit: AuditLog? = nil, run: RunContext? = nil) {
         self.configuration = configuration
         self.log = log
         self.audit = audit
+        self.run = run ?? RunContext(log: log)
         transport = Transport(configuration: configuration, log: log)
     }
 
-    private init(configuration: ClientConfiguration, log: EventLog, audit: AuditLog?, transport: Transport) {
+    private init(configuration: ClientConfiguration, log: EventLog, audit: AuditLog?, run: RunContext, transport: Transport) {
         self.configuration = configuration
         self.log = log
         self.audit = audit
+        self.run = run
         self.transport = transport
     }
 
@@ -25,7 +29,7 @@ public final class APIClient: Sendable {
         guard dryRun != configuration.dryRun else { return self }
         var changed = configuration
         changed.dryRun = dryRun
-        return APIClient(configuration: changed, log: log, audit: audit, transport: transport)
+        return APIClient(configuration: changed, log: log, audit: audit, run: run, transport: transport)
     }
 
     /// Validates and builds the request for `operation`; throws `ValidationError` before anything is sent.
@@ -36,6 +40,11 @@ public final class APIClient: Sendable {
 
     /// Sends a prepared request. In a dry run a write is logged and not sent, and nil comes back.
     public func perform(_ op: Operation, _ request: PreparedRequest) async throws -> APIResponse? {
+        // Before a client's first request (and so before any write) the run learns which org the
+        // token belongs to, names it, and stops if it is not the expected one.
+        if !IdentityOperations.names.contains(op.name) {
+            try run.check(try await transport.identity(), operation: op.name)
+        }
         if configuration.dryRun && request.isWrite {
             var fields: [(String, JSONValue)] = [("operation", .string(op.name)), ("method", .string(request.method.rawValue)), ("path", .string(request.target))]
             if let body = request.body { fields.append(("body", JSONValue.parse(body) ?? .string(String(decoding: body, as: UTF8.self)))) }

@@ -30,17 +30,45 @@ public final class EventLog: Sendable {
     public let format: Format
     private let sink: @Sendable (String) -> Void
     private let lock = Mutex(())
+    /// Fields every line carries after its own (the run id), so any line can be traced to its run.
+    public let context: [(String, JSONValue)]
 
-    public init(level: LogLevel = .warn, format: Format = .text, sink: (@Sendable (String) -> Void)? = nil) {
+    public init(level: LogLevel = .warn, format: Format = .text, context: [(String, JSONValue)] = [], sink: (@Sendable (String) -> Void)? = nil) {
         self.level = level
         self.format = format
+        self.context = context
         self.sink = sink ?? { line in StandardError.write(line + "\n") }
+    }
+
+    /// The same log with other context fields.
+    public func with(context: [(String, JSONValue)]) -> EventLog {
+        EventLog(level: level, format: format, context: context, sink: sink)
+    }
+
+    /// A line every run shows whatever the level (the org a run talks to): `text` as it is in text
+    /// format, through `show` (which may leave it off a terminal: --quiet); in JSON format a record
+    /// with `message` and `fields`, always written.
+    public func announce(_ text: String, message: String, _ fields: [(String, JSONValue)], show: (String) -> Void) {
+        switch format {
+        case .text:
+            lock.withLock { _ in
+                ProgressLine.clearForOtherOutput()
+                show(text)
+            }
+        case .json:
+            write(.info, message, fields)
+        }
     }
 
     public func enabled(_ level: LogLevel) -> Bool { level >= self.level }
 
     public func log(_ level: LogLevel, _ message: String, _ fields: [(String, JSONValue)] = []) {
         guard enabled(level) else { return }
+        write(level, message, fields)
+    }
+
+    private func write(_ level: LogLevel, _ message: String, _ fields: [(String, JSONValue)]) {
+        let fields = fields + context.filter { key, _ in !fields.contains { $0.0 == key } }
         let time = Date()
         let line: String
         switch format {

@@ -14,6 +14,13 @@
 ///   the start line; `--expect-org` then stops the run, since it cannot be checked).
 /// - Whether `homeOrganization` can differ from `organization` for client credentials is not
 ///   known: `organization` is the org written to; both are shown when they differ.
+/// The two operations as the transport sends them, before the first request of a client.
+enum IdentityOperations {
+    static var tokensMe: Operation { TokensAPI.operations[0] }
+    static var organizationsMe: Operation { OrganizationAPI.operations[0] }
+    static let names: Set<String> = ["get_tokens_me", "get_organizations_me"]
+}
+
 public enum TokensAPI {
     public static let definition = APIDefinition(
         name: "TokensApi", variable: "tokens", summary: "Tokens: who the current token belongs to (org, OAuth client, scopes)",

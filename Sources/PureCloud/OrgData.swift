@@ -40,10 +40,24 @@ public struct OrgData: Sendable, Equatable {
         }
     }
 
+    /// The org the file is a copy of (`tokens/me`'s organization when the snapshot was taken);
+    /// nil in files written before snapshots recorded it. `pclua restore` refuses another org's file.
+    public struct Organization: Sendable, Equatable {
+        public var id: String
+        public var name: String
+
+        public init(id: String, name: String) {
+            self.id = id
+            self.name = name
+        }
+    }
+
+    public var organization: Organization?
     public var users: [User]
     public var groups: [Group]
 
-    public init(users: [User] = [], groups: [Group] = []) {
+    public init(organization: Organization? = nil, users: [User] = [], groups: [Group] = []) {
+        self.organization = organization
         self.users = users
         self.groups = groups
     }
@@ -113,6 +127,13 @@ extension OrgData {
             }
         }
 
+        if let named = json["organization"], named != .null {
+            guard let id = try text(named, "id", "organization", required: true), let name = try text(named, "name", "organization", required: true),
+                  !id.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw OrgDataError("\(source): \"organization\" needs an id and a name")
+            }
+            organization = Organization(id: id, name: name)
+        }
         users = try list("users").enumerated().map { index, entry in
             let place = "users[\(index + 1)]"
             guard case .object = entry else { throw OrgDataError("\(source): \(place) is not an object") }
@@ -150,6 +171,10 @@ extension OrgData.User {
     }
 }
 
+extension OrgData.Organization {
+    var json: JSONValue { .object([("id", .string(id)), ("name", .string(name))]) }
+}
+
 extension OrgData.Group {
     var json: JSONValue {
         var members: [(key: String, value: JSONValue)] = [("id", .string(id)), ("name", .string(name))]
@@ -164,7 +189,7 @@ extension OrgData {
     /// The data file's JSON: users, then groups, fields in a stable order so two snapshots of the
     /// same org are the same bytes.
     public var json: JSONValue {
-        .object([("users", .array(users.map(\.json))), ("groups", .array(groups.map(\.json)))])
+        .object((organization.map { [("organization", $0.json)] } ?? []) + [("users", .array(users.map(\.json))), ("groups", .array(groups.map(\.json)))])
     }
 
     /// The same JSON as bytes, one user or group a line, encoded entry by entry: a snapshot of
@@ -181,6 +206,11 @@ extension OrgData {
             out.append(contentsOf: (last ? "\n" : ",\n").utf8)
         }
         out.append(contentsOf: "{\n".utf8)
+        if let organization {
+            out.append(contentsOf: "  \"organization\": ".utf8)
+            organization.json.encode(into: &out)
+            out.append(contentsOf: ",\n".utf8)
+        }
         section("users", users, \.json, last: false)
         section("groups", groups, \.json, last: true)
         out.append(contentsOf: "}\n".utf8)

@@ -22,6 +22,10 @@ public struct SnapshotJob: Sendable {
 
     public func run() async throws -> OrgData {
         var org = OrgData()
+        // The org the copy is of: `pclua restore` and `rehearse` read it back (nil when the platform
+        // would not say, see RunContext).
+        let identity = try await client.transport.identity()
+        if let id = identity.orgId { org.organization = OrgData.Organization(id: id, name: identity.orgName ?? "") }
         var listed: [JSONValue] = []
         try await pages("get_groups", [:], what: "groups") { listed += $0 }
         let groups = listed.filter { entity in

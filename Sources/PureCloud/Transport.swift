@@ -70,6 +70,59 @@ public final class Transport: Sendable {
 
     public var counts: TransportCounts { stats.snapshot }
 
+    // MARK: Who the token belongs to
+
+    private let identityTask = Mutex<Task<OrgIdentity, any Error>?>(nil)
+
+    /// The org and OAuth client of this transport's credentials, asked once (`tokens/me`, or
+    /// `organizations/me` when that is refused) and kept: every token of a pool comes from the same
+    /// client credentials, so one answer holds for all. A failed attempt (network) is tried again
+    /// by the next caller.
+    public func identity() async throws -> OrgIdentity {
+        let task = identityTask.withLock { current -> Task<OrgIdentity, any Error> in
+            if let current { return current }
+            // Detached: the one request belongs to the client, not to the job that happened to
+            // ask first (a job's request tally does not count it).
+            let started = Task.detached { try await self.fetchIdentity() }
+            current = started
+            return started
+        }
+        do {
+            return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        } catch {
+            identityTask.withLock { if $0 == task { $0 = nil } }
+            throw error
+        }
+    }
+
+    /// The identity if it is already known (nothing is sent).
+    public var knownIdentity: OrgIdentity? {
+        get async {
+            guard let task = identityTask.withLock({ $0 }) else { return nil }
+            return try? await task.value
+        }
+    }
+
+    private func fetchIdentity() async throws -> OrgIdentity {
+        let environment = configuration.environment.displayName
+        let refusedCodes: Set<Int> = [403, 404]
+        do {
+            let answer = try await send(try RequestBuilder.build(IdentityOperations.tokensMe, arguments: [:]), safety: .repeatable)
+            return OrgIdentity.fromTokenInfo(answer.json ?? .object([]), environment: environment)
+        } catch let refused as APIError where refusedCodes.contains(refused.status) {
+            log.info("tokens/me was refused; asking organizations/me", [("status", .int(Int64(refused.status))), ("code", .string(refused.code))])
+            do {
+                let answer = try await send(try RequestBuilder.build(IdentityOperations.organizationsMe, arguments: [:]), safety: .repeatable)
+                return OrgIdentity.fromOrganization(answer.json ?? .object([]), environment: environment)
+            } catch let again as APIError where refusedCodes.contains(again.status) {
+                var unknown = OrgIdentity(environment: environment)
+                unknown.unknownReason = "tokens/me and organizations/me were refused: HTTP \(refused.status) \(refused.code), HTTP \(again.status) \(again.code)"
+                log.warn("cannot tell which org this token belongs to", [("reason", .string(unknown.unknownReason!))])
+                return unknown
+            }
+        }
+    }
+
     /// The current access token (fetched if needed), for `authenticate_with_client_credentials`.
     public func currentToken() async throws -> Secret {
         guard let tokens else { throw missingCredentials }

@@ -135,7 +135,14 @@ public struct ResolutionJob: Sendable {
     /// `known` holds users already read (a group's direct members, by lower-case id): ids among
     /// them need no request.
     public func run(_ references: [UserReference], known: [String: JSONValue] = [:]) async throws -> Resolution {
-        let startRequests = client.transport.counts.requests
+        // Its own requests only (not the client's one tokens/me, nor those of other jobs at once).
+        let tally = RequestTally()
+        var result = try await tally.counting { try await resolve(references, known: known) }
+        result.requests = tally.value
+        return result
+    }
+
+    private func resolve(_ references: [UserReference], known: [String: JSONValue]) async throws -> Resolution {
         var classified = try Self.classify(references)
 
         var users = known
@@ -194,7 +201,6 @@ public struct ResolutionJob: Sendable {
             default: result.ids.append((entry.input, id))
             }
         }
-        result.requests = client.transport.counts.requests - startRequests
         return result
     }
 

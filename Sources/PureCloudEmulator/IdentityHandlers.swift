@@ -6,7 +6,7 @@ struct EmulatedOrganization: Sendable, Equatable {
     var name: String
 
     /// The demo org's, and that of a data file written before files named their org.
-    static let demo = EmulatedOrganization(id: "5e1f3c2a-9d4b-4e6f-8a7c-0b1d2e3f4a5b", name: "Demo Org (emulator)")
+    static let demo = EmulatedOrganization(id: "5e1f3c2a-9d4b-4e6f-8a7c-0b1d2e3f4a5b", name: "Demo Org")
 }
 
 /// `GET /api/v2/tokens/me` (TokenInfo) and `GET /api/v2/organizations/me` (Organization).

@@ -24,6 +24,9 @@ public struct SessionSettings: Sendable {
     public var profiles: ProfileFile?
     /// Where every write is recorded (`--audit-log`).
     public var audit: AuditLog?
+    /// The run every client belongs to (its id, `--expect-org`, the line naming its org); nil makes
+    /// one per client.
+    public var run: RunContext?
     /// Set for a rehearsal (`--emulator`, `--emulator-data`): the in-process emulator's address and
     /// credentials, which no `configure`, `authenticate_with_client_credentials` or `*Api.new{...}`
     /// can change. Nothing leaves the emulator, whatever the script calls (DESIGN.md §5b).
@@ -108,6 +111,18 @@ public final class PurecloudSession {
         defaultClient = nil
     }
 
+    /// Who the default client's token belongs to, asked now if not yet known (one request), with
+    /// `--expect-org` checked: what the REPL's banner and prompt name. Nil without credentials.
+    public func identity() throws -> OrgIdentity? {
+        guard settings.credentials != nil else { return nil }
+        let client = try client(handle: 0)
+        return try wait {
+            let identity = try await client.transport.identity()
+            try client.run.check(identity, operation: "get_tokens_me")
+            return identity
+        }
+    }
+
     /// A sealed rehearsal points every connection at the emulator; say so when a script asked for
     /// another target (the keys only, never their values: they may be secrets).
     func noteSealed(ignoring keys: [String], by function: String) {
@@ -128,7 +143,7 @@ public final class PurecloudSession {
             lastConfigurationError = error
             throw error
         }
-        let client = APIClient(configuration: configuration, log: log, audit: settings.audit)
+        let client = APIClient(configuration: configuration, log: log, audit: settings.audit, run: settings.run)
         defaultClient = client
         return client
     }
@@ -141,7 +156,7 @@ public final class PurecloudSession {
         }
         let handle = nextHandle
         nextHandle += 1
-        let client = APIClient(configuration: configuration, log: log, audit: settings.audit)
+        let client = APIClient(configuration: configuration, log: log, audit: settings.audit, run: settings.run)
         clients[handle] = client
         return handle
     }
@@ -166,9 +181,9 @@ public final class PurecloudSession {
 
     func recordBulkFailure() { bulkFailures += 1 }
 
-    /// The status and operation of an ApiError value, if `ref` holds one, and whether it carries a
-    /// bulk helper's report (the job stopped part way).
-    public func apiError(_ ref: LuaRef) -> (status: Int, operation: String, hasReport: Bool)? {
+    /// The status, code and operation of an ApiError value, if `ref` holds one, and whether it
+    /// carries a bulk helper's report (the job stopped part way).
+    public func apiError(_ ref: LuaRef) -> (status: Int, code: String, operation: String, hasReport: Bool)? {
         guard let state = ref.owner else { return nil }
         let call = state.main
         let top = call.top
@@ -182,7 +197,9 @@ public final class PurecloudSession {
         call.getField(-2, "operation")
         let operation = call.string(at: -1) ?? ""
         let hasReport = call.getField(-3, "report") == .table
-        return (status, operation, hasReport)
+        call.getField(-4, "code")
+        let code = call.string(at: -1) ?? ""
+        return (status, code, operation, hasReport)
     }
 
     /// Runs async client work from the Lua thread.

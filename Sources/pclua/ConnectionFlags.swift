@@ -38,7 +38,7 @@ struct ConnectionFlags: ParsableArguments, CredentialFlags {
         let environment = ProcessInfo.processInfo.environment
         settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: environment["HOME"] ?? NSHomeDirectory()))
         if let warning = settings.profiles?.warning { log.warn(warning) }
-        try CredentialSources.apply(flags: self, environment: environment, to: &settings)
+        if let warning = try CredentialSources.apply(flags: self, environment: environment, to: &settings) { log.warn(warning) }
         return try settings.clientConfiguration()
     }
 }

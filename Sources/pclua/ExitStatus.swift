@@ -13,6 +13,8 @@ enum ExitStatus {
     static let partialFailure: Int32 = 4
     /// `--lock` is held by another run; nothing was done.
     static let lockHeld: Int32 = 5
+    /// `--expect-org`: the token belongs to another org, or its org cannot be told; nothing was sent.
+    static let wrongOrg: Int32 = 6
     /// Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
     static let interrupted: Int32 = 130
 }

@@ -76,14 +76,14 @@ struct LuaCommandLine {
     private static let fallbackFlagsWithValue: Set<String> = [
         "--emulator-data", "--base-url", "--environment", "--client-id", "--client-secret", "--access-token",
         "--profile", "--lock", "--audit-log", "--log-level", "--log-format", "--timeout", "--connect-timeout",
-        "--max-attempts", "--call-budget", "--concurrency", "--token-pool",
+        "--max-attempts", "--call-budget", "--concurrency", "--token-pool", "--expect-org",
     ]
 
     /// pclua's flags that decide where writes go (or whether they happen). After the script name
     /// they would be the script's arguments; `--dry-run` is honoured there, the others refused.
     static let placementSensitiveFlags: [String] = [
         "--emulator", "--emulator-data", "--environment", "--base-url", "--profile",
-        "--client-id", "--client-secret", "--access-token",
+        "--client-id", "--client-secret", "--access-token", "--expect-org",
         // Not where writes go, but what a cron line relies on: a run without its lock or its audit.
         "--lock", "--audit-log",
     ]

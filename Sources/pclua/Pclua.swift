@@ -58,15 +58,20 @@ struct Pclua: AsyncParsableCommand {
 
     static let outro = """
 
-        Credentials and environment, first found wins, key by key:
+        Credentials and environment: the command line wins.
           1. flags: --client-id and --client-secret, or --access-token;
              --environment or --base-url
-          2. environment variables: PURECLOUD_CLIENT_ID, PURECLOUD_SECRET,
-             PURECLOUD_ENVIRONMENT, or GENESYSCLOUD_OAUTHCLIENT_ID,
-             GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_REGION,
-             GENESYSCLOUD_ACCESS_TOKEN
-          3. a profile of the Genesys Cloud CLI's ~/.gc/config.toml
-             (--profile NAME, else [DEFAULT])
+          2. --profile NAME (~/.gc/config.toml, the Genesys Cloud CLI's), used as a
+             whole: credential environment variables are then ignored (a warning
+             names them)
+          3. without --profile, key by key: environment variables
+             (PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, PURECLOUD_ENVIRONMENT, or
+             GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET,
+             GENESYSCLOUD_REGION, GENESYSCLOUD_ACCESS_TOKEN), then the [DEFAULT]
+             profile
+        Before its first request a run asks who the token belongs to (tokens/me)
+        and names that org, its region and the OAuth client on stderr, with the
+        run id; --expect-org (or PCLUA_EXPECT_ORG) stops it if that is another org.
 
         Exit status:
           0    success
@@ -76,6 +81,8 @@ struct Pclua: AsyncParsableCommand {
           4    a bulk membership helper stopped part way or reported ids it
                could not change (run it again to finish)
           5    --lock is held by another run; nothing was done
+          6    --expect-org: the token belongs to another org (or its org cannot
+               be told); nothing was sent
           130  interrupted (Ctrl-C or SIGTERM)
 
         More: README.md, docs/lua-api.md, docs/rehearse.md, docs/cron.md.

@@ -18,7 +18,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "OAuth client id (client credentials grant).") var clientId: String?
     @Option(help: "OAuth client secret. Prefer PURECLOUD_SECRET: flags are visible to other users in ps.") var clientSecret: String?
     @Option(help: "An access token obtained elsewhere, instead of client credentials.") var accessToken: String?
-    @Option(help: "Profile of ~/.gc/config.toml to use (default: DEFAULT, when the file has one).") var profile: String?
+    @Option(help: "Profile of ~/.gc/config.toml to use, as a whole: credential environment variables are then ignored (default: DEFAULT, when the file has one).") var profile: String?
+    @Option(help: ArgumentHelp("Stop before the first request unless the token belongs to this org (its id or name); also PCLUA_EXPECT_ORG. Exit status 6.", valueName: "org")) var expectOrg: String?
     @Flag(help: "Log writes instead of sending them; bulk helpers return their plan.") var dryRun = false
     @Flag(help: "No progress line for long work on a terminal (nor its info log lines).") var quiet = false
     @Option(help: ArgumentHelp("Refuse to start while another run holds this lock file.", valueName: "path")) var lock: String?
@@ -113,7 +114,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run(_ line: LuaCommandLine, rehearsal: Rehearsal? = nil) async throws {
-        let log = EventLog(level: LogLevel(name: logLevel)!, format: EventLog.Format(rawValue: logFormat)!, sink: { writeStandardError($0 + "\n") })
+        let runId = RunContext.newId()
+        let log = EventLog(level: LogLevel(name: logLevel)!, format: EventLog.Format(rawValue: logFormat)!,
+                           context: [("run_id", .string(runId))], sink: { writeStandardError($0 + "\n") })
         let report = { (message: String) in
             if log.format == .json { log.error(message) } else { printError("\(ProgramName.current): \(message)") }
         }
@@ -169,7 +172,7 @@ struct RunCommand: AsyncParsableCommand {
                 let home = environment["HOME"] ?? NSHomeDirectory()
                 settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: home))
                 if let warning = settings.profiles?.warning { log.warn(warning) }
-                try CredentialSources.apply(flags: self, environment: environment, to: &settings)
+                if let warning = try CredentialSources.apply(flags: self, environment: environment, to: &settings) { log.warn(warning) }
             }
             if let auditLog { settings.audit = try AuditLog(path: auditLog) }
         } catch let error as ConfigurationError {
@@ -183,6 +186,16 @@ struct RunCommand: AsyncParsableCommand {
         let repl = line.interactive || (implicit && terminal)
         let label = runningEmulator != nil ? "emulator" : settings.environment?.displayName ?? (settings.credentials == nil ? REPL.notConnected : Environment.default.displayName)
 
+        // A script or chunk that can write names its org on stderr before its first request
+        // (--quiet leaves that line off a terminal, not out of a log file); a dry run or a
+        // rehearsal logs it at info, and the REPL names it in its banner and prompt.
+        let onTerminal = isatty(STDERR_FILENO) != 0
+        let quiet = self.quiet
+        settings.run = RunContext(
+            id: runId, log: log, expectedOrg: expectOrg ?? ProcessInfo.processInfo.environment["PCLUA_EXPECT_ORG"],
+            announces: !dryRun && runningEmulator == nil && !(repl && terminal),
+            announce: { line in if !(quiet && onTerminal) { writeStandardError(line + "\n") } })
+
         let session = PurecloudSession(settings: settings, log: log)
         // The terminal REPL handles Ctrl-C itself; lua.c's plain loop (stdin not a terminal) as lua.c.
         let signals = SignalHandling(bridge: session.bridge, interactive: repl && terminal, interruptKeepsSession: repl && !terminal)
@@ -194,26 +207,40 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// Where credentials and the environment come from, key by key: flags, then the environment
-/// variables, then a profile of the `gc` CLI's config file.
+/// Where credentials and the environment come from. What is on the command line wins, as with
+/// the AWS and gcloud CLIs: flags first; an explicit `--profile` is then used as a whole and the
+/// credential environment variables are not read at all (a warning names the ones that were set,
+/// never their values); without `--profile`, key by key: flags, then the environment variables,
+/// then the `[DEFAULT]` profile of the `gc` CLI's config file.
 enum CredentialSources {
-    static func apply(flags: some CredentialFlags, environment env: [String: String], to settings: inout SessionSettings) throws {
+    /// The environment variables that say where to connect and with which credentials.
+    static let environmentNames = [
+        "PURECLOUD_ENVIRONMENT", "PURECLOUD_CLIENT_ID", "PURECLOUD_SECRET", "PURECLOUD_CLIENT_SECRET", "PURECLOUD_ACCESS_TOKEN",
+        "GENESYSCLOUD_REGION", "GENESYSCLOUD_ENVIRONMENT", "GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+        "GENESYSCLOUD_ACCESS_TOKEN",
+    ]
+
+    /// Fills `settings` and returns a warning when set environment variables were ignored.
+    @discardableResult
+    static func apply(flags: some CredentialFlags, environment env: [String: String], to settings: inout SessionSettings) throws -> String? {
         func value(_ names: String...) -> String? {
             names.lazy.compactMap { env[$0] }.first { !$0.isEmpty }
         }
-        // 1. Flags and environment variables.
+        let explicitProfile = flags.profile
+        // 1. Flags, and (without an explicit profile) the environment variables.
         if let baseURL = flags.baseUrl {
             settings.environment = try Environment.baseURL(baseURL)
-        } else if let name = flags.environment ?? value("PURECLOUD_ENVIRONMENT", "GENESYSCLOUD_REGION", "GENESYSCLOUD_ENVIRONMENT") {
+        } else if let name = flags.environment ?? (explicitProfile == nil ? value("PURECLOUD_ENVIRONMENT", "GENESYSCLOUD_REGION", "GENESYSCLOUD_ENVIRONMENT") : nil) {
             settings.environment = try Environment.named(name)
         }
-        let envId = value("PURECLOUD_CLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_ID")
-        let envSecret = value("PURECLOUD_SECRET", "PURECLOUD_CLIENT_SECRET", "GENESYSCLOUD_OAUTHCLIENT_SECRET")
+        let envId = explicitProfile == nil ? value("PURECLOUD_CLIENT_ID", "GENESYSCLOUD_OAUTHCLIENT_ID") : nil
+        let envSecret = explicitProfile == nil ? value("PURECLOUD_SECRET", "PURECLOUD_CLIENT_SECRET", "GENESYSCLOUD_OAUTHCLIENT_SECRET") : nil
         if let token = flags.accessToken {
             settings.credentials = .accessToken(Secret(token))
         } else if flags.clientId != nil || flags.clientSecret != nil {
             guard let id = flags.clientId ?? envId, let secret = flags.clientSecret ?? envSecret else {
-                throw ConfigurationError(flags.clientId == nil ? "--client-secret was given without a client id (--client-id or PURECLOUD_CLIENT_ID)" : "--client-id was given without a secret (--client-secret or PURECLOUD_SECRET)")
+                let source = explicitProfile == nil ? " (or PURECLOUD_CLIENT_ID)" : " (with --profile, both come from the command line or both from the profile)"
+                throw ConfigurationError(flags.clientId == nil ? "--client-secret was given without a client id (--client-id\(source))" : "--client-id was given without a secret (--client-secret\(explicitProfile == nil ? " or PURECLOUD_SECRET" : source))")
             }
             settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
         } else if let id = envId {
@@ -221,25 +248,29 @@ enum CredentialSources {
                 throw ConfigurationError("PURECLOUD_CLIENT_ID is set but no secret: set PURECLOUD_SECRET (or GENESYSCLOUD_OAUTHCLIENT_SECRET)")
             }
             settings.credentials = .clientCredentials(id: id, secret: Secret(secret))
-        } else if let token = value("GENESYSCLOUD_ACCESS_TOKEN", "PURECLOUD_ACCESS_TOKEN") {
+        } else if explicitProfile == nil, let token = value("GENESYSCLOUD_ACCESS_TOKEN", "PURECLOUD_ACCESS_TOKEN") {
             settings.credentials = .accessToken(Secret(token))
         }
+        let ignored = explicitProfile == nil ? [] : environmentNames.filter { !(env[$0] ?? "").isEmpty }
 
         // 2. The profile fills in what is still missing. A profile named with --profile must exist;
         //    the DEFAULT one is used only when the file has it.
-        let name = flags.profile ?? ProfileFile.defaultProfile
+        let name = explicitProfile ?? ProfileFile.defaultProfile
+        let warning = ignored.isEmpty ? nil
+            : "--profile \(name) is used as a whole; ignored the environment variable\(ignored.count == 1 ? "" : "s") \(ignored.joined(separator: ", "))"
         guard let profiles = settings.profiles else {
-            if let named = flags.profile {
+            if let named = explicitProfile {
                 throw ConfigurationError("--profile \(named): there is no \(ProfileFile.defaultPath(home: env["HOME"] ?? "~"))")
             }
-            return
+            return warning
         }
-        guard flags.profile != nil || profiles.profiles[name] != nil else { return }
+        guard explicitProfile != nil || profiles.profiles[name] != nil else { return warning }
         let profile = try profiles.profile(name)
         if settings.environment == nil, let environment = profile.environment {
             settings.environment = try Environment.named(environment)
         }
         if settings.credentials == nil { settings.credentials = try profile.credentials() }
+        return warning
     }
 }
 extension RunCommand: CredentialFlags {}

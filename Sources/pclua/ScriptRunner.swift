@@ -216,6 +216,7 @@ final class ScriptRunner: @unchecked Sendable {
             if session.bridge.isShuttingDown { return ExitStatus.interrupted }
             if let value, let failure = session.apiError(value) {
                 if failure.operation == "authenticate", [400, 401].contains(failure.status) { return ExitStatus.authentication }
+                if ["org.mismatch", "org.unknown"].contains(failure.code) { return ExitStatus.wrongOrg }
                 if failure.hasReport { return ExitStatus.partialFailure }
             }
             if configuration { return ExitStatus.usage }

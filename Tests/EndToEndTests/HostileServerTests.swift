@@ -25,10 +25,20 @@ final class HostileServerTests: XCTestCase {
         var output: String { outcome.stdout + outcome.stderr }
     }
 
-    /// A server whose token endpoint answers `token` and whose API answers `api`.
+    static let identityJSON = #"{"organization":{"id":"hostile-org","name":"Hostile Org"},"OAuthClient":{"id":"hostile-client","name":"hostile"}}"#
+
+    /// A server whose token endpoint answers `token`, whose `tokens/me` (asked before a client's
+    /// first request) answers `identity`, and whose API answers `api`.
     func server(token: @escaping @Sendable (HostileServer.Request) -> HostileServer.Reply = { _ in .answer(status: 200, body: HostileServerTests.tokenJSON) },
+                identity: @escaping @Sendable (HostileServer.Request) -> HostileServer.Reply = { _ in .answer(status: 200, body: HostileServerTests.identityJSON) },
                 api: @escaping @Sendable (HostileServer.Request) -> HostileServer.Reply) throws -> HostileServer {
-        let server = try HostileServer { request in request.path == "/oauth/token" ? token(request) : api(request) }
+        let server = try HostileServer { request in
+            switch request.path {
+            case "/oauth/token": return token(request)
+            case "/api/v2/tokens/me": return identity(request)
+            default: return api(request)
+            }
+        }
         addTeardownBlock { server.stop() }
         return server
     }
@@ -57,6 +67,19 @@ final class HostileServerTests: XCTestCase {
             XCTAssertTrue(run.outcome.stdout.contains("code=bad.response status=200 operation=get_groups attempts=1"), run.output)
             XCTAssertEqual(server.count("/api/v2/groups"), 1, "a malformed answer is not retried")
         }
+    }
+
+    func testAnUnreadableIdentityAnswerStopsTheRunBeforeAnyOtherRequest() throws {
+        let server = try server(identity: { _ in .answer(status: 200, headers: [("Content-Type", "text/html")], body: "<html>Gateway login</html>") }) { _ in
+            .answer(status: 200, body: HostileServerTests.groupsJSON)
+        }
+        let run = try pclua(server)
+        XCTAssertTrue(run.outcome.stdout.contains("code=bad.response status=200 operation=get_tokens_me"), run.output)
+        XCTAssertEqual(server.count("/api/v2/groups"), 0, "nothing is sent to an org pclua cannot name")
+        let nameless = try self.server(identity: { _ in .answer(status: 200, body: "{}") }) { _ in .answer(status: 200, body: HostileServerTests.groupsJSON) }
+        let unnamed = try pclua(nameless)
+        XCTAssertTrue(unnamed.outcome.stderr.contains("an org pclua could not identify (tokens/me named no organization)"), unnamed.output)
+        XCTAssertTrue(unnamed.outcome.stdout.contains("ok"), unnamed.output)
     }
 
     func testBodiesOverTheLimitFailAtOnceAsResponseTooLargeWithoutRetrying() throws {

@@ -9,6 +9,14 @@ struct PcluaProcess {
         let status: Int32
         let stdout: String
         let stderr: String
+
+        /// stderr without the line naming the org a run that can write talks to (issue 19), for
+        /// tests about the other messages.
+        var messages: String {
+            stderr.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !($0.hasPrefix("pclua: run ") && $0.contains(" talks to org ")) }
+                .joined(separator: "\n")
+        }
     }
 
     /// The binary sits next to the test bundle in the build folder.

@@ -22,34 +22,34 @@ final class PersonMessageTests: EmulatorBackedTestCase {
     func testAnApiErrorAtTheTopIsOneLineAndDebugKeepsTheTraceback() throws {
         let plain = try pclua(["-e", "purecloud.GroupsApi.new():get_group('missing')"])
         XCTAssertEqual(plain.status, 1)
-        XCTAssertEqual(lines(plain.stderr).count, 1, plain.stderr)
-        XCTAssertTrue(plain.stderr.hasPrefix(prefix + "get_group failed: HTTP 404"), plain.stderr)
+        XCTAssertEqual(lines(plain.messages).count, 1, plain.messages)
+        XCTAssertTrue(plain.messages.hasPrefix(prefix + "get_group failed: HTTP 404"), plain.messages)
 
         let debug = try pclua(["--log-level", "debug", "-e", "purecloud.GroupsApi.new():get_group('missing')"])
-        XCTAssertTrue(debug.stderr.contains("stack traceback"), debug.stderr)
+        XCTAssertTrue(debug.messages.contains("stack traceback"), debug.messages)
     }
 
     func testARefusedSignInSaysSoWithoutPageNumbersOrTraceback() throws {
         let file = try script("local api = purecloud.GroupsApi.new()\nfor g in api:each_group() do print(g.name) end\n")
         let outcome = try pclua([file.path], environment: ["PURECLOUD_CLIENT_ID": EmulatorConfiguration.defaultClientId, "PURECLOUD_SECRET": "wrong"])
-        XCTAssertEqual(outcome.status, 3, outcome.stderr)
-        XCTAssertEqual(lines(outcome.stderr).count, 1, outcome.stderr)
-        XCTAssertTrue(outcome.stderr.hasPrefix(prefix + "authentication refused: HTTP 401"), outcome.stderr)
-        XCTAssertTrue(outcome.stderr.contains("check the client id and secret"), outcome.stderr)
-        XCTAssertFalse(outcome.stderr.contains("page 1"), outcome.stderr)
-        XCTAssertFalse(outcome.stderr.contains("wrong"), "the secret never appears: \(outcome.stderr)")
+        XCTAssertEqual(outcome.status, 3, outcome.messages)
+        XCTAssertEqual(lines(outcome.messages).count, 1, outcome.messages)
+        XCTAssertTrue(outcome.messages.hasPrefix(prefix + "authentication refused: HTTP 401"), outcome.messages)
+        XCTAssertTrue(outcome.messages.contains("check the client id and secret"), outcome.messages)
+        XCTAssertFalse(outcome.messages.contains("page 1"), outcome.messages)
+        XCTAssertFalse(outcome.messages.contains("wrong"), "the secret never appears: \(outcome.messages)")
     }
 
     func testConfigurationAndNetworkErrorsAreOneLine() throws {
         let missing = try PcluaProcess.run(["-e", "purecloud.GroupsApi.new():get_groups{}"], environment: ["HOME": NSTemporaryDirectory()])
-        XCTAssertEqual(missing.status, 2, missing.stderr)
-        XCTAssertEqual(lines(missing.stderr).count, 1, missing.stderr)
-        XCTAssertTrue(missing.stderr.contains("no credentials"), missing.stderr)
+        XCTAssertEqual(missing.status, 2, missing.messages)
+        XCTAssertEqual(lines(missing.messages).count, 1, missing.messages)
+        XCTAssertTrue(missing.messages.contains("no credentials"), missing.messages)
 
         let unreachable = try PcluaProcess.run(["--base-url", "http://127.0.0.1:1", "--max-attempts", "1", "-e", "purecloud.GroupsApi.new():get_groups{}"], environment: credentials)
-        XCTAssertEqual(unreachable.status, 1, unreachable.stderr)
-        XCTAssertEqual(lines(unreachable.stderr).count, 1, unreachable.stderr)
-        XCTAssertTrue(unreachable.stderr.contains("network.unreachable"), unreachable.stderr)
+        XCTAssertEqual(unreachable.status, 1, unreachable.messages)
+        XCTAssertEqual(lines(unreachable.messages).count, 1, unreachable.messages)
+        XCTAssertTrue(unreachable.messages.contains("network.unreachable"), unreachable.messages)
     }
 
     func testAnErrorInTheUsersCodeKeepsItsTracebackWithoutTheIteratorsInternals() throws {
@@ -63,15 +63,15 @@ final class PersonMessageTests: EmulatorBackedTestCase {
             """)
         let outcome = try pclua([file.path])
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertTrue(outcome.stderr.hasPrefix(prefix + "\(file.path):4: attempt to index a nil value"), outcome.stderr)
-        XCTAssertTrue(outcome.stderr.contains("stack traceback"), outcome.stderr)
-        XCTAssertTrue(outcome.stderr.contains("\(file.path):6:"), "the user's loop is in the traceback: \(outcome.stderr)")
-        XCTAssertFalse(outcome.stderr.contains("purecloud.prelude"), outcome.stderr)
+        XCTAssertTrue(outcome.messages.hasPrefix(prefix + "\(file.path):4: attempt to index a nil value"), outcome.messages)
+        XCTAssertTrue(outcome.messages.contains("stack traceback"), outcome.messages)
+        XCTAssertTrue(outcome.messages.contains("\(file.path):6:"), "the user's loop is in the traceback: \(outcome.messages)")
+        XCTAssertFalse(outcome.messages.contains("purecloud.prelude"), outcome.messages)
 
         // An error raised inside pclua's own Lua is located at the user's line that called it.
         let inside = try pclua(["-e", "local x = 1\npurecloud.collect(42)"])
-        XCTAssertTrue(inside.stderr.hasPrefix(prefix + "(command line):2: "), inside.stderr)
-        XCTAssertFalse(inside.stderr.contains("purecloud.prelude"), inside.stderr)
+        XCTAssertTrue(inside.messages.hasPrefix(prefix + "(command line):2: "), inside.messages)
+        XCTAssertFalse(inside.messages.contains("purecloud.prelude"), inside.messages)
     }
 
     func testAMalformedFileOrARefusedPlanIsOneLineEvenThroughPcall() throws {
@@ -81,17 +81,17 @@ final class PersonMessageTests: EmulatorBackedTestCase {
         let file = try script("local ok, err = pcall(purecloud.csv.read, '\(csv.path)')\nerror(err, 0)\n")
         let outcome = try pclua([file.path])
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertEqual(lines(outcome.stderr).count, 1, outcome.stderr)
-        XCTAssertTrue(outcome.stderr.contains(csv.lastPathComponent), outcome.stderr)
+        XCTAssertEqual(lines(outcome.messages).count, 1, outcome.messages)
+        XCTAssertTrue(outcome.messages.contains(csv.lastPathComponent), outcome.messages)
 
         let refused = try pclua(["-e", "local api = purecloud.GroupsApi.new(); local g = api:get_groups{}.entities[1]; api:add_members(g, { 'nobody@example.com' })"])
         XCTAssertEqual(refused.status, 1)
-        XCTAssertEqual(lines(refused.stderr).count, 1, refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("nothing was changed"), refused.stderr)
+        XCTAssertEqual(lines(refused.messages).count, 1, refused.messages)
+        XCTAssertTrue(refused.messages.contains("nothing was changed"), refused.messages)
     }
 
     func testPlainLuaErrorsKeepLuaCsMessageAndTraceback() throws {
         let outcome = try pclua(["-e", "error('boom')"])
-        XCTAssertTrue(outcome.stderr.hasPrefix(prefix + "(command line):1: boom\nstack traceback:\n"), outcome.stderr)
+        XCTAssertTrue(outcome.messages.hasPrefix(prefix + "(command line):1: boom\nstack traceback:\n"), outcome.messages)
     }
 }

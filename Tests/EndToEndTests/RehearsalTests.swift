@@ -89,7 +89,8 @@ final class RehearsalTests: XCTestCase {
         let snapshot = try PcluaProcess.run(["snapshot", "--out", before] + credentials)
         XCTAssertEqual(snapshot.status, 0, snapshot.stderr)
         // ceil(19,000/500) active + ceil(1,000/500) inactive + ceil(1,000/500) groups + 1,000 groups + the token
-        XCTAssertEqual(try stats()["requests"] as? Int, 38 + 2 + 2 + 1_000 + 1)
+        // + tokens/me (the file records its org)
+        XCTAssertEqual(try stats()["requests"] as? Int, 38 + 2 + 2 + 1_000 + 1 + 1)
         let mode = try FileManager.default.attributesOfItem(atPath: before)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
         let copied = try json(before)

@@ -37,10 +37,19 @@ final class UnattendedRunTests: XCTestCase {
         XCTAssertFalse(byDefault.stderr.contains("can be read by other users"))
         let named = try PcluaProcess.run(["--profile", "eu"] + count, environment: ["HOME": home])
         XCTAssertEqual(named.stdout, "7\n", named.stderr)
-        // The environment beats the profile, a flag beats the environment.
-        let environment = try PcluaProcess.run(["--profile", "eu"] + count, environment: ["HOME": home, "PURECLOUD_ENVIRONMENT": "localhost:\(a.port)",
-                                                 "PURECLOUD_CLIENT_ID": EmulatorConfiguration.defaultClientId, "PURECLOUD_SECRET": EmulatorConfiguration.defaultClientSecret])
-        XCTAssertEqual(environment.stdout, "3\n", environment.stderr)
+        // An explicit profile is used as a whole: the environment's credentials are named, not used
+        // (issue 19); without --profile the environment beats the DEFAULT profile; a flag beats both.
+        let environmentVariables = ["HOME": home, "PURECLOUD_ENVIRONMENT": "localhost:\(a.port)",
+                                    "PURECLOUD_CLIENT_ID": EmulatorConfiguration.defaultClientId, "PURECLOUD_SECRET": EmulatorConfiguration.defaultClientSecret]
+        let environment = try PcluaProcess.run(["--profile", "eu"] + count, environment: environmentVariables)
+        XCTAssertEqual(environment.stdout, "7\n", environment.stderr)
+        XCTAssertTrue(environment.stderr.contains("--profile eu is used as a whole; ignored the environment variables PURECLOUD_ENVIRONMENT, PURECLOUD_CLIENT_ID, PURECLOUD_SECRET"), environment.stderr)
+        var towardsB = environmentVariables
+        towardsB["PURECLOUD_ENVIRONMENT"] = "localhost:\(b.port)"
+        towardsB["PURECLOUD_CLIENT_ID"] = "eu-client"
+        towardsB["PURECLOUD_SECRET"] = "eu-secret"
+        let environmentOverDefault = try PcluaProcess.run(count, environment: towardsB)
+        XCTAssertEqual(environmentOverDefault.stdout, "7\n", environmentOverDefault.stderr)
         let flag = try PcluaProcess.run(["--profile", "eu", "--base-url", b.baseURL, "--client-id", "eu-client", "--client-secret", "eu-secret"] + count,
                                         environment: ["HOME": home, "PURECLOUD_ENVIRONMENT": "localhost:\(a.port)"])
         XCTAssertEqual(flag.stdout, "7\n", flag.stderr)

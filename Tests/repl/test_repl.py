@@ -202,19 +202,19 @@ def test_coloured_prompt_renders_cleanly_in_a_real_terminal(home):
         screen = ""
         for _ in range(100):
             screen = tmux("capture-pane", "-p", "-t", session)
-            if "pclua[emulator]>" in screen:
+            if "pclua[emulator: Demo Org]>" in screen:
                 break
             time.sleep(0.1)
         tmux("send-keys", "-t", session, "-l", "1 + 41")
         tmux("send-keys", "-t", session, "Enter")
         for _ in range(100):
             screen = tmux("capture-pane", "-p", "-t", session)
-            if "42" in screen and screen.count("pclua[emulator]>") >= 2:
+            if "42" in screen and screen.count("pclua[emulator: Demo Org]>") >= 2:
                 break
             time.sleep(0.1)
-        assert screen.count("pclua[emulator]>") >= 2, screen
+        assert screen.count("pclua[emulator: Demo Org]>") >= 2, screen
         assert "[1m" not in screen and "[0m" not in screen, screen
         # The colour is really there: the pane's escape sequences hold the bold prompt.
-        assert "\x1b[1mpclua[emulator]> " in tmux("capture-pane", "-p", "-e", "-t", session)
+        assert "\x1b[1mpclua[emulator: Demo Org]> " in tmux("capture-pane", "-p", "-e", "-t", session)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

@@ -99,13 +99,36 @@ def test_the_banner_says_what_to_do_when_not_connected_and_the_prompt_shows_a_dr
     assert "not connected" in banner and "--emulator" in banner
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
-    child = spawn(["--emulator", "--dry-run"], home, prompt=r"pclua\[emulator, dry run\]> ")
+    child = spawn(["--emulator", "--dry-run"], home, prompt=r"pclua\[emulator: Demo Org, dry run\]> ")
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
-    child = spawn(["--emulator"], home, prompt=r"pclua\[emulator\]> ")
-    run(child, "purecloud.configure{ dry_run = true }", expect=r"pclua\[emulator, dry run\]> ")
+    child = spawn(["--emulator"], home, prompt=r"pclua\[emulator: Demo Org\]> ")
+    run(child, "purecloud.configure{ dry_run = true }", expect=r"pclua\[emulator: Demo Org, dry run\]> ")
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
+
+
+def test_the_banner_and_prompt_name_the_org_the_session_talks_to(home):
+    proc = subprocess.Popen([PCLUA, "emulator", "--port", "0", "--org-name", "Acme Staging", "--client-name", "admin laptop"],
+                            stdout=subprocess.PIPE, text=True)
+    CLIENT_ID, CLIENT_SECRET = "emulator-client", "emulator-secret"
+    try:
+        url = re.search(r"http://\S+", proc.stdout.readline()).group(0)
+        child = spawn(["--base-url", url, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET], home,
+                      prompt=r"pclua\[Acme Staging\]> ")
+        banner = child.before
+        assert "org 'Acme Staging' (id 5e1f3c2a-9d4b-4e6f-8a7c-0b1d2e3f4a5b)" in banner, banner
+        assert f"at {url}, OAuth client 'admin laptop'" in banner, banner
+        assert CLIENT_SECRET not in banner
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+        wrong = spawn(["--base-url", url, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--expect-org", "Production"], home)
+        assert "not 'Production' (--expect-org)" in wrong.before, wrong.before
+        wrong.sendcontrol("d")
+        wrong.expect(pexpect.EOF)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
