@@ -1,5 +1,6 @@
 #include "CLuaShim.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static pclua_dispatch_fn host_dispatch = NULL;
@@ -220,5 +221,36 @@ static int install_print_protected(lua_State *L) {
 
 int pclua_install_print(lua_State *L) {
     lua_pushcfunction(L, install_print_protected);
+    return lua_pcall(L, 0, 0, 0);
+}
+
+/* ---- os.exit ------------------------------------------------------------------------------- */
+
+static pclua_exit_hook_fn exit_hook = NULL;
+
+void pclua_set_exit_hook(pclua_exit_hook_fn hook) { exit_hook = hook; }
+
+/* loslib.c's os.exit, with the host's hook between the status and the exit: a run that stops
+ * there still reports what it changed, and the hook may change the status it ends with. */
+static int exit_function(lua_State *L) {
+    int status;
+    if (lua_isboolean(L, 1)) status = lua_toboolean(L, 1) ? EXIT_SUCCESS : EXIT_FAILURE;
+    else status = (int)luaL_optinteger(L, 1, EXIT_SUCCESS);
+    if (exit_hook) status = exit_hook(status);
+    if (lua_toboolean(L, 2)) lua_close(L);
+    if (L) exit(status); /* 'if' to avoid warnings for unreachable 'return' */
+    return 0;
+}
+
+static int install_exit_protected(lua_State *L) {
+    if (lua_getglobal(L, "os") == LUA_TTABLE) {
+        lua_pushcfunction(L, exit_function);
+        lua_setfield(L, -2, "exit");
+    }
+    return 0;
+}
+
+int pclua_install_exit(lua_State *L) {
+    lua_pushcfunction(L, install_exit_protected);
     return lua_pcall(L, 0, 0, 0);
 }

@@ -66,6 +66,16 @@ public final class LuaState {
         }
     }
 
+    /// Makes `os.exit` lua5.4's own, with `hook` called with the status first (process-wide): it
+    /// returns the status to exit with.
+    public func installExit(hook: @convention(c) (Int32) -> Int32) throws {
+        pclua_set_exit_hook(hook)
+        if pclua_install_exit(mainThread) != LUA_OK {
+            lua_settop(mainThread, -2)
+            throw LuaError.memory
+        }
+    }
+
     /// A view of the main thread's stack.
     public var main: LuaCall { LuaCall(mainThread, state: self) }
 

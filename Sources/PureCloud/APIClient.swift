@@ -4,22 +4,21 @@ public final class APIClient: Sendable {
     public let configuration: ClientConfiguration
     public let transport: Transport
     public let log: EventLog
-    public let audit: AuditLog?
-    /// The run this client belongs to: its id, `--expect-org`, the line naming the org.
+    /// The run this client belongs to: its id, `--expect-org`, the line naming the org, the audit
+    /// log and the ledger of what it changed.
     public let run: RunContext
+    public var audit: AuditLog? { run.audit }
 
-    public init(configuration: ClientConfiguration, log: EventLog, audit: AuditLog? = nil, run: RunContext? = nil) {
+    public init(configuration: ClientConfiguration, log: EventLog, run: RunContext? = nil) {
         self.configuration = configuration
         self.log = log
-        self.audit = audit
         self.run = run ?? RunContext(log: log)
         transport = Transport(configuration: configuration, log: log)
     }
 
-    private init(configuration: ClientConfiguration, log: EventLog, audit: AuditLog?, run: RunContext, transport: Transport) {
+    private init(configuration: ClientConfiguration, log: EventLog, run: RunContext, transport: Transport) {
         self.configuration = configuration
         self.log = log
-        self.audit = audit
         self.run = run
         self.transport = transport
     }
@@ -29,7 +28,7 @@ public final class APIClient: Sendable {
         guard dryRun != configuration.dryRun else { return self }
         var changed = configuration
         changed.dryRun = dryRun
-        return APIClient(configuration: changed, log: log, audit: audit, run: run, transport: transport)
+        return APIClient(configuration: changed, log: log, run: run, transport: transport)
     }
 
     /// Validates and builds the request for `operation`; throws `ValidationError` before anything is sent.
@@ -39,11 +38,15 @@ public final class APIClient: Sendable {
     }
 
     /// Sends a prepared request. In a dry run a write is logged and not sent, and nil comes back.
-    public func perform(_ op: Operation, _ request: PreparedRequest) async throws -> APIResponse? {
+    /// A write goes through the run's ledger (APIClient+Writes.swift): its intent is recorded
+    /// before it is sent. `facts` is what the caller knows of the state the write starts from.
+    public func perform(_ op: Operation, _ request: PreparedRequest, facts: WriteFacts? = nil) async throws -> APIResponse? {
         // Before a client's first request (and so before any write) the run learns which org the
         // token belongs to, names it, and stops if it is not the expected one.
+        var identity: OrgIdentity?
         if !IdentityOperations.names.contains(op.name) {
-            try run.check(try await transport.identity(), operation: op.name)
+            identity = try await transport.identity()
+            try run.check(identity!, operation: op.name)
         }
         if configuration.dryRun && request.isWrite {
             var fields: [(String, JSONValue)] = [("operation", .string(op.name)), ("method", .string(request.method.rawValue)), ("path", .string(request.target))]
@@ -51,28 +54,19 @@ public final class APIClient: Sendable {
             log.log(.warn, "dry run: not sent", fields)
             return nil
         }
-        guard request.isWrite, let audit else { return try await transport.send(request, safety: op.retrySafety) }
-        // The audit line is written whatever happens, before the caller can send the next write.
-        do {
+        guard request.isWrite, let identity else {
             let response = try await transport.send(request, safety: op.retrySafety)
-            audit.record(operation: op.name, method: request.method.rawValue, target: request.target, body: request.body,
-                         result: "ok", status: response.status, correlationId: response.correlationId)
+            if op.name == "get_group_individuals", let identity, let group = request.pathValues["groupId"] {
+                try settleUnknownWrites(group: group, listing: response.json, identity: identity)
+            }
             return response
-        } catch let error as APIError {
-            let result = error.status == 0 ? "unknown: \(error.code) (the platform may have applied it)" : "failed: \(error.code)"
-            audit.record(operation: op.name, method: request.method.rawValue, target: request.target, body: request.body,
-                         result: result, status: error.status == 0 ? nil : error.status, correlationId: error.correlationId)
-            throw error
-        } catch {
-            audit.record(operation: op.name, method: request.method.rawValue, target: request.target, body: request.body,
-                         result: "unknown: cancelled (the platform may have applied it)", status: nil, correlationId: nil)
-            throw error
         }
+        return try await performWrite(op, request, facts: facts, identity: identity)
     }
 
     /// Convenience for Swift callers (bulk helpers): prepare, send, decode.
-    public func call(_ operation: String, _ arguments: [String: JSONValue]) async throws -> JSONValue? {
+    public func call(_ operation: String, _ arguments: [String: JSONValue], facts: WriteFacts? = nil) async throws -> JSONValue? {
         let (op, request) = try prepare(operation, arguments)
-        return try await perform(op, request)?.json
+        return try await perform(op, request, facts: facts)?.json
     }
 }

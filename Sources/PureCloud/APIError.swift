@@ -13,6 +13,10 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
     public var body: JSONValue?
     /// How many times the request was sent.
     public var attempts: Int
+    /// Whether an attempt may have reached the platform and been carried out although no answer
+    /// said so (a 5xx, a timeout or a dropped connection after the request went out): for a write,
+    /// its outcome is then unknown until a read settles it.
+    public var mayHaveApplied = false
 
     public init(status: Int, code: String, message: String, operation: String, correlationId: String? = nil,
                 retryAfter: Int? = nil, body: JSONValue? = nil, attempts: Int = 1) {

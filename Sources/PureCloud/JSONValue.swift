@@ -40,6 +40,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
     public var arrayValue: [JSONValue]? { if case let .array(a) = self { return a } else { return nil } }
+    public var boolValue: Bool? { if case let .bool(b) = self { return b } else { return nil } }
 
     /// The JSON type name used in messages.
     public var typeName: String {

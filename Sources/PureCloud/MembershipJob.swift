@@ -11,6 +11,8 @@ public struct MembershipReport: Sendable {
     public var failed: [(id: String, input: String, reason: String)] = []
     /// id -> how reports name the person: the caller's input, or the member's email or name.
     public var names: [String: String] = [:]
+    /// Members a sync did not remove because an entry that could not be resolved might name them.
+    public var heldBack: [String] = []
     /// Ids not confirmed because the job stopped (see `stoppedBy`): not attempted, or sent without
     /// an answer (the platform may have applied them; running the job again settles it).
     public var notDone: [String] = []
@@ -30,6 +32,7 @@ public struct MembershipReport: Sendable {
             ("added_ids", ids(added)), ("removed_ids", ids(removed)),
             ("names", .object(names.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
         ]
+        if !heldBack.isEmpty { members.append(("held_back", ids(heldBack))) }
         if !notDone.isEmpty || stoppedBy != nil {
             members.append(("not_done", ids(notDone)))
             members.append(("stopped_by", .string(stoppedBy?.description ?? "")))
@@ -145,7 +148,7 @@ public struct MembershipJob: Sendable {
         let resolution = try await resolver.run(references, known: members)
         let problems = resolution.problems
         if !problems.isEmpty && !options.skipUnknown {
-            throw MembershipRefusal(message: "\(name): \(problems.count) of the \(references.count) users given cannot be used, so nothing was changed in '\(groupName)': "
+            throw MembershipRefusal(message: "\(name): \(problems.count) of the \(references.count) users given cannot be used, so '\(groupName)' was not changed: "
                 + problems.prefix(20).map { "\($0.input) (\($0.reason))" }.joined(separator: "; ")
                 + (problems.count > 20 ? "; and \(problems.count - 20) more" : "")
                 + ". Correct them, or pass skip_unknown = true to change the others and report these as failed.", problems: problems)
@@ -174,10 +177,19 @@ public struct MembershipJob: Sendable {
             report.unchanged = ids.count - toRemove.count
         case let .sync(add, remove):
             if add { toAdd = ids.filter { !current.contains($0) } }
-            if remove { toRemove = current.sorted().filter { !named.contains($0) } }
+            if remove {
+                toRemove = current.sorted().filter { !named.contains($0) }
+                // Entries that could not be resolved (skipped) may still name a member (an email
+                // changed minutes ago, a search that answered badly): such a member is kept.
+                if !problems.isEmpty {
+                    report.heldBack = toRemove.filter { id in problems.contains { Self.mightName($0.input, member: members[id], id: id) } }
+                    let held = Set(report.heldBack)
+                    toRemove.removeAll { held.contains($0) }
+                }
+            }
             report.unchanged = ids.count { current.contains($0) }
         }
-        for id in toRemove where report.names[id] == nil {
+        for id in toRemove + report.heldBack where report.names[id] == nil {
             report.names[id] = matched[id] ?? members[id]?["email"]?.stringValue ?? members[id]?["name"]?.stringValue ?? id
         }
         try Self.checkRemovals(toRemove.count, of: current.count, adding: toAdd.count, wantedCount: references.count,
@@ -228,16 +240,19 @@ public struct MembershipJob: Sendable {
             do {
                 switch kind {
                 case .add:
-                    try await addChunk(groupId, chunk, version: &version, report: &report)
+                    try await addChunk(groupId, chunk, version: &version, report: &report, name: groupName)
                 case .remove:
-                    try await removeChunk(groupId, chunk, version: &version, report: &report)
+                    try await removeChunk(groupId, chunk, version: &version, report: &report, name: groupName)
                 }
-            } catch let error as APIError {
-                // The job stops; the report says what was done and what was not.
-                report.stoppedBy = error
-                report.notDone = chunk + pending.flatMap(\.1)
+            } catch {
+                // The job stops (an error it cannot get past, or Ctrl-C); the report says what was
+                // done and what was not.
+                let cause = error as? APIError
+                    ?? APIError(status: 0, code: "interrupted", message: "the job was interrupted", operation: kind == .add ? "post_group_members" : "delete_group_members")
+                report.stoppedBy = cause
+                report.notDone = chunk.filter { !report.added.contains($0) && !report.removed.contains($0) } + pending.flatMap(\.1)
                 report.requests = planned.tally.value
-                throw MembershipJobError(report: report, cause: error)
+                throw MembershipJobError(report: report, cause: cause)
             }
             sent += chunk.count  // counted once the chunk went through, so a stop never overstates it
             progress?("\(planned.helper) '\(groupName)'", sent, total)
@@ -259,6 +274,16 @@ public struct MembershipJob: Sendable {
         return out
     }
 
+    /// Whether an entry that could not be resolved might be this member: its id, its email or its
+    /// name (case folded), or a member whose listing lacks the field the entry would match.
+    static func mightName(_ input: String, member: JSONValue?, id: String) -> Bool {
+        let text = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        if UserIds.normalize(text) == id { return true }
+        let field = text.contains("@") ? "email" : "name"
+        guard let value = member?[field]?.stringValue else { return true }
+        return TextFolding.key(value) == TextFolding.fold(text)
+    }
+
     /// The guard of DESIGN.md §5b: a plan that removes every direct member, or more than half of
     /// them (or more than `maxRemovals`), stops before its first write with the numbers.
     static func checkRemovals(_ removals: Int, of members: Int, adding: Int, wantedCount: Int, isSync: Bool,
@@ -266,50 +291,67 @@ public struct MembershipJob: Sendable {
         guard removals > 0 else { return }
         let plan = "the plan removes \(removals) of the \(members) direct members of '\(group)'" + (isSync ? " (and adds \(adding))" : "")
         if let limit = options.maxRemovals, removals > limit {
-            throw MembershipRefusal(message: "\(name): \(plan), more than max_removals = \(limit); nothing was changed. Raise it with max_removals = \(removals) (scripts: --max-removals \(removals)) if that is intended.", problems: [])
+            throw MembershipRefusal(message: "\(name): \(plan), more than max_removals = \(limit); '\(group)' was not changed. Raise it with max_removals = \(removals) (scripts: --max-removals \(removals)) if that is intended.", problems: [])
         }
         if removals == members && !options.allowRemoveAll {
             let why = isSync && wantedCount == 0 ? "the wanted list is empty, so " : ""
-            throw MembershipRefusal(message: "\(name): \(why)\(plan): every member; nothing was changed. If that is intended, pass allow_remove_all = true (scripts: --allow-remove-all).", problems: [])
+            throw MembershipRefusal(message: "\(name): \(why)\(plan): every member; '\(group)' was not changed. If that is intended, pass allow_remove_all = true (scripts: --allow-remove-all).", problems: [])
         }
         if removals * 2 > members && options.maxRemovals == nil && !options.allowRemoveAll {
-            throw MembershipRefusal(message: "\(name): \(plan), more than half; nothing was changed. If that is intended, pass max_removals = \(removals) (scripts: --max-removals \(removals)).", problems: [])
+            throw MembershipRefusal(message: "\(name): \(plan), more than half; '\(group)' was not changed. If that is intended, pass max_removals = \(removals) (scripts: --max-removals \(removals)).", problems: [])
         }
     }
 
-    private func addChunk(_ groupId: String, _ chunk: [String], version: inout Int64, report: inout MembershipReport) async throws {
+    /// Adds one chunk. Every id of it was absent at `version` (the plan read them), which the
+    /// write tells the ledger. After a version conflict the group's version and members are read
+    /// again and only those still missing are sent: members another writer added meanwhile are
+    /// already present, not this run's adds, unless an earlier attempt of ours may have applied
+    /// (then the read settles that attempt, and they are ours).
+    private func addChunk(_ groupId: String, _ chunk: [String], version: inout Int64, report: inout MembershipReport, name: String) async throws {
+        var chunk = chunk
         var attempt = 0
+        var oursMayHaveApplied = false
         while true {
             attempt += 1
             do {
                 let body: JSONValue = .object([("memberIds", .array(chunk.map(JSONValue.string))), ("version", .int(version))])
-                _ = try await client.call("post_group_members", ["group_id": .string(groupId), "body": body])
+                _ = try await client.call("post_group_members", ["group_id": .string(groupId), "body": body], facts: WriteFacts(groupName: name, already: []))
                 version += 1  // the ids were not members, so the membership changed and the version moved
                 report.added += chunk
                 return
             } catch let error as APIError where error.isVersionConflict && attempt < conflictAttempts {
-                client.log.info("version conflict; reading the group's version again", [("group_id", .string(groupId)), ("attempt", .int(Int64(attempt))), ("correlation_id", .string(error.correlationId ?? ""))])
+                oursMayHaveApplied = oursMayHaveApplied || error.mayHaveApplied
+                client.log.info("version conflict; reading the group's version and members again",
+                                [("group_id", .string(groupId)), ("attempt", .int(Int64(attempt))), ("correlation_id", .string(error.correlationId ?? ""))])
                 try await Task.sleep(nanoseconds: UInt64(attempt) * 200_000_000)
+                // The version first: a write that lands between the two reads makes the next send
+                // conflict again rather than count wrong.
                 version = try await freshVersion(groupId)
+                let members = Set(try await directMembers(groupId).keys)
+                let present = chunk.filter { members.contains($0) }
+                if oursMayHaveApplied { report.added += present } else { report.unchanged += present.count }
+                chunk = chunk.filter { !members.contains($0) }
+                if chunk.isEmpty { return }
             } catch let error as APIError where error.status == 400 {
                 // Refused as a whole (an unknown user id, say): fail the ids the error names and send
                 // the rest again, or, when it names none, find them by halving the chunk.
                 try await splitRefused(chunk, error) { part in
-                    try await addChunk(groupId, part, version: &version, report: &report)
+                    try await addChunk(groupId, part, version: &version, report: &report, name: name)
                 } record: { report.failed.append(($0, report.names[$0] ?? $0, $1)) }
                 return
             }
         }
     }
 
-    private func removeChunk(_ groupId: String, _ chunk: [String], version: inout Int64, report: inout MembershipReport) async throws {
+    private func removeChunk(_ groupId: String, _ chunk: [String], version: inout Int64, report: inout MembershipReport, name: String) async throws {
         do {
-            _ = try await client.call("delete_group_members", ["group_id": .string(groupId), "ids": .string(chunk.joined(separator: ","))])
+            _ = try await client.call("delete_group_members", ["group_id": .string(groupId), "ids": .string(chunk.joined(separator: ","))],
+                                      facts: WriteFacts(groupName: name, already: []))
             version += 1
             report.removed += chunk
         } catch let error as APIError where error.status == 400 {
             try await splitRefused(chunk, error) { part in
-                try await removeChunk(groupId, part, version: &version, report: &report)
+                try await removeChunk(groupId, part, version: &version, report: &report, name: name)
             } record: { report.failed.append(($0, report.names[$0] ?? $0, $1)) }
         }
     }

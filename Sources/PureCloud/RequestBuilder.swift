@@ -8,6 +8,10 @@ public struct PreparedRequest: Sendable {
     public let target: String
     public let body: [UInt8]?
     public let isWrite: Bool
+    /// The path and query parameters as given (wire names, values before percent-encoding), for
+    /// the audit log: which group a write changes, which ids it removes.
+    public var pathValues: [String: String] = [:]
+    public var queryValues: [String: String] = [:]
 
     public init(operation: String, method: Operation.Method, target: String, body: [UInt8]?, isWrite: Bool) {
         self.operation = operation
@@ -32,6 +36,7 @@ public enum RequestBuilder {
         }
         var path = op.path
         var query: [(String, String)] = []
+        var pathValues: [String: String] = [:]
         for parameter in op.parameters {
             guard let value = arguments[parameter.name], value != .null else {
                 if parameter.required { throw ValidationError("\(op.name): missing required argument '\(parameter.name)'") }
@@ -42,6 +47,7 @@ public enum RequestBuilder {
             case .path:
                 guard !wire.isEmpty else { throw ValidationError("\(op.name): '\(parameter.name)' must not be empty") }
                 path = path.replacingOccurrences(of: "{\(parameter.wireName)}", with: percentEncodePathSegment(wire))
+                pathValues[parameter.wireName] = wire
             case .query:
                 query.append((parameter.wireName, wire))
             }
@@ -58,7 +64,10 @@ public enum RequestBuilder {
         if !query.isEmpty {
             target += "?" + query.map { "\($0.0)=\(percentEncodeQueryValue($0.1))" }.joined(separator: "&")
         }
-        return PreparedRequest(operation: op.name, method: op.method, target: target, body: body, isWrite: op.isWrite)
+        var request = PreparedRequest(operation: op.name, method: op.method, target: target, body: body, isWrite: op.isWrite)
+        request.pathValues = pathValues
+        request.queryValues = Dictionary(query, uniquingKeysWith: { first, _ in first })
+        return request
     }
 
     static func wireValue(_ p: Parameter, _ value: JSONValue, operation: String) throws -> String {

@@ -96,11 +96,20 @@ public final class RunContext: Sendable {
     private let announce: @Sendable (String) -> Void
     /// Orgs already named in this run, by environment and org id.
     private let named = Mutex<Set<String>>([])
+    /// `--audit-log`: the write-ahead ledger every client of the run writes to.
+    public let audit: AuditLog?
+    /// What the run changed, whatever ends it (the report at the end comes from here).
+    public let ledger = RunLedger()
+    /// The script or command the run is (a path, never its arguments), for the audit log.
+    public let command: String?
 
     public init(id: String = RunContext.newId(), log: EventLog, expectedOrg: String? = nil, announces: Bool = false,
-                announce: @escaping @Sendable (String) -> Void = { StandardError.write($0 + "\n") }) {
+                announce: @escaping @Sendable (String) -> Void = { StandardError.write($0 + "\n") },
+                audit: AuditLog? = nil, command: String? = nil) {
         self.id = id
         self.log = log
+        self.audit = audit
+        self.command = command
         self.expectedOrg = expectedOrg.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         self.announces = announces
         self.announce = announce

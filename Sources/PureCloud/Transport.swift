@@ -136,6 +136,21 @@ public final class Transport: Sendable {
     }
 
     public func send(_ request: PreparedRequest, safety: RetrySafety) async throws -> APIResponse {
+        let uncertainty = Uncertainty()
+        do {
+            return try await attempts(request, safety: safety, uncertainty: uncertainty)
+        } catch var failure as APIError {
+            failure.mayHaveApplied = failure.mayHaveApplied || uncertainty.someAttemptMayHaveApplied
+            throw failure
+        }
+    }
+
+    /// Whether any attempt of a request may have been carried out without an answer saying so.
+    private final class Uncertainty {
+        var someAttemptMayHaveApplied = false
+    }
+
+    private func attempts(_ request: PreparedRequest, safety: RetrySafety, uncertainty: Uncertainty) async throws -> APIResponse {
         guard let tokens else { throw missingCredentials }
         let policy = configuration.retry
         let deadline = Date().addingTimeInterval(policy.totalBudget)
@@ -183,6 +198,9 @@ public final class Transport: Sendable {
                 return APIResponse(status: response.status, body: response.body, correlationId: response.correlationId, attempts: attempt)
 
             case let .answer(response):
+                // A gateway's 502/504 can come after the platform did the work; a 503 usually
+                // before, but nothing in the answer says so.
+                if response.status >= 500 { uncertainty.someAttemptMayHaveApplied = true }
                 let error = APIError.from(status: response.status, body: response.body, operation: request.operation,
                                           correlationId: response.correlationId, retryAfter: response.retryAfter, attempts: attempt)
                 if response.status == 401, !(await tokens.canRenew) {
@@ -231,6 +249,7 @@ public final class Transport: Sendable {
                 try await sleep(wait)
 
             case let .failure(error, sent):
+                if sent { uncertainty.someAttemptMayHaveApplied = true }
                 let failure = Transport.networkError(error, operation: request.operation, host: configuration.environment.apiBase, attempts: attempt)
                 // A connection that never opened (refused, unknown name, no answer to connect)
                 // means nobody is there: a few quick tries, each one reported, then fail.

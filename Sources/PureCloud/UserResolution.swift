@@ -116,11 +116,11 @@ public struct ResolutionJob: Sendable {
                 guard !text.isEmpty else { throw ValidationError("entry #\(index + 1) is blank") }
                 guard !text.contains(",") else { throw ValidationError("entry #\(index + 1) ('\(text)') contains a comma; give one user per item") }
                 if text.contains("@") {
-                    classified.append((raw, .email, text.lowercased()))
+                    classified.append((raw, .email, TextFolding.fold(text)))
                 } else if !text.contains(where: \.isWhitespace) {
                     classified.append((raw, .id, text.lowercased()))
                 } else {
-                    classified.append((raw, .name, text.lowercased()))
+                    classified.append((raw, .name, TextFolding.fold(text)))
                 }
             }
         }
@@ -154,7 +154,7 @@ public struct ResolutionJob: Sendable {
         // An id-shaped word that is no user's id may be a one-word name ("Madonna"): look it up as one.
         for index in classified.indices where classified[index].kind == .id && users[classified[index].key] == nil {
             let text = classified[index].input.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !UserIds.isUUID(text) { classified[index] = (classified[index].input, .name, text.lowercased()) }
+            if !UserIds.isUUID(text) { classified[index] = (classified[index].input, .name, TextFolding.fold(text)) }
         }
         // 2. Emails and names: search `values`, batched.
         let byEmail = try await search(field: "email", values: unique(classified.filter { $0.kind == .email }.map(\.key)))
@@ -170,8 +170,8 @@ public struct ResolutionJob: Sendable {
         var seenBy: [Kind: Set<String>] = [:]
         if classified.contains(where: { $0.kind != .id }) {
             for user in users.values {
-                if let email = user["email"]?.stringValue { seenBy[.email, default: []].insert(email.lowercased()) }
-                if let name = user["name"]?.stringValue { seenBy[.name, default: []].insert(name.lowercased()) }
+                if let email = user["email"]?.stringValue { seenBy[.email, default: []].insert(TextFolding.key(email)) }
+                if let name = user["name"]?.stringValue { seenBy[.name, default: []].insert(TextFolding.key(name)) }
             }
         }
         for entry in classified {
@@ -229,7 +229,7 @@ public struct ResolutionJob: Sendable {
         let wanted = Set(values)
         var seen = Set<String>()
         for user in found {
-            guard let key = user[field]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), wanted.contains(key),
+            guard let key = user[field]?.stringValue.map(TextFolding.key), wanted.contains(key),
                   let id = user["id"]?.stringValue, seen.insert(UserIds.normalize(id)).inserted else { continue }
             out[key, default: []].append(user)
         }
@@ -248,16 +248,31 @@ public struct ResolutionJob: Sendable {
         ])
         var page = try await client.call("post_users_search", ["body": body])
         var results: [JSONValue] = []
-        var pages = 0
         while let current = page {
             results += current["results"]?.arrayValue ?? []
-            pages += 1
             guard let number = current["pageNumber"]?.intValue, let count = current["pageCount"]?.intValue, number < count,
-                  pages < 1_000,  // a server that never stops paging cannot keep us here
                   let next = current["nextPage"]?.stringValue, let q64 = Self.q64(of: next) else { break }
+            try Self.checkPlausible(pageCount: count, total: current["total"]?.intValue, values: batch.count, operation: "post_users_search")
             page = try await client.call("get_users_search", ["q64": .string(q64)])
         }
         return results
+    }
+
+    /// Most people one looked-up value may name (a common full name, say): far more than any org
+    /// has, so only a broken or hostile answer goes beyond it.
+    static let maximumHitsPerValue = 100
+
+    /// A search of `values` exact values cannot have more hits than a few per value: an answer
+    /// that says it has (10^12 pages for one email) stops the lookup instead of sending a request
+    /// per page it claims.
+    static func checkPlausible(pageCount: Int64, total: Int64?, values: Int, operation: String) throws {
+        let most = Int64(max(values, 1) * maximumHitsPerValue)
+        let pages = (most + Int64(UsersAPI.maximumSearchPageSize) - 1) / Int64(UsersAPI.maximumSearchPageSize)
+        guard pageCount <= pages, (total ?? 0) <= most else {
+            throw APIError(status: 0, code: "bad.response",
+                           message: "the search for \(values) value\(values == 1 ? "" : "s") answered \(pageCount) pages (total \(total.map(String.init) ?? "?")), which cannot be true; the lookup stops here rather than ask for them",
+                           operation: operation)
+        }
     }
 
     /// The q64 token of a `nextPage` URI (percent-decoded; the request builder encodes it again).

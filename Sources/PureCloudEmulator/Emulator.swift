@@ -12,6 +12,7 @@ public final class PureCloudEmulator: Sendable {
     let limiter: RateLimiter
     let faults: FaultInjector
     let stats = EmulatorStats()
+    let scriptedFaults = ScriptedFaults()
 
     /// Loads or builds the org; throws a readable error for a bad data file.
     public init(configuration: EmulatorConfiguration) throws {
@@ -76,6 +77,11 @@ public final class PureCloudEmulator: Sendable {
     }
 }
 
+public struct EmulatorHookError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
 enum EmulatorStartError: Error, CustomStringConvertible {
     case notStarted
     var description: String { "the emulator did not start" }
@@ -116,6 +122,13 @@ extension PureCloudEmulator {
     /// How many answers had this HTTP status (429: refused by the rate limit).
     public func answerCount(status: Int) -> Int {
         stats.count(status: status)
+    }
+
+    /// Arranges faults for the next requests of one operation, as `POST /_emulator/faults` does
+    /// (ScriptedFaults.swift has the body's form).
+    public func scriptFault(_ json: String) throws {
+        let request = EmulatorRequest(method: "POST", path: "/_emulator/faults", query: QueryParameters(nil), body: Data(json.utf8), contentType: "application/json")
+        do { try scriptedFaults.add(request) } catch let failure as APIFailure { throw EmulatorHookError(message: failure.message) }
     }
 
     /// The most API requests the emulator was serving at once.

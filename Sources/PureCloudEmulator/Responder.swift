@@ -33,6 +33,12 @@ extension PureCloudEmulator {
             return answer(204, nil, correlationId: correlationId, token: nil)
         case .emulatorCreateUser, .emulatorPatchUser:
             return userHook(route, parts, correlationId: correlationId)
+        case .emulatorAddFault:
+            do { try scriptedFaults.add(parts) } catch let failure as APIFailure { return answer(failure, correlationId: correlationId, token: nil) }
+            return answer(204, nil, correlationId: correlationId, token: nil)
+        case .emulatorClearFaults:
+            scriptedFaults.clear()
+            return answer(204, nil, correlationId: correlationId, token: nil)
         case .token:
             if let fault = try await latencyThenFault() {
                 return deliver(fault, operation: "oauth_token", context: context, correlationId: correlationId, token: nil)
@@ -66,7 +72,11 @@ extension PureCloudEmulator {
         let token = Self.bearer(request.headers[.authorization])
         stats.begin()
         defer { stats.end() }
-        let fault = try await latencyThenFault()
+        var fault = try await latencyThenFault()
+        if let scripted = scriptedFaults.next(operation) {
+            if !scripted.otherWriterAdds.isEmpty { handlers.groups.otherWriterAdds(scripted.otherWriterAdds, path: parts.path) }
+            if scripted.drop || scripted.status != nil { fault = InjectedFault(status: scripted.drop ? nil : scripted.status, afterWork: scripted.afterWork) }
+        }
         if case let .some(early) = fault, !early.afterWork {
             return deliver(early, operation: operation, context: context, correlationId: correlationId, token: token)
         }

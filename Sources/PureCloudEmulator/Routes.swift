@@ -14,6 +14,8 @@ enum Route {
     case emulatorResetStats
     case emulatorCreateUser
     case emulatorPatchUser(String)
+    case emulatorAddFault
+    case emulatorClearFaults
     case api(operation: String, run: @Sendable (APIHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?))
 
     static func resolve(method: String, path: String) throws -> Route {
@@ -34,6 +36,7 @@ enum Route {
             case "state": return try methods(["GET": .emulatorState])
             case "stats": return try methods(["GET": .emulatorStats, "DELETE": .emulatorResetStats])
             case "users": return try methods(["POST": .emulatorCreateUser])
+            case "faults": return try methods(["POST": .emulatorAddFault, "DELETE": .emulatorClearFaults])
             default: break
             }
         case 3 where segments[0] == "_emulator" && segments[1] == "users":

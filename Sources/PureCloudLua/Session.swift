@@ -22,10 +22,8 @@ public struct SessionSettings: Sendable {
     public var tokenPool = 1
     /// The `gc` CLI's profiles, for `GroupsApi.new{ profile = ... }` and `configure{ profile = ... }`.
     public var profiles: ProfileFile?
-    /// Where every write is recorded (`--audit-log`).
-    public var audit: AuditLog?
-    /// The run every client belongs to (its id, `--expect-org`, the line naming its org); nil makes
-    /// one per client.
+    /// The run every client belongs to (its id, `--expect-org`, the line naming its org, the audit
+    /// log and the ledger of what it changed); nil makes one per client.
     public var run: RunContext?
     /// Set for a rehearsal (`--emulator`, `--emulator-data`): the in-process emulator's address and
     /// credentials, which no `configure`, `authenticate_with_client_credentials` or `*Api.new{...}`
@@ -143,7 +141,7 @@ public final class PurecloudSession {
             lastConfigurationError = error
             throw error
         }
-        let client = APIClient(configuration: configuration, log: log, audit: settings.audit, run: settings.run)
+        let client = APIClient(configuration: configuration, log: log, run: settings.run)
         defaultClient = client
         return client
     }
@@ -156,7 +154,7 @@ public final class PurecloudSession {
         }
         let handle = nextHandle
         nextHandle += 1
-        let client = APIClient(configuration: configuration, log: log, audit: settings.audit, run: settings.run)
+        let client = APIClient(configuration: configuration, log: log, run: settings.run)
         clients[handle] = client
         return handle
     }

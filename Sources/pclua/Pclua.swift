@@ -78,8 +78,8 @@ struct Pclua: AsyncParsableCommand {
           1    the script failed
           2    usage or configuration error
           3    authentication refused
-          4    a bulk membership helper stopped part way or reported ids it
-               could not change (run it again to finish)
+          4    the run changed something and did not finish (it says what it
+               changed), or a bulk helper reported ids it could not change
           5    --lock is held by another run; nothing was done
           6    --expect-org: the token belongs to another org (or its org cannot
                be told); nothing was sent
@@ -95,6 +95,9 @@ struct Pclua: AsyncParsableCommand {
 enum Main {
     static func main() async {
         pclua_record_initial_signals()  // what os.execute's and io.popen's children get back
+        // A file over the size limit (ulimit -f) is a write error to report (the audit log stops
+        // the run cleanly), not a signal that kills pclua mid-write.
+        signal(SIGXFSZ, SIG_IGN)
         let argv = LuaCommandLine.processArguments()
         let first = argv.count > 1 ? String(decoding: argv[1], as: UTF8.self) : nil
         // A bare subcommand name (or pclua's help and version) goes to ArgumentParser; anything

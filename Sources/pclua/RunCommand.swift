@@ -122,7 +122,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var held: LockFile?
         if let lock {
-            do { held = try LockFile(path: lock) } catch let failure as LockFile.Failure {
+            do { held = try LockFile(path: lock, runId: runId) } catch let failure as LockFile.Failure {
                 report("\(failure)")
                 // Only a lock another run holds is 5; a path that cannot be a lock file is a usage error.
                 if case .held = failure { throw ExitCode(ExitStatus.lockHeld) }
@@ -148,6 +148,7 @@ struct RunCommand: AsyncParsableCommand {
         settings.retry.totalBudget = callBudget
         var runningEmulator: RunningEmulator?
         var server: PureCloudEmulator?
+        var audit: AuditLog?
         do {
             if emulator || emulatorData != nil || rehearsal != nil {
                 var configuration = EmulatorConfiguration()
@@ -174,7 +175,12 @@ struct RunCommand: AsyncParsableCommand {
                 if let warning = settings.profiles?.warning { log.warn(warning) }
                 if let warning = try CredentialSources.apply(flags: self, environment: environment, to: &settings) { log.warn(warning) }
             }
-            if let auditLog { settings.audit = try AuditLog(path: auditLog) }
+            if let auditLog {
+                audit = try AuditLog(path: auditLog)
+                if let torn = audit?.skippedLines, !torn.isEmpty {
+                    log.warn("the audit log \(auditLog) has \(torn.count) line\(torn.count == 1 ? "" : "s") that \(torn.count == 1 ? "is" : "are") not a whole record (a crash mid-line?); skipped: line\(torn.count == 1 ? "" : "s") \(torn.prefix(5).map(String.init).joined(separator: ", "))")
+                }
+            }
         } catch let error as ConfigurationError {
             report("\(error)")
             throw ExitCode(ExitStatus.usage)
@@ -194,13 +200,18 @@ struct RunCommand: AsyncParsableCommand {
         settings.run = RunContext(
             id: runId, log: log, expectedOrg: expectOrg ?? ProcessInfo.processInfo.environment["PCLUA_EXPECT_ORG"],
             announces: !dryRun && runningEmulator == nil && !(repl && terminal),
-            announce: { line in if !(quiet && onTerminal) { writeStandardError(line + "\n") } })
+            announce: { line in if !(quiet && onTerminal) { writeStandardError(line + "\n") } },
+            audit: audit, command: line.script.map { String(decoding: $0, as: UTF8.self) } ?? (line.hasChunk ? "-e" : nil))
 
         let session = PurecloudSession(settings: settings, log: log)
         // The terminal REPL handles Ctrl-C itself; lua.c's plain loop (stdin not a terminal) as lua.c.
         let signals = SignalHandling(bridge: session.bridge, interactive: repl && terminal, interruptKeepsSession: repl && !terminal)
+        // A rehearsal's writes went to a copy: the script's own status stands, nothing to report.
+        let ending = runningEmulator == nil ? settings.run.map { RunEnding(run: $0, log: log, auditPath: auditLog) } : nil
+        ending?.install()
         let runner = ScriptRunner(line: line, scriptArguments: scriptArguments, session: session, signals: signals,
-                                  interactiveLabel: repl ? label : nil, readsStandardInput: implicit && !terminal && !line.interactive)
+                                  interactiveLabel: repl ? label : nil, readsStandardInput: implicit && !terminal && !line.interactive,
+                                  ending: ending)
         let status = await runner.runOnLuaThread()
         await runningEmulator?.stop()
         if status != ExitStatus.success { throw ExitCode(status) }

@@ -24,9 +24,12 @@ final class ScriptRunner: @unchecked Sendable {
     let readsStandardInput: Bool
     /// Whether standard input is a terminal: the REPL is pclua's there, lua.c's plain loop elsewhere.
     let onTerminal = isatty(STDIN_FILENO) != 0
+    /// What a run that stops before it finishes says about what it changed.
+    let ending: RunEnding?
 
     init(line: LuaCommandLine, scriptArguments: [[UInt8]], session: PurecloudSession, signals: SignalHandling,
-         interactiveLabel: String?, readsStandardInput: Bool) {
+         interactiveLabel: String?, readsStandardInput: Bool, ending: RunEnding?) {
+        self.ending = ending
         self.line = line
         self.scriptArguments = scriptArguments
         self.session = session
@@ -46,6 +49,13 @@ final class ScriptRunner: @unchecked Sendable {
     }
 
     func run() -> Int32 {
+        let status = runSteps()
+        // A script or chunk that stopped part way says what it changed (os.exit reaches the same
+        // report through its hook); the REPL's own calls report as they go.
+        return interactiveLabel == nil ? ending?.finish(status) ?? status : status
+    }
+
+    private func runSteps() -> Int32 {
         // lua.c's -i implies -v; pclua's terminal REPL has its own banner instead.
         if line.showVersion || (interactiveLabel != nil && !onTerminal) {
             emit(String(cString: pclua_copyright()))
@@ -65,6 +75,10 @@ final class ScriptRunner: @unchecked Sendable {
             state.close()   // pending finalizers run now, as at lua.c's exit (print works there)
         }
         PurecloudModule.install(into: state, session: session)
+        do { try state.installExit(hook: RunEnding.exitHook) } catch {
+            printError("\(ProgramName.current): not enough memory")
+            return ExitStatus.scriptError
+        }
         setArgTable(state)
         pclua_gc_generational(state.mainThread)
         if !line.ignoreEnvironment {

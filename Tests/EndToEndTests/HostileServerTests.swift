@@ -82,6 +82,14 @@ final class HostileServerTests: XCTestCase {
         XCTAssertTrue(unnamed.outcome.stdout.contains("ok"), unnamed.output)
     }
 
+    func testASearchThatClaimsImpossiblyManyPagesStopsTheLookup() throws {
+        let page = #"{"total":100000000000000,"pageCount":1000000000000,"pageSize":100,"pageNumber":1,"results":[],"nextPage":"/api/v2/users/search?q64=abc"}"#
+        let server = try server { _ in .answer(status: 200, body: page) }
+        let run = try pclua(server, chunk: "local u = purecloud.UsersApi.new(); print(pcall(u.resolve, u, { 'ann@example.com' }))")
+        XCTAssertTrue(run.outcome.stdout.contains("which cannot be true; the lookup stops here"), run.output)
+        XCTAssertEqual(server.count("/api/v2/users/search"), 1, "no request for the pages it claims")
+    }
+
     func testBodiesOverTheLimitFailAtOnceAsResponseTooLargeWithoutRetrying() throws {
         // 100 MB with a Content-Length, and just over the 32 MB limit without one (read until close).
         for (total, declared) in [(100 << 20, true), ((32 << 20) + 1, false)] {

@@ -19,8 +19,10 @@ struct PcluaProcess {
         }
     }
 
-    /// The binary sits next to the test bundle in the build folder.
+    /// The binary sits next to the test bundle in the build folder; PCLUA_BIN runs the cases
+    /// against another build (to see them fail without a fix).
     static var binary: URL {
+        if let other = ProcessInfo.processInfo.environment["PCLUA_BIN"] { return URL(fileURLWithPath: other) }
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [bundleDirectory, bundleDirectory.deletingLastPathComponent()].map { $0.appendingPathComponent("pclua") }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]

@@ -83,7 +83,7 @@ final class ScriptRunTests: EmulatorBackedTestCase {
         for arguments in [["--help"], ["help"], ["run", "--help"]] {  // -h is lua.c's: an unknown option (LuaHostTests)
             let outcome = try PcluaProcess.run(arguments)
             XCTAssertEqual(outcome.status, 0, "\(arguments): \(outcome.stderr)")
-            for expected in ["pclua script.lua [args...]", "~/.gc/config.toml", "4    a bulk membership helper", "5    --lock is held", "130  interrupted",
+            for expected in ["pclua script.lua [args...]", "~/.gc/config.toml", "4    the run changed something and did not finish", "5    --lock is held", "6    --expect-org", "130  interrupted",
                              "--dry-run", "--emulator-data <file>", "--lock <path>", "--call-budget", "pclua snapshot --out", "pclua rehearse", "-l mod"] {
                 XCTAssertTrue(outcome.stdout.contains(expected), "\(arguments) should mention \(expected): \(outcome.stdout)")
             }

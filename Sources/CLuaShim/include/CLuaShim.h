@@ -45,6 +45,12 @@ typedef void (*pclua_output_hook_fn)(void);
 void pclua_set_output_hook(pclua_output_hook_fn hook);
 int pclua_install_print(lua_State *L);
 
+/* Replaces os.exit with loslib.c's own that first hands the status to the hook, which returns the
+ * status to exit with (the host reports what the run changed there). Returns a LUA_* status. */
+typedef int (*pclua_exit_hook_fn)(int status);
+void pclua_set_exit_hook(pclua_exit_hook_fn hook);
+int pclua_install_exit(lua_State *L);
+
 /* Opens the standard libraries under protection. Returns a LUA_* status. */
 int pclua_openlibs(lua_State *L);
 
