@@ -260,10 +260,12 @@ public struct LuaOptionTable {
     }
 
     func read<T>(_ key: String, _ body: (Int32) throws(LuaValueProblem) -> T) throws -> T {
-        call.getField(index, key)
-        defer { call.pop() }
-        do { return try body(call.absolute(-1)) } catch {
-            throw LuaOptionError("\(function): '\(name(key))' must be \(error.expected), got \(error.got)")
+        try call.balanced {
+            call.getField(index, key)
+            defer { call.pop() }
+            do throws(LuaValueProblem) { return try body(call.absolute(-1)) } catch {
+                throw LuaOptionError("\(function): '\(name(key))' must be \(error.expected), got \(error.got)")
+            }
         }
     }
 

@@ -30,7 +30,7 @@ struct LuaJSON {
     /// Converts the value at `index`; `path` names it in messages (`GroupCreate.ownerIds[2]`).
     func value(at index: Int32, path: String) throws -> JSONValue {
         var visiting = Set<UnsafeRawPointer>()
-        return try convert(call.absolute(index), path: path, depth: 0, visiting: &visiting)
+        return try call.balanced { try convert(call.absolute(index), path: path, depth: 0, visiting: &visiting) }
     }
 
     private func convert(_ index: Int32, path: String, depth: Int, visiting: inout Set<UnsafeRawPointer>) throws -> JSONValue {
@@ -145,6 +145,10 @@ struct LuaJSON {
     /// Pushes a Swift-built JSON value (reports, plans). Room on the stack is reserved at each
     /// level (the values are the host's own, at most a few levels deep).
     func push(_ value: JSONValue) {
+        call.balanced(1) { pushValue(value) }
+    }
+
+    private func pushValue(_ value: JSONValue) {
         guard call.ensureStack(4) else { return call.pushNil() }
         switch value {
         case .null: call.push(anchor: ModuleAnchors.null)
@@ -157,13 +161,13 @@ struct LuaJSON {
             call.push(anchor: ModuleAnchors.arrayMT)
             call.setMetatable(-2)
             for (i, item) in items.enumerated() {
-                push(item)
+                pushValue(item)
                 call.setIndex(-2, i + 1)
             }
         case let .object(members):
             call.newTable(recordCapacity: Int32(members.count))
             for member in members {
-                push(member.value)
+                pushValue(member.value)
                 call.setField(-2, member.key)
             }
         }
