@@ -1,7 +1,7 @@
 """Figures 7 and 8 of scripts/bench: pclua as a Lua 5.4 host against lua5.4 itself (issue 20.5).
 
-7. Pure Lua: the same chunk run by `pclua file.lua` and `lua5.4 file.lua` (the same Debian
-   liblua5.4), three workloads (allocation, strings, function calls), each timed inside the
+7. Pure Lua: the same chunk run by `pclua file.lua` and `lua5.4 file.lua` (Lua 5.4.4 both: pclua
+   through Debian's liblua5.4.so, Debian's lua5.4 with the core linked in), three workloads (allocation, strings, function calls), each timed inside the
    chunk with os.clock() (the chunk's own CPU time, start-up excluded); 9 rounds, interleaved
    (the order swapped each round), medians compared. Target: at most 1.0x lua5.4's time each.
 8. Start-up: `pclua -e 'x=1'` (a chunk that does not touch the API) against `lua5.4 -e 'x=1'`,
@@ -55,7 +55,7 @@ def _run_chunk(command, path):
 
 
 def pure_lua_figures(pclua, work, report, rounds=9):
-    print("7. pure Lua against lua5.4 (same liblua5.4; CPU time inside the chunk; medians of interleaved runs)", flush=True)
+    print("7. pure Lua against lua5.4 (Lua 5.4.4 both; CPU time inside the chunk; medians of interleaved runs)", flush=True)
     for name, body in WORKLOADS.items():
         path = os.path.join(work, "lua-" + name.replace(" ", "-") + ".lua")
         with open(path, "w") as f:
