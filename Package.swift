@@ -22,15 +22,22 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CLua", pkgConfig: "lua5.4",
-            providers: [.apt(["liblua5.4-dev"])]),
+        // Debian's Lua 5.4 headers (/usr/include/lua5.4); the core itself is linked by CLuaShim.
+        .systemLibrary(name: "CLua", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         // Lua's memory comes from mimalloc (Debian's libmimalloc-dev): see state.c and docs/benchmarks.md.
-        .target(name: "CLuaShim", dependencies: ["CLua"], linkerSettings: [.linkedLibrary("mimalloc")]),
+        // The Lua core is linked in from Debian's liblua5.4.a, as Debian's lua5.4 links it: the shared
+        // library's position-independent interpreter loop cost 10 to 20 % on calls and strings
+        // (docs/benchmarks.md). The pclua executable exports the API for C modules (see there).
+        .target(
+            name: "CLuaShim", dependencies: ["CLua"],
+            linkerSettings: [
+                .linkedLibrary("mimalloc"),
+                .unsafeFlags(["-Xlinker", "--push-state", "-Xlinker", "-Bstatic", "-Xlinker", "-llua5.4", "-Xlinker", "--pop-state"]),
+            ]),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShim"]),
         .target(
             name: "PureCloud",
@@ -58,7 +65,9 @@ let package = Package(
             dependencies: [
                 "LuaKit", "PureCloud", "PureCloudLua", "PureCloudEmulator", "LuaREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            // Lua C modules (lpeg, cjson) find the Lua API in the executable, as under lua5.4.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .target(name: "EmulatorTestSupport", dependencies: ["PureCloudEmulator"], path: "Tests/EmulatorTestSupport"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
         .testTarget(name: "PureCloudTests", dependencies: ["PureCloud", "PureCloudEmulator"]),

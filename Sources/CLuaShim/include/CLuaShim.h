@@ -2,9 +2,9 @@
 #define PCLUA_SHIM_H
 
 #include <sys/types.h>
-#include <lua.h>
-#include <lauxlib.h>
-#include <lualib.h>
+#include <lua5.4/lua.h>
+#include <lua5.4/lauxlib.h>
+#include <lua5.4/lualib.h>
 #include <stddef.h>
 
 /*
