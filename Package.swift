@@ -17,18 +17,27 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CLua", pkgConfig: "lua5.4",
-            providers: [.apt(["liblua5.4-dev"])]),
+        // Debian's Lua 5.4 headers (/usr/include/lua5.4); the core itself is linked by CLuaShim.
+        .systemLibrary(name: "CLua", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
-        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // Lua's memory comes from mimalloc (Debian's libmimalloc-dev): see state.c and docs/benchmarks.md.
+        // The Lua core is linked in from Debian's liblua5.4.a, as Debian's lua5.4 links it: the shared
+        // library's position-independent interpreter loop cost 10 to 20 % on calls and strings
+        // (docs/benchmarks.md). The pclua executable exports the API for C modules (see there).
+        .target(
+            name: "CLuaShim", dependencies: ["CLua"],
+            linkerSettings: [
+                .linkedLibrary("mimalloc"),
+                .unsafeFlags(["-Xlinker", "--push-state", "-Xlinker", "-Bstatic", "-Xlinker", "-llua5.4", "-Xlinker", "--pop-state"]),
+            ]),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShim"]),
         .target(
             name: "PureCloud",
@@ -47,6 +56,7 @@ let package = Package(
                 "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .target(name: "LuaREPL", dependencies: ["CEditLine", "CLua", "CLuaShim", "LuaKit", "PureCloud", "PureCloudLua"]),
@@ -55,7 +65,9 @@ let package = Package(
             dependencies: [
                 "LuaKit", "PureCloud", "PureCloudLua", "PureCloudEmulator", "LuaREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            // Lua C modules (lpeg, cjson) find the Lua API in the executable, as under lua5.4.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .target(name: "EmulatorTestSupport", dependencies: ["PureCloudEmulator"], path: "Tests/EmulatorTestSupport"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
         .testTarget(name: "PureCloudTests", dependencies: ["PureCloud", "PureCloudEmulator"]),

@@ -5,7 +5,7 @@
  * the one its threads run with.
  */
 #define _GNU_SOURCE
-#include "CLuaShim.h"
+#include "shim_internal.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -53,7 +53,7 @@ int pclua_error_text(lua_State *L, int index, int *with_traceback) {
     index = lua_absindex(L, index);
     lua_pushcfunction(L, error_text_protected);
     lua_pushvalue(L, index);
-    if (lua_pcall(L, 1, 2, 0) != LUA_OK) {
+    if (pclua_protected(L, 1, 2, 0) != LUA_OK) {
         *with_traceback = 0;
         return 0; /* the message of the failed __tostring is on the stack */
     }
@@ -275,7 +275,7 @@ static int install_process_functions(lua_State *L) {
 
 int pclua_install_process_functions(lua_State *L) {
     lua_pushcfunction(L, install_process_functions);
-    return lua_pcall(L, 0, 0, 0);
+    return pclua_protected(L, 0, 0, 0);
 }
 
 /* ---- -l mod and -l g=mod -------------------------------------------------------------------- */
@@ -346,7 +346,7 @@ void pclua_repl_prompt(lua_State *L, int firstline) {
     lua_pushcfunction(L, prompt_protected);
     lua_pushstring(L, firstline ? "_PROMPT" : "_PROMPT2");
     lua_pushstring(L, fallback);
-    if (lua_pcall(L, 2, 1, 0) != LUA_OK) { /* a failing __tostring: the default (lua.c would panic) */
+    if (pclua_protected(L, 2, 1, 0) != LUA_OK) { /* a failing __tostring: the default (lua.c would panic) */
         lua_pop(L, 1);
         lua_pushstring(L, fallback);
     }
@@ -393,7 +393,7 @@ int pclua_repl_print(lua_State *L, int n) {
     }
     lua_pushcfunction(L, print_protected);
     lua_insert(L, -(n + 1));
-    int status = lua_pcall(L, n, 0, 0);
+    int status = pclua_protected(L, n, 0, 0);
     if (status != LUA_OK) {
         const char *message = lua_tostring(L, -1);
         lua_pushfstring(L, "error calling 'print' (%s)", message ? message : "(null)");

@@ -3,7 +3,7 @@
  * of 500 groups are converted on every call and this is the hot path (docs/benchmarks.md).
  * It runs inside lua_pcall, so it may raise with luaL_error.
  */
-#include "CLuaShim.h"
+#include "shim_internal.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,15 +94,18 @@ static void decode_string(decoder *d) {
         case 'r': luaL_addchar(&b, '\r'); break;
         case 't': luaL_addchar(&b, '\t'); break;
         case 'u': {
+            /* A pair of surrogates is one character; a lone one (or one followed by anything but
+             * its partner) becomes U+FFFD, so the string is valid UTF-8 and encodes again. */
             unsigned cp = hex4(d);
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (d->end - d->p >= 6 && d->p[0] == '\\' && d->p[1] == 'u') {
-                    d->p += 2;
-                    unsigned low = hex4(d);
-                    if (low >= 0xDC00 && low <= 0xDFFF) cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                    else { add_utf8(&b, 0xFFFD); cp = low; }
-                } else cp = 0xFFFD;
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) cp = 0xFFFD;
+            while (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (d->end - d->p < 6 || d->p[0] != '\\' || d->p[1] != 'u') { cp = 0xFFFD; break; }
+                d->p += 2;
+                unsigned next = hex4(d);
+                if (next >= 0xDC00 && next <= 0xDFFF) { cp = 0x10000 + ((cp - 0xD800) << 10) + (next - 0xDC00); break; }
+                add_utf8(&b, 0xFFFD);
+                cp = next; /* itself the start of a pair, perhaps */
+            }
+            if (cp >= 0xDC00 && cp <= 0xDFFF) cp = 0xFFFD;
             add_utf8(&b, cp);
             break;
         }
@@ -114,32 +117,32 @@ static void decode_string(decoder *d) {
 
 static void decode_number(decoder *d) {
     const unsigned char *s = d->p;
-    int is_float = 0;
     if (d->p < d->end && *d->p == '-') d->p++;
     if (d->p >= d->end || *d->p < '0' || *d->p > '9') fail(d, "bad number");
     while (d->p < d->end && *d->p >= '0' && *d->p <= '9') d->p++;
     if (d->p < d->end && *d->p == '.') {
-        is_float = 1; d->p++;
+        d->p++;
         if (d->p >= d->end || *d->p < '0' || *d->p > '9') fail(d, "bad number");
         while (d->p < d->end && *d->p >= '0' && *d->p <= '9') d->p++;
     }
     if (d->p < d->end && (*d->p == 'e' || *d->p == 'E')) {
-        is_float = 1; d->p++;
+        d->p++;
         if (d->p < d->end && (*d->p == '+' || *d->p == '-')) d->p++;
         if (d->p >= d->end || *d->p < '0' || *d->p > '9') fail(d, "bad number");
         while (d->p < d->end && *d->p >= '0' && *d->p <= '9') d->p++;
     }
+    /* Lua's own conversion (an integer when it fits, else a float), at any length. */
     size_t n = (size_t)(d->p - s);
     char buf[64];
-    if (n >= sizeof buf) fail(d, "number too long");
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    if (!is_float) {
-        errno = 0;
-        long long v = strtoll(buf, NULL, 10);
-        if (errno == 0) { lua_pushinteger(d->L, (lua_Integer)v); return; }
+    if (n < sizeof buf) {
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        if (lua_stringtonumber(d->L, buf) == 0) fail(d, "bad number");
+        return;
     }
-    lua_pushnumber(d->L, (lua_Number)strtod(buf, NULL));
+    lua_pushlstring(d->L, (const char *)s, n); /* NUL-terminated by Lua */
+    if (lua_stringtonumber(d->L, lua_tostring(d->L, -1)) == 0) fail(d, "bad number");
+    lua_remove(d->L, -2);
 }
 
 static void expect_word(decoder *d, const char *word, size_t n) {
@@ -192,11 +195,15 @@ static void decode_object(decoder *d) {
 static void decode_value(decoder *d) {
     skip_ws(d);
     if (d->p >= d->end) fail(d, "unexpected end of input");
-    if (++d->depth > d->max_depth) fail(d, "nested too deeply");
     luaL_checkstack(d->L, 4, "JSON nested too deeply");
+    /* Depth counts objects and arrays only, as the encoder counts tables. */
     switch (*d->p) {
-    case '{': d->p++; decode_object(d); break;
-    case '[': d->p++; decode_array(d); break;
+    case '{':
+        if (++d->depth > d->max_depth) fail(d, "nested too deeply");
+        d->p++; decode_object(d); d->depth--; break;
+    case '[':
+        if (++d->depth > d->max_depth) fail(d, "nested too deeply");
+        d->p++; decode_array(d); d->depth--; break;
     case '"': d->p++; decode_string(d); break;
     case 't': expect_word(d, "true", 4); lua_pushboolean(d->L, 1); break;
     case 'f': expect_word(d, "false", 5); lua_pushboolean(d->L, 0); break;
@@ -205,7 +212,13 @@ static void decode_value(decoder *d) {
         if (*d->p == '-' || (*d->p >= '0' && *d->p <= '9')) decode_number(d);
         else fail(d, "unexpected character");
     }
-    d->depth--;
+}
+
+/* The array metatable is a value a script can reach (debug.setupvalue, debug.getregistry):
+ * lua_setmetatable would take anything else for a table. */
+static void check_array_mt(lua_State *L, int index) {
+    if (!lua_istable(L, index) && !lua_isnil(L, index))
+        luaL_error(L, "JSON decode: the array metatable (purecloud.array_mt) was replaced by a %s", luaL_typename(L, index));
 }
 
 /* Arguments: 1 lightuserdata text, 2 integer length, 3 null, 4 array metatable, 5 max depth. */
@@ -218,6 +231,7 @@ static int decode_protected(lua_State *L) {
     d.array_mt_index = 4;
     d.depth = 0;
     d.max_depth = (int)lua_tointeger(L, 5);
+    check_array_mt(L, 4);
     decode_value(&d);
     skip_ws(&d);
     if (d.p != d.end) fail(&d, "trailing characters after the value");
@@ -234,7 +248,7 @@ int pclua_json_decode(lua_State *L, const char *text, size_t length, int null_in
     lua_pushvalue(L, null_index);
     lua_pushvalue(L, array_mt_index);
     lua_pushinteger(L, max_depth);
-    return lua_pcall(L, 5, 1, 0);
+    return pclua_protected(L, 5, 1, 0);
 }
 
 /* purecloud.json.decode(text): upvalue 1 = null, 2 = array metatable. */
@@ -248,7 +262,8 @@ int pclua_json_decode_lua(lua_State *L) {
     d.null_index = lua_upvalueindex(1);
     d.array_mt_index = lua_upvalueindex(2);
     d.depth = 0;
-    d.max_depth = 512;
+    d.max_depth = PCLUA_JSON_MAX_DEPTH;
+    check_array_mt(L, lua_upvalueindex(2));
     decode_value(&d);
     skip_ws(&d);
     if (d.p != d.end) fail(&d, "trailing characters after the value");

@@ -1,4 +1,5 @@
-#include "CLuaShim.h"
+#include "shim_internal.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,30 +16,52 @@ void pclua_set_host_callbacks(pclua_dispatch_fn dispatch, pclua_release_fn relea
 
 #define HOST_BOX_MT "pclua.hostbox"
 
+/* The userdata behind a host function. A script can reach it (debug.getupvalue) and the box's
+ * metatable (debug.getregistry), and hand either any value: the metatable, the size and a check
+ * word derived from the slot's own address must all agree before the box pointer is believed. */
+typedef struct {
+    uintptr_t check;
+    void *box;
+} HostSlot;
+
+static uintptr_t slot_check(const HostSlot *slot) { return (uintptr_t)slot ^ (uintptr_t)0x9E3779B97F4A7C15ull; }
+
+static HostSlot *to_slot(lua_State *L, int index) {
+    HostSlot *slot = (HostSlot *)luaL_testudata(L, index, HOST_BOX_MT);
+    if (slot == NULL || lua_rawlen(L, index) != sizeof(HostSlot) || slot->check != slot_check(slot)) return NULL;
+    return slot;
+}
+
 static int host_box_gc(lua_State *L) {
-    void **slot = (void **)lua_touserdata(L, 1);
-    if (slot && *slot && host_release) {
-        host_release(*slot);
-        *slot = NULL;
+    HostSlot *slot = to_slot(L, 1); /* anything else handed to this __gc is left alone */
+    if (slot && slot->box && host_release) {
+        void *box = slot->box;
+        slot->box = NULL;
+        host_release(box);
     }
     return 0;
 }
 
 static int host_trampoline(lua_State *L) {
-    void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
-    if (!slot || !*slot || !host_dispatch) {
-        lua_pushliteral(L, "host function called after it was released");
+    HostSlot *slot = to_slot(L, lua_upvalueindex(1));
+    if (slot == NULL) return luaL_error(L, "host function's upvalue was replaced (debug.setupvalue); it can no longer be called");
+    if (!slot->box || !host_dispatch) return luaL_error(L, "host function called after it was released");
+    int previous = pclua_enter_mode(L, 0); /* Swift pushes: host mode (state.c) */
+    int n = host_dispatch(L, slot->box);
+    pclua_leave_mode(L, previous);
+    if (n < 0) { /* the only place a host call raises: in C, not in Swift */
+        int kind = PCLUA_RAISE - n;
+        if (kind > PCLUA_KIND_SCRIPT) pclua_mark_error(L, kind);
         return lua_error(L);
     }
-    int n = host_dispatch(L, *slot);
-    if (n < 0) return lua_error(L); /* the only place a host call raises: in C, not in Swift */
     return n;
 }
 
 void pclua_pushhost(lua_State *L, void *box, const char *name) {
     (void)name;
-    void **slot = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
-    *slot = box;
+    HostSlot *slot = (HostSlot *)lua_newuserdatauv(L, sizeof(HostSlot), 0);
+    slot->check = slot_check(slot);
+    slot->box = box;
     if (luaL_newmetatable(L, HOST_BOX_MT)) {
         lua_pushcfunction(L, host_box_gc);
         lua_setfield(L, -2, "__gc");
@@ -47,12 +70,84 @@ void pclua_pushhost(lua_State *L, void *box, const char *name) {
     lua_pushcclosure(L, host_trampoline, 1);
 }
 
+/* ---- errors that keep their kind ---------------------------------------------------------- */
+
+#define ERROR_KINDS_KEY "pclua.errorkinds"
+#define ERROR_KIND_KEY "pclua.errorkind"
+#define MARKS_KEPT 64
+static const char marks_count_key = 0;
+
+void pclua_mark_error(lua_State *L, int kind) {
+    int value = lua_gettop(L);
+    if (kind <= PCLUA_KIND_SCRIPT || lua_type(L, value) == LUA_TNIL || lua_type(L, value) == LUA_TNUMBER) return;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, ERROR_KINDS_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 8);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, ERROR_KINDS_KEY);
+    }
+    lua_rawgetp(L, -1, &marks_count_key);
+    lua_Integer count = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (count >= MARKS_KEPT) { /* bounded: the oldest marks go (a script catching errors in a loop) */
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 8);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, ERROR_KINDS_KEY);
+        count = 0;
+    }
+    lua_pushvalue(L, value);
+    lua_pushinteger(L, kind);
+    lua_rawset(L, -3);
+    lua_pushinteger(L, count + 1);
+    lua_rawsetp(L, -2, &marks_count_key);
+    lua_pop(L, 1);
+}
+
+static int kind_of(lua_State *L, int index) {
+    index = lua_absindex(L, index);
+    int type = lua_type(L, index);
+    if (type == LUA_TNIL || type == LUA_TNUMBER || type == LUA_TNONE) return PCLUA_KIND_SCRIPT;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, ERROR_KINDS_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return PCLUA_KIND_SCRIPT;
+    }
+    lua_pushvalue(L, index);
+    lua_rawget(L, -2);
+    int kind = (int)lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    return kind;
+}
+
+int pclua_error_kind_lua(lua_State *L) {
+    lua_pushinteger(L, kind_of(L, 1));
+    return 1;
+}
+
+int pclua_mark_error_lua(lua_State *L) {
+    lua_Integer kind = luaL_checkinteger(L, 2);
+    lua_settop(L, 1);
+    if (kind > PCLUA_KIND_SCRIPT && kind <= PCLUA_KIND_LAST) pclua_mark_error(L, (int)kind);
+    return 1;
+}
+
+int pclua_last_error_kind(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, ERROR_KIND_KEY);
+    int kind = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return kind;
+}
+
 /* ---- protected calls -------------------------------------------------------------------- */
 
 #define LAST_TRACEBACK_KEY "pclua.lasttraceback"
 #define LAST_TOSTRING_KEY "pclua.lasttostring"
 
 static int message_handler(lua_State *L) {
+    /* The kind the error was raised with (a host function's, the interrupt's), looked up by the
+     * value itself while it is still the one raised, for the host to read after the call. */
+    lua_pushinteger(L, kind_of(L, 1));
+    lua_setfield(L, LUA_REGISTRYINDEX, ERROR_KIND_KEY);
     if (lua_type(L, 1) == LUA_TSTRING) {
         luaL_traceback(L, L, lua_tostring(L, 1), 1);
         return 1;
@@ -81,9 +176,11 @@ int pclua_pcall(lua_State *L, int nargs, int nresults) {
     lua_setfield(L, LUA_REGISTRYINDEX, LAST_TRACEBACK_KEY);
     lua_pushnil(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LAST_TOSTRING_KEY);
+    lua_pushnil(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, ERROR_KIND_KEY);
     lua_pushcfunction(L, message_handler);
     lua_insert(L, base);
-    int status = lua_pcall(L, nargs, nresults, base);
+    int status = pclua_protected(L, nargs, nresults, base);
     lua_remove(L, base);
     return status;
 }
@@ -109,7 +206,7 @@ static int openlibs_protected(lua_State *L) {
 
 int pclua_openlibs(lua_State *L) {
     lua_pushcfunction(L, openlibs_protected);
-    return lua_pcall(L, 0, 0, 0);
+    return pclua_protected(L, 0, 0, 0);
 }
 
 int pclua_loadbuffer(lua_State *L, const char *buff, size_t size, const char *name) {
@@ -118,26 +215,17 @@ int pclua_loadbuffer(lua_State *L, const char *buff, size_t size, const char *na
 
 /* ---- interrupts (lua.c's laction/lstop) ------------------------------------------------- */
 
-#define INTERRUPTED_KEY "pclua.interrupted"
-
 static void interrupt_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     lua_sethook(L, NULL, 0, 0);
-    /* Marks this error as the interrupt, so a script's own error("interrupted!...") is not. */
-    lua_pushboolean(L, 1);
-    lua_setfield(L, LUA_REGISTRYINDEX, INTERRUPTED_KEY);
-    luaL_error(L, "interrupted!");
-}
-
-int pclua_take_interrupted(lua_State *L) {
-    lua_getfield(L, LUA_REGISTRYINDEX, INTERRUPTED_KEY);
-    int interrupted = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    if (interrupted) {
-        lua_pushnil(L);
-        lua_setfield(L, LUA_REGISTRYINDEX, INTERRUPTED_KEY);
-    }
-    return interrupted;
+    /* lua.c's "interrupted!", marked as the interrupt, so that a script's own
+     * error("interrupted!...") is not one, and the interrupt caught and raised again by a pcall
+     * (the iterators') still is. */
+    luaL_where(L, 1);
+    lua_pushliteral(L, "interrupted!");
+    lua_concat(L, 2);
+    pclua_mark_error(L, PCLUA_KIND_INTERRUPT);
+    lua_error(L);
 }
 
 void pclua_interrupt(lua_State *L) {
@@ -159,7 +247,7 @@ int pclua_tostring(lua_State *L, int index, const char **out, size_t *length) {
     index = lua_absindex(L, index);
     lua_pushcfunction(L, tostring_protected);
     lua_pushvalue(L, index);
-    int status = lua_pcall(L, 1, 1, 0);
+    int status = pclua_protected(L, 1, 1, 0);
     *out = lua_tolstring(L, -1, length); /* on error, the message; the caller pops either way */
     return status;
 }
@@ -187,41 +275,6 @@ int pclua_getmetafield_raw(lua_State *L, int obj, const char *field) {
     }
     lua_remove(L, -2);
     return type;
-}
-
-/* ---- print -------------------------------------------------------------------------------- */
-
-static pclua_output_hook_fn before_output = NULL;
-
-void pclua_set_output_hook(pclua_output_hook_fn hook) { before_output = hook; }
-
-/* lua5.4's print (lbaselib.c), a C function like the original (so debug.getinfo, string.dump,
- * tracebacks and hooks see what they see under lua5.4), with one addition: the host's hook runs
- * first, so a progress line on the terminal is cleared before the text. The hook is process-wide
- * and needs no state, so print works in finalizers while a state closes. */
-static int print_function(lua_State *L) {
-    int n = lua_gettop(L);
-    if (before_output) before_output();
-    for (int i = 1; i <= n; i++) {
-        size_t length;
-        const char *s = luaL_tolstring(L, i, &length);
-        if (i > 1) lua_writestring("\t", 1);
-        lua_writestring(s, length);
-        lua_pop(L, 1);
-    }
-    lua_writeline();
-    return 0;
-}
-
-static int install_print_protected(lua_State *L) {
-    lua_pushcfunction(L, print_function);
-    lua_setglobal(L, "print");
-    return 0;
-}
-
-int pclua_install_print(lua_State *L) {
-    lua_pushcfunction(L, install_print_protected);
-    return lua_pcall(L, 0, 0, 0);
 }
 
 /* ---- os.exit ------------------------------------------------------------------------------- */

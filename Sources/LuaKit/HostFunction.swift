@@ -40,6 +40,8 @@ private func dispatchHostCall(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointe
     let base = lua_gettop(L)
     do {
         let results = try host.body(call)
+        // mlua's StackGuard, in debug builds: the results are values the function pushed.
+        assert(results >= 0 && results <= lua_gettop(L), "'\(host.name)' returned \(results) results with \(lua_gettop(L)) values on the stack")
         return results
     } catch let raisable as LuaRaisable {
         lua_settop(L, base)
@@ -50,16 +52,21 @@ private func dispatchHostCall(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointe
         switch error {
         case let .runtime(_, _, value?):
             value.push(L)
+            return PCLUA_RAISE
+        case let .person(message, _, configuration):
+            call.push(message)
+            return PCLUA_RAISE - (configuration ? PCLUA_KIND_CONFIGURATION : PCLUA_KIND_PERSON)
+        case .interrupted:
+            call.push(error.description)
+            return PCLUA_RAISE - PCLUA_KIND_INTERRUPT
         default:
             call.push(error.description)
+            return PCLUA_RAISE
         }
-        return PCLUA_RAISE
     } catch let error as LuaPersonMessage {
         lua_settop(L, base)
-        let text = luaWhere(L) + String(describing: error)
-        state.lastPersonMessage = text
-        call.push(text)
-        return PCLUA_RAISE
+        call.push(luaWhere(L) + String(describing: error))
+        return PCLUA_RAISE - (error.isConfiguration ? PCLUA_KIND_CONFIGURATION : PCLUA_KIND_PERSON)
     } catch {
         lua_settop(L, base)
         call.push(luaWhere(L) + String(describing: error))

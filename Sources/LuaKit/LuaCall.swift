@@ -53,6 +53,15 @@ public struct LuaCall {
 
     public func ensureStack(_ extra: Int32) -> Bool { lua_checkstack(L, extra) != 0 }
 
+    /// mlua's StackGuard: in debug builds, checks that `body` leaves the stack `delta` values
+    /// higher than it found it, when it returns normally (an error path resets the stack itself).
+    public func balanced<T>(_ delta: Int32 = 0, _ body: () throws -> T) rethrows -> T {
+        let mark = lua_gettop(L)
+        let result = try body()
+        assert(lua_gettop(L) == mark + delta, "stack out of balance: \(lua_gettop(L) - mark) values left where \(delta) were expected")
+        return result
+    }
+
     // MARK: Types
 
     public func type(at index: Int32) -> LuaType {
@@ -193,7 +202,14 @@ public struct LuaCall {
         }
     }
 
-    public func setMetatable(_ index: Int32) { lua_setmetatable(L, index) }
+    /// Sets the metatable of the value at `index` to the value on top (popped). The host's shared
+    /// metatables can be replaced from Lua (`debug.getregistry`): anything but a table or nil
+    /// there is popped and not set (lua_setmetatable would take it for a table).
+    public func setMetatable(_ index: Int32) {
+        let type = lua_type(L, -1)
+        guard type == LUA_TTABLE || type == LUA_TNIL else { lua_settop(L, -2); return }
+        lua_setmetatable(L, index)
+    }
 
     /// Pushes the metatable of the value, if it has one, and returns whether it did.
     public func getMetatable(_ index: Int32) -> Bool { lua_getmetatable(L, index) != 0 }

@@ -8,6 +8,11 @@ public enum LuaError: Error, CustomStringConvertible {
     /// The code raised. `message` is the error as text (through `__tostring` for tables);
     /// `traceback` is the stack when it was raised; `value` keeps a table or userdata error.
     case runtime(message: String, traceback: String?, value: LuaRef?)
+    /// A message meant for a person (a `LuaPersonMessage` a host function raised, perhaps caught
+    /// and raised again by a pcall): hosts show it as one line, without the traceback.
+    /// `configuration` tells a mistake in the host's configuration (credentials) from one in
+    /// the script's data.
+    case person(message: String, traceback: String?, configuration: Bool)
     /// Lua ran out of memory or the state could not be created.
     case memory
     case interrupted
@@ -16,6 +21,7 @@ public enum LuaError: Error, CustomStringConvertible {
         switch self {
         case let .syntax(message, _): return message
         case let .runtime(message, _, _): return message
+        case let .person(message, _, _): return message
         case .memory: return "not enough memory"
         case .interrupted: return "interrupted!"
         }
@@ -52,5 +58,15 @@ public protocol LuaRaisable: Error {
 
 /// An error whose text is meant for a person, not a programmer (a malformed file, a plan refused
 /// before any write, a configuration mistake): hosts show it as one line without a traceback. A
-/// host function that throws one raises its text located at the calling line, as any other.
-public protocol LuaPersonMessage: Error {}
+/// host function that throws one raises its text located at the calling line, as any other, and
+/// the text keeps its kind on its way back to the host (`LuaError.person`), whatever pcalls
+/// caught and raised it again, without the host ever matching on the text.
+public protocol LuaPersonMessage: Error {
+    /// A mistake in the host's configuration (no credentials) rather than in what the script
+    /// passed: a host may end with another status.
+    var isConfiguration: Bool { get }
+}
+
+extension LuaPersonMessage {
+    public var isConfiguration: Bool { false }
+}

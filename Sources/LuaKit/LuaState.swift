@@ -13,9 +13,12 @@ public final class LuaState {
     var anchors: [String: LuaRef] = [:]
 
     /// `ignoreEnvironment` is lua.c's `-E`: the package library then ignores LUA_PATH and
-    /// LUA_CPATH (it reads the registry's LUA_NOENV when it opens).
-    public init(openStandardLibraries: Bool = true, ignoreEnvironment: Bool = false) throws {
-        guard let L = luaL_newstate() else { throw LuaError.memory }
+    /// LUA_CPATH (it reads the registry's LUA_NOENV when it opens). `memoryLimit` caps Lua's heap
+    /// in bytes while Lua runs (a script beyond it gets "not enough memory"); nil derives it from
+    /// the process's limits (CLuaShim's state.c), 0 is none.
+    public init(openStandardLibraries: Bool = true, ignoreEnvironment: Bool = false, memoryLimit: Int? = nil) throws {
+        let limit = memoryLimit.map { size_t(max(0, $0)) } ?? PCLUA_DEFAULT_LIMIT
+        guard let L = pclua_newstate(limit) else { throw LuaError.memory }
         mainThread = L
         HostFunctionBox.installCallbacks()
         if ignoreEnvironment {
@@ -23,7 +26,7 @@ public final class LuaState {
             lua_setfield(L, pclua_registryindex(), "LUA_NOENV")
         }
         if openStandardLibraries, pclua_openlibs(L) != LUA_OK {
-            lua_close(L)
+            pclua_close(L)
             throw LuaError.memory
         }
     }
@@ -42,7 +45,7 @@ public final class LuaState {
         guard !isClosing else { return }
         isClosing = true
         anchors.removeAll()
-        lua_close(mainThread)
+        pclua_close(mainThread)
         isClosed = true
     }
 
@@ -51,13 +54,18 @@ public final class LuaState {
             isClosing = true
             isClosed = true  // finalizers that call back into Swift now raise (see HostFunctionBox)
             anchors.removeAll()
-            lua_close(mainThread)
+            pclua_close(mainThread)
         }
     }
 
-    /// Makes the global `print` lua5.4's own C function, preceded by `hook` (process-wide, called
-    /// before every print: pclua clears its progress line there). The hook needs no state, so
-    /// print keeps working in finalizers while the state closes.
+    /// Bytes Lua holds now, and the cap on them while Lua runs (0: none).
+    public var memoryInUse: Int { Int(pclua_heap_used(mainThread)) }
+    public var memoryLimit: Int { Int(pclua_heap_limit(mainThread)) }
+
+    /// Makes the global `print`, `io.write` and the files' `write` lua5.4's own C functions,
+    /// preceded by `hook` when they write to stdout or stderr (process-wide: pclua clears its
+    /// progress line there). The hook needs no state, so they keep working in finalizers while
+    /// the state closes.
     public func installPrint(before hook: @convention(c) () -> Void) throws {
         pclua_set_output_hook(hook)
         if pclua_install_print(mainThread) != LUA_OK {
@@ -78,10 +86,6 @@ public final class LuaState {
 
     /// A view of the main thread's stack.
     public var main: LuaCall { LuaCall(mainThread, state: self) }
-
-    /// The text of the last `LuaPersonMessage` a host function raised: an error reaching the top
-    /// with exactly this text is that message (perhaps re-raised by a pcall), meant for a person.
-    public internal(set) var lastPersonMessage: String?
 
     public var top: Int32 { lua_gettop(mainThread) }
 
@@ -139,7 +143,6 @@ public final class LuaState {
     /// the stack (all of them with `nresults` = LUA_MULTRET); on failure nothing is left behind.
     public func protectedCall(nargs: Int32, nresults: Int32) throws {
         let base = lua_gettop(mainThread) - nargs - 1
-        _ = pclua_take_interrupted(mainThread)  // an interrupt a script caught with pcall is over
         let status = pclua_pcall(mainThread, nargs, nresults)
         pclua_clear_interrupt(mainThread)
         guard status == LUA_OK else {
@@ -149,21 +152,29 @@ public final class LuaState {
         }
     }
 
-    /// Turns the error value at `index` into a `LuaError.runtime`, keeping tables and userdata.
+    /// Turns the error value at `index` into a `LuaError`: its kind is the one it was raised with
+    /// (the interrupt hook's, a host function's message for a person), read by value, not text;
+    /// tables and userdata are kept.
     func runtimeError(at index: Int32) -> LuaError {
         let L = mainThread
         let type = lua_type(L, index)
-        // Only the interrupt hook's own error is an interrupt; a script's error("interrupted!")
-        // is an ordinary error.
-        if pclua_take_interrupted(L) != 0 { return .interrupted }
+        let kind = pclua_last_error_kind(L)
+        // Only the interrupt hook's own error is an interrupt (a script's error("interrupted!")
+        // is an ordinary error), even when a pcall caught it and raised it again.
+        if kind == PCLUA_KIND_INTERRUPT { return .interrupted }
         if type == LUA_TSTRING {
             let text = main.string(at: index) ?? ""
             lastErrorBytes = main.bytes(at: index) ?? []
             // The handler appended "stack traceback:"; split it off so callers can show either part.
+            var message = text, traceback: String?
             if let range = text.range(of: "\nstack traceback:") {
-                return .runtime(message: String(text[..<range.lowerBound]), traceback: String(text[range.lowerBound...]).trimmingCharacters(in: .newlines), value: nil)
+                message = String(text[..<range.lowerBound])
+                traceback = String(text[range.lowerBound...]).trimmingCharacters(in: .newlines)
             }
-            return .runtime(message: text, traceback: nil, value: nil)
+            if kind == PCLUA_KIND_PERSON || kind == PCLUA_KIND_CONFIGURATION {
+                return .person(message: message, traceback: traceback, configuration: kind == PCLUA_KIND_CONFIGURATION)
+            }
+            return .runtime(message: message, traceback: traceback, value: nil)
         }
         let traceback = pclua_last_traceback(L).map { String(cString: $0) }
         let message = main.describe(at: index)
@@ -188,24 +199,36 @@ public final class LuaState {
 
     // MARK: Globals and anchors
 
-    /// Sets a global without running metamethods (a script may have put one on _G).
+    /// Sets a global without running metamethods (a script may have put one on _G). The registry
+    /// can be changed from Lua (`debug.getregistry`): when its globals are no table, nothing is set.
     public func setGlobal(_ name: String, _ push: (LuaCall) -> Void) {
         let L = mainThread
-        lua_rawgeti(L, pclua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
-        main.push(name)
-        push(main)
-        lua_rawset(L, -3)
-        lua_settop(L, -2)
+        main.balanced {
+            guard lua_rawgeti(L, pclua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS)) == LUA_TTABLE else {
+                lua_settop(L, -2)
+                return
+            }
+            main.push(name)
+            push(main)
+            lua_rawset(L, -3)
+            lua_settop(L, -2)
+        }
     }
 
-    /// Pushes a global, read raw.
+    /// Pushes a global, read raw (nil when the registry's globals are no table).
     public func pushGlobal(_ name: String) {
         let L = mainThread
-        lua_rawgeti(L, pclua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
-        main.push(name)
-        lua_rawget(L, -2)
-        lua_rotate(L, -2, 1)
-        lua_settop(L, -2)
+        main.balanced(1) {
+            guard lua_rawgeti(L, pclua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS)) == LUA_TTABLE else {
+                lua_settop(L, -2)
+                lua_pushnil(L)
+                return
+            }
+            main.push(name)
+            lua_rawget(L, -2)
+            lua_rotate(L, -2, 1)
+            lua_settop(L, -2)
+        }
     }
 
     /// Keeps the value on top of the stack under `name` (popping it) for `anchor(_:)` to push later.
@@ -221,10 +244,11 @@ public final class LuaState {
         let L = mainThread
         let value = lua_gettop(L)
         setGlobal(name) { lua_pushvalue($0.L, value) }
-        lua_getfield(L, pclua_registryindex(), LUA_LOADED_TABLE)  // the registry has no metatable
-        main.push(name)
-        lua_pushvalue(L, value)
-        lua_rawset(L, -3)
+        if lua_getfield(L, pclua_registryindex(), LUA_LOADED_TABLE) == LUA_TTABLE {  // the registry has no metatable
+            main.push(name)
+            lua_pushvalue(L, value)
+            lua_rawset(L, -3)
+        }
         lua_settop(L, value - 1)
     }
 }

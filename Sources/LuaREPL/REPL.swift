@@ -76,6 +76,13 @@ public final class REPL {
             let target = session.settings.dryRun ? "\(orgLabel), dry run" : orgLabel
             let prompt = chunk.isEmpty ? paintPrompt("1", "pclua[\(target)]> ") : paintPrompt("2", "...> ")
             switch editor.readLine(prompt: prompt) {
+            case .endOfInput where !chunk.isEmpty:
+                // lua.c: the end of input on a continuation line reports the unfinished chunk
+                // ("... near <eof>") and the REPL goes on.
+                print("")
+                reportUnfinished(chunk)
+                chunk = ""
+                continue
             case .endOfInput:
                 print("")
                 return 0
@@ -134,19 +141,17 @@ public final class REPL {
         do {
             defer { session.clearProgress() }  // results and errors start on a clean line
             try state.protectedCall(nargs: 0, nresults: LUA_MULTRET)
-        } catch LuaError.interrupted {
-            print(paint("31", "interrupted"))
-            return .done
-        } catch let LuaError.runtime(message, traceback, value) {
-            if value == nil && phase.interrupted && message.hasSuffix("interrupted!") {  // Ctrl-C through an iterator's pcall
-                print(paint("31", "interrupted"))
-                return .done
-            }
+        } catch let error as LuaError {
+            let failure = ScriptFailure(error, state: state, session: session)
             // The user's lines, never pclua's Lua internals (the iterators' prelude).
-            print(paint("31", UserTraceback.location(message, traceback: traceback, hiding: "purecloud.prelude")))
-            // A message meant for a person (a bad file, a refused plan) needs no traceback.
-            if value == nil, message != state.lastPersonMessage, let traceback {
-                print(paint("2", UserTraceback.frames(traceback, hiding: "purecloud.prelude")))
+            print(paint("31", failure.message))
+            // A message meant for a person (a bad file, a refused plan), an ApiError and the
+            // interrupt need no traceback; error({}) has one, as in lua.c.
+            switch failure.kind {
+            case .script, .value(withTraceback: true):
+                if let traceback = failure.userTraceback { print(paint("2", traceback)) }
+            default:
+                break
             }
             return .done
         } catch {
@@ -155,6 +160,11 @@ public final class REPL {
         }
         let results = state.top - base
         guard results > 0 else { return .done }
+        // The printer, `_` and the call need a few slots above however many results there are.
+        guard state.main.ensureStack(8) else {
+            print(paint("31", "(cannot print \(results) results: too many values)"))
+            return .done
+        }
         // `_` is the first result; the printer gets them all.
         state.setGlobal("_") { $0.pushValue(base + 1) }
         state.main.push(anchor: "pclua.printer")
@@ -166,6 +176,17 @@ public final class REPL {
             print(paint("31", "(cannot print the result: \(error))"))
         }
         return .done
+    }
+
+    /// The error lua.c reports when the input ends inside an unfinished chunk.
+    private func reportUnfinished(_ chunk: String) {
+        let base = state.top
+        defer { lua_settop(state.mainThread, base) }
+        do {
+            try state.load(chunk, name: "=stdin")
+        } catch {
+            print(paint("31", "\(error)"))
+        }
     }
 
     private func paint(_ code: String, _ text: String) -> String {

@@ -74,7 +74,9 @@ extension JSONValue {
         case let .int(i): out.append(contentsOf: String(i).utf8)
         case let .double(d):
             if d.isFinite {
-                out.append(contentsOf: (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)").utf8)
+                // -0.0 keeps its sign (as "-0.0": "-0" would read back as the integer 0).
+                let text = d == 0 && d.sign == .minus ? "-0.0" : d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
+                out.append(contentsOf: text.utf8)
             } else {
                 out.append(contentsOf: "null".utf8)
             }

@@ -29,7 +29,7 @@ public enum RequestBuilder {
         var known = Set(op.parameters.map(\.name))
         if let body = op.body { known.insert(body.name) }
         for key in arguments.keys.sorted() where !known.contains(key) {
-            var message = "\(op.name): unknown option '\(key)'"
+            var message = "\(op.name): unknown option '\(Validator.shown(key))'"
             if let guess = Validator.closest(key, among: Array(known)) { message += " (did you mean '\(guess)'?)" }
             else { message += known.isEmpty ? " (it takes none)" : " (options: \(op.optionKeys.joined(separator: ", ")))" }
             throw ValidationError(message)

@@ -21,7 +21,7 @@ public enum Validator {
         var given: [String: JSONValue] = [:]
         for member in members {
             guard model.field(member.key) != nil else {
-                var message = "\(here): unknown field '\(member.key)'"
+                var message = "\(here): unknown field '\(shown(member.key))'"
                 if let guess = closest(member.key, among: model.fields.map(\.name)) {
                     message += " (did you mean '\(guess)'?)"
                 } else {
@@ -89,15 +89,26 @@ public enum Validator {
         ValidationError("\(path): \(expected) expected, got \(got.typeName)")
     }
 
-    /// The closest name within a small edit distance, for "did you mean".
+    /// The closest name within a small edit distance, for "did you mean". Bounded, since the word
+    /// may come from a script (a 10 MB key): a word or candidate of more than 64 bytes, a length
+    /// that differs by more than the distance allowed, and candidates past the first 1,000 are
+    /// not compared.
     public static func closest(_ word: String, among candidates: [String]) -> String? {
+        let length = word.utf8.count
+        guard length <= 64 else { return nil }
         let lower = word.lowercased()
         var best: (String, Int)?
-        for candidate in candidates {
+        for candidate in candidates.prefix(1000) where abs(candidate.utf8.count - length) <= 3 && candidate.utf8.count <= 64 {
             let d = editDistance(lower, candidate.lowercased())
             if d <= max(1, min(3, candidate.count / 3)), best == nil || d < best!.1 { best = (candidate, d) }
         }
         return best?.0
+    }
+
+    /// A name quoted in a message, cut when it is long (a 10 MB key must not make a 10 MB message).
+    public static func shown(_ name: String) -> String {
+        let bytes = name.utf8.count
+        return bytes <= 80 ? name : String(name.prefix(60)) + "... (\(bytes) bytes)"
     }
 
     /// Optimal string alignment distance: insertions, deletions, substitutions, and swaps of two

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The Groups and Users API emulator: an HTTP server (Hummingbird on SwiftNIO) over an in-memory org.
 public final class PureCloudEmulator: Sendable {
@@ -42,13 +43,17 @@ public final class PureCloudEmulator: Sendable {
     public static var servedOperations: Set<String> { Route.servedOperations }
     public var groupCount: Int { org.withState { $0.groups.count } }
 
-    /// Starts serving in the background and returns once the port is bound.
+    /// Starts serving in the background and returns once the port is bound. It runs in a service
+    /// group of its own (no signals) so that `stop()` can shut it down gracefully (see there).
     public func start() async throws -> RunningEmulator {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = makeApplication { port in continuation.yield(port); continuation.finish() }
-        let task = Task { try await app.run() }
+        var logger = Logger(label: "pclua.emulator")
+        logger.logLevel = .critical
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
         for await port in stream {
-            return RunningEmulator(host: configuration.host, port: port, task: task)
+            return RunningEmulator(host: configuration.host, port: port, task: task, group: group)
         }
         let result = await task.result
         if case let .failure(error) = result { throw error }
@@ -92,12 +97,25 @@ public struct RunningEmulator: Sendable {
     public let host: String
     public let port: Int
     let task: Task<Void, any Error>
+    let group: ServiceGroup
 
     public var baseURL: String { "http://\(host):\(port)" }
 
-    public func stop() async {
-        task.cancel()
-        _ = await task.result
+    /// Ends the server gracefully: it stops accepting, serves every connection it already took,
+    /// then returns. Cancelling its task instead would end the server's loop over accepted
+    /// connections with some still in its buffer, and NIO traps on a connection dropped that way
+    /// ("Deinited NIOAsyncWriter without calling finish()", swift-nio#2813): a client that had
+    /// just connected (a timed-out request's retry, say) brought the whole process down.
+    /// `grace` bounds the wait for slow connections; after it the server is left to the process's end.
+    public func stop(grace: Duration = .seconds(10)) async {
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        await withTaskGroup(of: Void.self) { waiting in
+            waiting.addTask { _ = await task.result }
+            waiting.addTask { try? await Task.sleep(for: grace) }
+            await waiting.next()
+            waiting.cancelAll()
+        }
     }
 }
 

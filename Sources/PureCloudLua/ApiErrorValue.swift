@@ -11,10 +11,12 @@ struct LuaApiError: LuaRaisable {
     var report: JSONValue? = nil
 
     func pushLuaValue(_ call: LuaCall) {
-        LuaApiError.push(error, call, anchors)
-        if let report {
-            LuaJSON(call, anchors: anchors).push(report)
-            call.setField(-2, "report")
+        call.balanced(1) {
+            LuaApiError.push(error, call, anchors)
+            if let report {
+                LuaJSON(call, anchors: anchors).push(report)
+                call.setField(-2, "report")
+            }
         }
     }
 

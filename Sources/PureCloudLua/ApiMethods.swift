@@ -47,9 +47,11 @@ enum ApiMethods {
         return 1
     }
 
-    /// The client handle of the API object at index 1, or nil when it is not one of `api`'s.
+    /// The client handle of the API object at index 1, or nil when it is not one of `api`'s: a
+    /// userdata of the handle's size whose metatable is the API's (luaL_testudata's check, which a
+    /// value handed in from Lua must pass before its bytes are read).
     static func handle(_ api: APIDefinition, _ call: LuaCall, anchors: ModuleAnchors) -> Int? {
-        guard call.type(at: 1) == .userdata, call.getMetatable(1) else { return nil }
+        guard call.type(at: 1) == .userdata, call.rawLength(1) == MemoryLayout<Int>.size, call.getMetatable(1) else { return nil }
         defer { call.pop() }
         guard let identity = call.identity(at: -1), anchors.apiIdentities[api.name] == identity,
               let pointer = call.userdata(at: 1) else { return nil }
@@ -59,8 +61,13 @@ enum ApiMethods {
     /// The handle, or the Lua-style error a method called without its object (or with a dot) gets.
     static func handle(_ api: APIDefinition, _ call: LuaCall, function: String, session: PurecloudSession) throws -> Int {
         guard let handle = handle(api, call, anchors: session.anchors) else {
+            // A value that only borrows the name (the class's metatable, a table with that __name)
+            // is said to be what it is.
+            let expected = "purecloud.\(api.name)"
+            var got = call.typeName(at: 1)
+            if got == expected { got = "a \(call.type(at: 1).name) named \(expected), not an object of \(expected).new()" }
             throw LuaArgumentError(position: 1, function: function,
-                                   message: "purecloud.\(api.name) expected, got \(call.typeName(at: 1)); call it with a colon: \(api.variable):\(function)(...)")
+                                   message: "\(expected) expected, got \(got); call it with a colon: \(api.variable):\(function)(...)")
         }
         return handle
     }
@@ -172,7 +179,7 @@ enum ApiMethods {
             if let parameter { name = parameter.name }
             else if let body = op.body, !body.required, key == body.name { name = body.name }
             else {
-                var message = "\(op.name): unknown option '\(key)'"
+                var message = "\(op.name): unknown option '\(Validator.shown(key))'"
                 if let guess = Validator.closest(key, among: op.optionKeys) { message += " (did you mean '\(guess)'?)" }
                 else { message += op.optionKeys.isEmpty ? " (\(op.name) takes no options)" : " (options: \(op.optionKeys.joined(separator: ", ")))" }
                 throw ValidationError(message)

@@ -14,7 +14,8 @@ struct LuaJSON {
     let call: LuaCall
     let nullIdentity: UnsafeRawPointer?
     let arrayMTIdentity: UnsafeRawPointer?
-    static let maximumDepth = 100
+    /// The same depth the decoder accepts, so what decodes encodes again.
+    static let maximumDepth = Int(PCLUA_JSON_MAX_DEPTH)
 
     init(_ call: LuaCall, anchors: ModuleAnchors) {
         self.call = call
@@ -29,7 +30,7 @@ struct LuaJSON {
     /// Converts the value at `index`; `path` names it in messages (`GroupCreate.ownerIds[2]`).
     func value(at index: Int32, path: String) throws -> JSONValue {
         var visiting = Set<UnsafeRawPointer>()
-        return try convert(call.absolute(index), path: path, depth: 0, visiting: &visiting)
+        return try call.balanced { try convert(call.absolute(index), path: path, depth: 0, visiting: &visiting) }
     }
 
     private func convert(_ index: Int32, path: String, depth: Int, visiting: inout Set<UnsafeRawPointer>) throws -> JSONValue {
@@ -76,14 +77,26 @@ struct LuaJSON {
         var badKey: String?
         call.forEach(index) {
             switch call.type(at: -2) {
-            case .string: stringKeys.append(call.string(at: -2) ?? "")
+            case .string:
+                // A key that is not UTF-8 is refused, not repaired: repaired, it would name another
+                // field and its value would be lost.
+                guard let key = call.bytes(at: -2).flatMap({ String(validating: $0, as: UTF8.self) }) else {
+                    badKey = badKey ?? "a key that is not UTF-8 text"
+                    return
+                }
+                stringKeys.append(key)
             case .number where call.isInteger(at: -2):
+                let key = call.integer(at: -2) ?? 0
+                guard key >= 1 else {
+                    badKey = badKey ?? "the key \(key) (array positions start at 1)"
+                    return
+                }
                 integerKeys += 1
-                maxInteger = max(maxInteger, call.integer(at: -2) ?? 0)
-            default: badKey = badKey ?? call.typeName(at: -2)
+                maxInteger = max(maxInteger, key)
+            default: badKey = badKey ?? "\(call.typeName(at: -2)) keys"
             }
         }
-        if let badKey { throw ConversionError(description: "\(path): a table with \(badKey) keys cannot be sent as JSON") }
+        if let badKey { throw ConversionError(description: "\(path): a table with \(badKey) cannot be sent as JSON") }
         if stringKeys.isEmpty && (markedArray || integerKeys > 0) {
             guard maxInteger == Int64(integerKeys) else {
                 throw ConversionError(description: "\(path): the array has holes (keys up to \(maxInteger) but \(integerKeys) values); use purecloud.null for empty slots")
@@ -129,9 +142,14 @@ struct LuaJSON {
         call.pop(2)
     }
 
-    /// Pushes a Swift-built JSON value (reports, plans).
+    /// Pushes a Swift-built JSON value (reports, plans). Room on the stack is reserved at each
+    /// level (the values are the host's own, at most a few levels deep).
     func push(_ value: JSONValue) {
-        _ = call.ensureStack(4)
+        call.balanced(1) { pushValue(value) }
+    }
+
+    private func pushValue(_ value: JSONValue) {
+        guard call.ensureStack(4) else { return call.pushNil() }
         switch value {
         case .null: call.push(anchor: ModuleAnchors.null)
         case let .bool(b): call.push(b)
@@ -143,13 +161,13 @@ struct LuaJSON {
             call.push(anchor: ModuleAnchors.arrayMT)
             call.setMetatable(-2)
             for (i, item) in items.enumerated() {
-                push(item)
+                pushValue(item)
                 call.setIndex(-2, i + 1)
             }
         case let .object(members):
             call.newTable(recordCapacity: Int32(members.count))
             for member in members {
-                push(member.value)
+                pushValue(member.value)
                 call.setField(-2, member.key)
             }
         }

@@ -28,8 +28,8 @@ enum MembershipHelpers {
             let reader = try OptionReader(call, index: 4, function: name, position: 3, known: options)
             (dryRun, jobOptions) = try readJobOptions(reader, name: name, known: options)
             if case .sync = mode {
-                let addOnly = try reader.bool("add_only") ?? (try reader.bool("remove") == false)
-                let removeOnly = try reader.bool("remove_only") ?? false
+                let addOnly = try reader.boolean("add_only") ?? (try reader.boolean("remove") == false)
+                let removeOnly = try reader.boolean("remove_only") ?? false
                 if addOnly && removeOnly { throw ConfigurationError("\(name): add_only and remove_only cannot both be true") }
                 mode = .sync(add: !removeOnly, remove: !addOnly)
             }
@@ -64,17 +64,14 @@ enum MembershipHelpers {
     /// The options every bulk helper shares (`dry_run`, `plan_only`, `skip_unknown`, ...).
     static func readJobOptions(_ reader: OptionReader, name: String, known options: [String]) throws -> (dryRun: Bool?, MembershipJob.Options) {
         var jobOptions = MembershipJob.Options()
-        let dryRun = try reader.bool("dry_run")
-        jobOptions.skipUnknown = try reader.bool("skip_unknown") ?? false
-        jobOptions.includeInactive = try reader.bool("include_inactive") ?? false
-        jobOptions.planOnly = try reader.bool("plan_only") ?? false
-        if options.contains("max_removals"), let limit = try reader.number("max_removals") {
-            guard limit == limit.rounded(), limit <= Double(MembershipJob.maximumIds) else {
-                throw ConfigurationError("\(name): 'max_removals' must be a whole number from 0 to \(MembershipJob.maximumIds), got \(limit)")
-            }
-            jobOptions.maxRemovals = Int(limit)
+        let dryRun = try reader.boolean("dry_run")
+        jobOptions.skipUnknown = try reader.boolean("skip_unknown") ?? false
+        jobOptions.includeInactive = try reader.boolean("include_inactive") ?? false
+        jobOptions.planOnly = try reader.boolean("plan_only") ?? false
+        if options.contains("max_removals"), let limit = try reader.integer("max_removals", in: 0...MembershipJob.maximumIds) {
+            jobOptions.maxRemovals = limit
         }
-        jobOptions.allowRemoveAll = options.contains("allow_remove_all") ? (try reader.bool("allow_remove_all") ?? false) : false
+        jobOptions.allowRemoveAll = options.contains("allow_remove_all") ? (try reader.boolean("allow_remove_all") ?? false) : false
         return (dryRun, jobOptions)
     }
 

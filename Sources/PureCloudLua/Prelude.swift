@@ -23,8 +23,9 @@ local function copy(t)
   return c
 end
 
--- An error in the middle of paging names the page it happened on.
--- Not for an interrupt (Ctrl-C is not the page's fault) nor for a refused sign-in (no page was read).
+-- An error in the middle of paging names the page it happened on, and keeps its kind (a message
+-- for a person stays one). Not for an interrupt (Ctrl-C is not the page's fault) nor for a refused
+-- sign-in (no page was read).
 local function on_page(err, number)
   if purecloud.ApiError.is(err) then
     err.page = number
@@ -33,8 +34,18 @@ local function on_page(err, number)
     end
     return err
   end
-  if type(err) == "string" and err:find("interrupted!$") then return err end
-  return "page " .. number .. ": " .. tostring(err)
+  local kind = hooks.error_kind(err)
+  if kind == hooks.interrupt_kind then return err end
+  return hooks.mark_error("page " .. number .. ": " .. tostring(err), kind)
+end
+
+-- A method called with a dot (api.each_group()) says so at the caller's line, as the generated
+-- methods do.
+local function check_self(api, self, name)
+  if getmetatable(self) ~= api.metatable then
+    error("bad argument #1 to '" .. name .. "' (" .. api.class .. " expected, got " .. type(self)
+      .. "; call it with a colon: " .. api.variable .. ":" .. name .. "(...))", 3)
+  end
 end
 
 -- Pages of an entity listing (entities, pageNumber, pageCount). start(opts) sends the request for
@@ -152,6 +163,7 @@ end
 -- Every API gets pages(operation, ...) and one iterator per paged operation, from its table entry.
 for _, api in pairs(apis) do
   local methods, paged = api.methods, api.paged
+  local api_info = api
 
   local function pages_of(self, operation, ...)
     local spec = paged[operation]
@@ -176,6 +188,7 @@ for _, api in pairs(apis) do
   end
 
   function methods:pages(operation, ...)
+    check_self(api_info, self, "pages")
     local next_page, stop = pages_of(self, operation, ...)
     local closing = setmetatable({}, { __close = function()
       next_page = function() return nil end
@@ -187,6 +200,7 @@ for _, api in pairs(apis) do
   for operation, spec in pairs(paged) do
     local name = spec.iterator
     methods[name] = function(self, ...)
+      check_self(api_info, self, name)
       for i = 1, spec.positional do
         local value = select(i, ...)
         local expected = spec.body_model and "table" or "string"
@@ -271,26 +285,45 @@ function purecloud.table(rows, columns)
   -- Narrow the widest column until the table fits; drop the last columns if even that is not enough.
   local limit = hooks.columns()
   local count = #columns
-  local function total()
-    local sum = 0
-    for c = 1, count do sum = sum + widths[c] + (c > 1 and 2 or 0) end
-    return sum
-  end
   -- Each column keeps at least 10 characters (or its whole width when narrower): the columns on
-  -- the right that do not fit so are left out, then the widest ones are narrowed.
-  local least = {}
-  for c = 1, count do least[c] = math.min(widths[c], 10) end
-  local function smallest()
-    local sum = 0
-    for c = 1, count do sum = sum + least[c] + (c > 1 and 2 or 0) end
-    return sum
+  -- the right that do not fit so are left out, then the widest ones are narrowed, one character
+  -- at a time from the widest (the leftmost of equals first), computed in one pass over the
+  -- columns sorted by width, so that 100,000 columns take a moment, not minutes.
+  local used = 0
+  for c = 1, count do
+    local need = math.min(widths[c], 10) + (c > 1 and 2 or 0)
+    if c > 1 and used + need > limit then count = c - 1; break end
+    used = used + need
   end
-  while count > 1 and smallest() > limit do count = count - 1 end
-  while total() > limit do
-    local widest = 1
-    for c = 2, count do if widths[c] > widths[widest] then widest = c end end
-    if widths[widest] <= 1 then break end
-    widths[widest] = widths[widest] - 1
+  local sum = 0
+  for c = 1, count do sum = sum + widths[c] + (c > 1 and 2 or 0) end
+  local excess = sum - limit
+  if excess > 0 then
+    local order = {}
+    for c = 1, count do order[c] = c end
+    table.sort(order, function(a, b) if widths[a] ~= widths[b] then return widths[a] > widths[b] end return a < b end)
+    -- Lower the widest k columns together to the next width down until `excess` characters are
+    -- gone (no column goes below 1, as before).
+    local k = 0
+    while excess > 0 and k < count do
+      k = k + 1
+      local level = widths[order[k]]
+      if level <= 1 then break end
+      local below = math.max(k < count and widths[order[k + 1]] or 1, 1)
+      local room = (level - below) * k
+      if room >= excess then
+        local full, rest = excess // k, excess % k
+        -- One character at a time took the leftmost of equals first: those go one lower.
+        local at = {}
+        for i = 1, k do at[i] = order[i] end
+        table.sort(at)
+        for i = 1, k do widths[at[i]] = level - full - (i <= rest and 1 or 0) end
+        excess = 0
+      else
+        excess = excess - room
+        for i = 1, k do widths[order[i]] = below end
+      end
+    end
   end
   local function render(line, header)
     local parts = {}

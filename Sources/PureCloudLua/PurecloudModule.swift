@@ -82,7 +82,7 @@ public enum PurecloudModule {
             let reader = try OptionReader(c, index: 1, function: "configure", position: 1, known: ConnectionOptions.keys + ["progress"])
             var settings = session.settings
             var ignored = try ConnectionOptions.apply(reader, to: &settings)
-            if let progress = try reader.bool("progress") { settings.progress = progress }
+            if let progress = try reader.boolean("progress") { settings.progress = progress }
             // The SDK pattern (authenticate, then configure{ access_token = token }) under a
             // rehearsal hands back the emulator's own token: nothing to warn about.
             if let token = try reader.string("access_token"), session.knownSecrets.contains(token) { ignored.removeAll { $0 == "access_token" } }
@@ -94,17 +94,15 @@ public enum PurecloudModule {
 
         call.push(function: "authenticate_with_client_credentials") { c in
             let name = "authenticate_with_client_credentials"
-            guard let id = c.string(at: 1), !id.isEmpty else {
-                throw LuaArgumentError(position: 1, function: name, message: "client id (string) expected, got \(c.typeName(at: 1))")
+            let arguments = LuaArguments(c, function: name)
+            guard c.type(at: 1) == .string, let id = try arguments.string(1), !id.isEmpty else {
+                throw LuaArgumentError(position: 1, function: name, message: "client id (string) expected, got \(c.shownValue(at: 1))")
             }
-            guard let secret = c.string(at: 2), !secret.isEmpty else {
-                throw LuaArgumentError(position: 2, function: name, message: "client secret (string) expected, got \(c.typeName(at: 2))")
+            guard c.type(at: 2) == .string, let secret = try arguments.string(2), !secret.isEmpty else {
+                throw LuaArgumentError(position: 2, function: name, message: "client secret (string) expected, got \(c.shownValue(at: 2))")
             }
             var settings = session.settings
-            if c.type(at: 3) != .nil && c.type(at: 3) != .none {
-                guard let environment = c.string(at: 3) else {
-                    throw LuaArgumentError(position: 3, function: name, message: "environment (string) expected, got \(c.typeName(at: 3))")
-                }
+            if let environment = try arguments.string(3) {
                 let named = try Environment.named(environment)
                 if settings.sealed == nil { settings.environment = named }
             }
@@ -182,10 +180,13 @@ public enum PurecloudModule {
             // The prelude's hooks into the session: the iterators' progress line.
             call.newTable()
             call.push(function: "progress") { c in
+                // Reachable from Lua (debug.getupvalue): every value checked like any other.
+                let counts = 0...1_000_000_000_000_000
                 if c.boolean(at: 4) { _ = session.startProgress() }
-                let done = c.number(at: 2).flatMap { Int(exactly: $0.rounded()) } ?? 0
-                let total = c.number(at: 3).flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil }
-                session.updateProgress(c.string(at: 1) ?? "", done: done, total: total)
+                let done = (try? c.checkedInteger(at: 2, in: counts)).flatMap { $0 } ?? 0
+                let total = (try? c.checkedInteger(at: 3, in: counts)).flatMap { $0 }
+                let what = (try? c.checkedString(at: 1, maxBytes: 200)).flatMap { $0 } ?? ""
+                session.updateProgress(what, done: done, total: total)
                 return 0
             }
             call.setField(-2, "progress")
@@ -193,10 +194,21 @@ public enum PurecloudModule {
             call.setField(-2, "clear")
             call.push(function: "columns") { c in c.push(TerminalWidth.columns()); return 1 }
             call.setField(-2, "columns")
+            // An error's kind (a message for a person, the interrupt) survives an iterator adding
+            // the page it happened on.
+            lua_pushcclosure(call.L, pclua_error_kind_lua, 0)
+            call.setField(-2, "error_kind")
+            lua_pushcclosure(call.L, pclua_mark_error_lua, 0)
+            call.setField(-2, "mark_error")
+            call.push(Int(PCLUA_KIND_INTERRUPT))
+            call.setField(-2, "interrupt_kind")
             call.newTable()
             for (api, methods) in methodTables {
                 call.newTable()
                 call.push(methods); call.setField(-2, "methods")
+                call.push(anchor: ModuleAnchors.apiMT(api)); call.setField(-2, "metatable")
+                call.push("purecloud.\(api.name)"); call.setField(-2, "class")
+                call.push(api.variable); call.setField(-2, "variable")
                 call.newTable()
                 for op in api.operations {
                     guard let paging = op.paging, let iterator = op.iterator else { continue }

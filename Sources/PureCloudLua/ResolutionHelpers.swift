@@ -17,12 +17,9 @@ enum ResolutionHelpers {
         var job = ResolutionJob(client: try session.client(handle: handle))
         if call.type(at: 3) != .none && call.type(at: 3) != .nil {
             let reader = try OptionReader(call, index: 3, function: name, position: 2, known: ["include_inactive", "batch_size"])
-            job.includeInactive = try reader.bool("include_inactive") ?? false
-            if let size = try reader.number("batch_size", minimum: 1) {
-                guard size == size.rounded(), size <= Double(UsersAPI.maximumValuesPerCriterion) else {
-                    throw ConfigurationError("resolve: 'batch_size' must be a whole number from 1 to \(UsersAPI.maximumValuesPerCriterion), got \(size)")
-                }
-                job.batchSize = Int(size)
+            job.includeInactive = try reader.boolean("include_inactive") ?? false
+            if let size = try reader.integer("batch_size", in: 1...UsersAPI.maximumValuesPerCriterion) {
+                job.batchSize = size
             }
         }
         job.progress = session.progressReporter()

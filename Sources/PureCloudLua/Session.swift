@@ -78,6 +78,14 @@ public struct SessionSettings: Sendable {
     }
 }
 
+/// A call found the session without what it needs (credentials): a message for a person, of the
+/// configuration kind, so that it reaches the host as one (exit 2) whatever caught it on the way.
+struct SessionNotConfigured: LuaPersonMessage, CustomStringConvertible {
+    let error: ConfigurationError
+    var description: String { error.description }
+    var isConfiguration: Bool { true }
+}
+
 /// The module's state in one Lua state: settings, the clients of the API objects, the
 /// bridge that runs their calls. Used on the Lua thread only.
 public final class PurecloudSession {
@@ -90,9 +98,6 @@ public final class PurecloudSession {
     /// Clients of `*Api.new{...}` with their own configuration, by handle.
     private var clients: [Int: APIClient] = [:]
     private var nextHandle = 1
-    /// The last configuration problem a call ran into (missing credentials...), so the runner can
-    /// tell a configuration error (exit 2) from a script error when it reaches the top.
-    public private(set) var lastConfigurationError: ConfigurationError?
 
     public init(settings: SessionSettings, log: EventLog, bridge: BlockingBridge = BlockingBridge()) {
         self.settings = settings
@@ -138,8 +143,7 @@ public final class PurecloudSession {
         if let defaultClient { return defaultClient }
         let configuration: ClientConfiguration
         do { configuration = try settings.clientConfiguration() } catch let error as ConfigurationError {
-            lastConfigurationError = error
-            throw error
+            throw SessionNotConfigured(error: error)
         }
         let client = APIClient(configuration: configuration, log: log, run: settings.run)
         defaultClient = client

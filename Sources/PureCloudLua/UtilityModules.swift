@@ -54,16 +54,26 @@ enum UtilityModules {
             guard c.type(at: 3) == .table else {
                 throw LuaArgumentError(position: 3, function: "csv.write", message: "header (array of column names) expected, got \(c.typeName(at: 3))")
             }
+            // Text only: a name or value that is not UTF-8 is refused, not repaired (repaired, a
+            // column name would no longer find its values, and the file would not read back).
+            let arguments = LuaArguments(c, function: "csv.write")
+            let columns = try arguments.arrayCount(3, maximum: 100_000, what: "column names")
             var header: [String] = []
-            for index in 1...max(1, c.rawLength(3)) where c.rawLength(3) > 0 {
-                c.getIndex(3, index)
+            for index in 0..<columns {
+                c.getIndex(3, index + 1)
                 defer { c.pop() }
-                guard let name = c.string(at: -1) else { throw LuaArgumentError(position: 3, function: "csv.write", message: "column names must be strings") }
-                header.append(name)
+                do throws(LuaValueProblem) {
+                    guard let name = try c.checkedString(at: -1, maxBytes: 64 * 1024) else { throw LuaValueProblem(expected: "a string", got: "nil") }
+                    header.append(name)
+                } catch {
+                    throw LuaArgumentError(position: 3, function: "csv.write", message: "column \(index + 1)'s name must be \(error.expected), got \(error.got)")
+                }
             }
             guard !header.isEmpty else { throw LuaArgumentError(position: 3, function: "csv.write", message: "the header is empty") }
+            let count = try arguments.arrayCount(2, maximum: 10_000_000, what: "rows")
             var rows: [[String]] = []
-            for index in 1...max(1, c.rawLength(2)) where c.rawLength(2) > 0 {
+            rows.reserveCapacity(count)
+            for index in 1...max(1, count) where count > 0 {
                 c.getIndex(2, index)
                 defer { c.pop() }
                 guard c.type(at: -1) == .table else { throw ConfigurationError("csv.write: row \(index) is a \(c.typeName(at: -1)), not a table") }
@@ -72,16 +82,20 @@ enum UtilityModules {
                     defer { c.pop() }
                     switch c.type(at: -1) {
                     case .nil: return ""
-                    case .string: return c.string(at: -1) ?? ""
+                    case .string:
+                        guard let text = try? c.checkedString(at: -1, maxBytes: Int.max) else {
+                            throw ConfigurationError("csv.write: row \(index), column '\(LuaText.shown(name))': the value is not UTF-8 text")
+                        }
+                        return text
                     case .number: return c.isInteger(at: -1) ? String(c.integer(at: -1) ?? 0) : String(c.number(at: -1) ?? 0)
                     case .boolean: return c.boolean(at: -1) ? "true" : "false"
-                    default: throw ConfigurationError("csv.write: row \(index), column '\(name)': a \(c.typeName(at: -1)) cannot be written to CSV")
+                    default: throw ConfigurationError("csv.write: row \(index), column '\(LuaText.shown(name))': a \(c.typeName(at: -1)) cannot be written to CSV")
                     }
                 })
             }
             var bom = false
             if c.type(at: 4) == .table {
-                bom = try OptionReader(c, index: 4, function: "csv.write", position: 4, known: ["delimiter", "bom"]).bool("bom") ?? false
+                bom = try OptionReader(c, index: 4, function: "csv.write", position: 4, known: ["delimiter", "bom"]).boolean("bom") ?? false
             }
             let delimiter = try delimiterOption(c, index: 4, function: "csv.write", known: ["delimiter", "bom"]) ?? ","
             try CSVTable.write(path: path, header: header, rows: rows, delimiter: delimiter, bom: bom)

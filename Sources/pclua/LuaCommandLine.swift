@@ -39,8 +39,10 @@ struct LuaCommandLine {
         }
     }
 
-    static let usage = """
-        usage: pclua [options] [script [args]]
+    /// lua.c's print_usage, naming the program as it was called (argv[0]).
+    static var usage: String { "usage: \(ProgramName.current) [options] [script [args]]\n" + options }
+
+    static let options = """
         Available options are:
           -e stat   execute string 'stat'
           -i        enter interactive mode after executing 'script'

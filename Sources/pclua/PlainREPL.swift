@@ -124,24 +124,20 @@ final class PlainREPL {
 
     /// lua.c's report in the REPL: the message (with its traceback) alone on stderr.
     private func report(_ error: LuaError) {
+        let failure = ScriptFailure(error, state: state, session: session)
         var text: [UInt8]
-        switch error {
-        case .syntax:
-            text = state.lastErrorBytes
+        switch failure.kind {
+        case .syntax, .script, .person:
+            text = failure.bytes  // as Lua had it: message and traceback
         case .interrupted:
             text = Array("interrupted!".utf8)
         case .memory:
             text = Array("not enough memory".utf8)
-        case let .runtime(message, traceback, value):
-            if let value, session.apiError(value) == nil {
-                let (described, withTraceback) = ScriptRunner.errorText(of: value, in: state)
-                text = Array(described.utf8)
-                if withTraceback, let traceback { text += Array(("\n" + traceback).utf8) }
-            } else if value == nil, !state.lastErrorBytes.isEmpty {
-                text = state.lastErrorBytes
-            } else {
-                text = Array((message + (traceback.map { "\n" + $0 } ?? "")).utf8)
-            }
+        case .api:
+            text = Array((failure.message + (failure.traceback.map { "\n" + $0 } ?? "")).utf8)
+        case let .value(withTraceback):
+            text = Array(failure.message.utf8)
+            if withTraceback, let traceback = failure.traceback { text += Array(("\n" + traceback).utf8) }
         }
         pclua_flush_stdout()  // lua.c's stdout is flushed at each prompt; keep the order on a shared pipe
         writeStandardError(bytes: text + [UInt8(ascii: "\n")])

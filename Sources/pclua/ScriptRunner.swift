@@ -188,9 +188,13 @@ final class ScriptRunner: @unchecked Sendable {
     }
 
     private func report(_ error: LuaError, state: LuaState) -> Int32 {
-        switch error {
-        case let .syntax(message, _):
-            say(message, bytes: state.lastErrorBytes)
+        let failure = ScriptFailure(error, state: state, session: session)
+        // Errors meant for a person (the API's, the network's, configuration and credentials)
+        // are one line; the traceback through pclua's internals helps only a developer.
+        let debugging = session.log.enabled(.debug)
+        switch failure.kind {
+        case .syntax:
+            say(failure.message, bytes: failure.bytes)
             return ExitStatus.scriptError
         case .interrupted:
             say("interrupted")
@@ -198,44 +202,30 @@ final class ScriptRunner: @unchecked Sendable {
         case .memory:
             say("not enough memory")
             return ExitStatus.scriptError
-        case let .runtime(message, traceback, value):
-            // Ctrl-C that reached Lua as a string error (through an iterator's pcall, say) is the
-            // interrupt all the same.
-            if session.bridge.isShuttingDown && value == nil && message.hasSuffix("interrupted!") {
-                say("interrupted")
-                return ExitStatus.interrupted
-            }
-            // Errors meant for a person (the API's, the network's, configuration and credentials)
-            // are one line; the traceback through pclua's internals helps only a developer.
-            let debugging = session.log.enabled(.debug)
-            let configuration = session.lastConfigurationError.map { message.hasSuffix($0.description) } ?? false
-            if let value, let failure = session.apiError(value) {
-                let (text, _) = Self.errorText(of: value, in: state)
-                say(Self.personal(text, operation: failure.operation, status: failure.status), traceback: debugging ? traceback : nil)
-            } else if let value {
-                // lua.c's msghandler: __tostring's text alone, or "(error object is a T value)"
-                // with a traceback.
-                let (text, withTraceback) = Self.errorText(of: value, in: state)
-                say(text, traceback: withTraceback ? traceback.map(Self.userFrames) : nil)
-            } else if configuration || message == state.lastPersonMessage {
-                say(message, traceback: debugging ? traceback : nil)
-            } else if String(validating: state.lastErrorBytes, as: UTF8.self) == nil {
-                // A message that is not UTF-8 goes out byte for byte, as lua.c prints it.
-                say(message, traceback: traceback, bytes: state.lastErrorBytes)
-            } else {
-                // The user's own error: lua.c's message and traceback, with the user's lines first
-                // and pclua's Lua internals (the prelude) left out.
-                say(Self.userLocation(message, traceback: traceback), traceback: debugging ? traceback : traceback.map(Self.userFrames))
-            }
+        case let .api(status, code, operation, hasReport):
+            say(failure.message, traceback: debugging ? failure.traceback : nil)
             if session.bridge.isShuttingDown { return ExitStatus.interrupted }
-            if let value, let failure = session.apiError(value) {
-                if failure.operation == "authenticate", [400, 401].contains(failure.status) { return ExitStatus.authentication }
-                if ["org.mismatch", "org.unknown"].contains(failure.code) { return ExitStatus.wrongOrg }
-                if failure.hasReport { return ExitStatus.partialFailure }
+            if operation == "authenticate", [400, 401].contains(status) { return ExitStatus.authentication }
+            if ["org.mismatch", "org.unknown"].contains(code) { return ExitStatus.wrongOrg }
+            return hasReport ? ExitStatus.partialFailure : ExitStatus.scriptError
+        case let .person(configuration):
+            say(failure.message, traceback: debugging ? failure.traceback : nil)
+            if session.bridge.isShuttingDown { return ExitStatus.interrupted }
+            return configuration ? ExitStatus.usage : ExitStatus.scriptError
+        case let .value(withTraceback):
+            // lua.c's msghandler: __tostring's text alone, or "(error object is a T value)" with a traceback.
+            say(failure.message, traceback: withTraceback ? failure.userTraceback : nil)
+        case .script:
+            if String(validating: failure.bytes, as: UTF8.self) == nil {
+                // A message that is not UTF-8 goes out byte for byte, as lua.c prints it.
+                say(failure.message, traceback: failure.traceback, bytes: failure.bytes)
+            } else {
+                // lua.c's message and traceback, with the user's lines first and pclua's Lua
+                // internals (the prelude) left out.
+                say(failure.message, traceback: debugging ? failure.traceback : failure.userTraceback)
             }
-            if configuration { return ExitStatus.usage }
-            return ExitStatus.scriptError
         }
+        return session.bridge.isShuttingDown ? ExitStatus.interrupted : ExitStatus.scriptError
     }
 
     /// lua.c's `arg`: the script at index 0, its arguments at 1...n, the interpreter and every
@@ -251,41 +241,5 @@ final class ScriptRunner: @unchecked Sendable {
                 call.setIndex(-2, index - scriptIndex)
             }
         }
-    }
-
-    /// The chunk name of pclua's Lua part (iterators, collect): never what a user's error points at.
-    static let internalChunk = "purecloud.prelude"
-
-    static func userFrames(_ traceback: String) -> String {
-        UserTraceback.frames(traceback, hiding: internalChunk)
-    }
-
-    static func userLocation(_ message: String, traceback: String?) -> String {
-        UserTraceback.location(message, traceback: traceback, hiding: internalChunk)
-    }
-
-    /// An ApiError as a person reads it: an authentication failure says so first.
-    static func personal(_ text: String, operation: String, status: Int) -> String {
-        guard operation == "authenticate", status == 400 || status == 401 else { return text }
-        let refused = "authentication refused: " + text.replacingOccurrences(of: "authenticate failed: ", with: "")
-        // A refused access token's message already says what to do; client credentials get a hint.
-        if text.contains("credentials.refused") || text.contains("credentials.expired") { return refused }
-        return refused + "; check the client id and secret (--client-id, PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, or the profile)"
-    }
-
-    /// The text lua.c prints for a non-string error value, and whether a traceback follows it.
-    static func errorText(of value: LuaRef, in state: LuaState) -> (String, Bool) {
-        let L = state.mainThread
-        var length = 0
-        if let text = pclua_last_tostring(L, &length) {  // __tostring, called when it was raised
-            return (String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self), false)
-        }
-        value.push(L)
-        defer { lua_settop(L, -2) }
-        var withTraceback: Int32 = 0
-        let ok = pclua_error_text(L, -1, &withTraceback)
-        defer { lua_settop(L, -2) }
-        let text = state.main.string(at: -1) ?? "?"
-        return (ok != 0 ? text : "(error in __tostring: \(text))", withTraceback != 0)
     }
 }

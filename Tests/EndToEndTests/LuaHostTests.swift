@@ -156,7 +156,8 @@ final class LuaHostTests: XCTestCase {
                                      ("---", "unrecognized option '---'"), ("-h", "unrecognized option '-h'")] {
             let usage = try ShellRun.run("\"$PCLUA\" \(arguments)")
             XCTAssertEqual(usage.status, 2, arguments)
-            XCTAssertTrue(usage.err.hasPrefix("\(Self.progname)\(message)\nusage: pclua [options] [script [args]]\n"), usage.err)
+            // lua.c's print_usage names the program as it was called (argv[0]), as messages do.
+            XCTAssertTrue(usage.err.hasPrefix("\(Self.progname)\(message)\nusage: \(Self.progname.dropLast(2)) [options] [script [args]]\n"), usage.err)
             XCTAssertTrue(usage.err.contains("  -l g=mod  require library 'mod' into global 'g'\n"), usage.err)
         }
     }
@@ -247,5 +248,127 @@ final class LuaHostTests: XCTestCase {
 
             """, run.err)
         XCTAssertFalse(run.err.contains("Fatal error"), run.err)
+    }
+
+    // Issue 20.2: no value a script passes traps pclua.
+    func testHugeAndHostileNumbersInOptionsAreLuaErrors() throws {
+        let run = try ShellRun.run("""
+            "$PCLUA" -e 'purecloud.configure{ retry = { max_attempts = 1e300 } }'; echo "status $?"
+            "$PCLUA" -e 'purecloud.GroupsApi.new{ retry = { max_attempts = 1e300 } }'; echo "status $?"
+            "$PCLUA" -e 'print(pcall(purecloud.configure, { timeout = 0/0 }))'
+            "$PCLUA" -e 'print(pcall(purecloud.configure, { connect_timeout = 1e300 }))'
+            "$PCLUA" -e 'print(pcall(purecloud.configure, { concurrency = math.mininteger }))'
+            """)
+        XCTAssertEqual(run.out, """
+            status 1
+            status 1
+            false\tconfigure: 'timeout' must be a number from 0.001 to 86400.0, got -nan
+            false\tconfigure: 'connect_timeout' must be a number from 0.001 to 86400.0, got 1e+300
+            false\tconfigure: 'concurrency' must be a whole number from 1 to 64, got -9223372036854775808
+
+            """, run.err)
+        XCTAssertTrue(run.err.contains("(command line):1: configure: 'retry.max_attempts' must be a whole number from 1 to 100, got 1e+300"), run.err)
+        XCTAssertTrue(run.err.contains("(command line):1: GroupsApi.new: 'retry.max_attempts' must be a whole number from 1 to 100, got 1e+300"), run.err)
+        XCTAssertFalse(run.err.contains("Fatal error"), run.err)
+    }
+
+    // Issue 20.4: what the debug library can reach is type-checked, as lua5.4's libraries check it.
+    func testTheDebugLibraryCannotCrashTheHost() throws {
+        let run = try ShellRun.run("""
+            "$PCLUA" -e 'debug.getregistry()["pclua.hostbox"].__gc(io.stdout) print("stdout kept")'; echo "status $?"
+            "$PCLUA" -e 'local gc = debug.getregistry()["pclua.hostbox"].__gc; gc(purecloud.GroupsApi.new()); gc(purecloud.null) print("api kept")'; echo "status $?"
+            "$PCLUA" -e 'debug.setupvalue(purecloud.json.encode, 1, io.stdout) print(pcall(purecloud.json.encode, {}))'; echo "status $?"
+            "$PCLUA" -e 'debug.setupvalue(purecloud.json.decode, 2, 42) print(pcall(purecloud.json.decode, "[1]"))'; echo "status $?"
+            "$PCLUA" -e 'local _, box = debug.getupvalue(print, 1) debug.setupvalue(purecloud.json.encode, 1, debug.getregistry()["pclua.hostbox"]) print(pcall(purecloud.json.encode, {}))'
+            """)
+        XCTAssertEqual(run.out, """
+            stdout kept
+            status 0
+            api kept
+            status 0
+            false\thost function's upvalue was replaced (debug.setupvalue); it can no longer be called
+            status 0
+            false\tJSON decode: the array metatable (purecloud.array_mt) was replaced by a number
+            status 0
+            false\thost function's upvalue was replaced (debug.setupvalue); it can no longer be called
+
+            """, run.err)
+    }
+
+    // Issue 20.4: a timeout while the in-process emulator answers never brings the process down
+    // (it died in about 1 run in 13 when the emulator was stopped by cancelling its task).
+    func testATimeoutAgainstTheInProcessEmulatorNeverKillsTheProcess() throws {
+        let run = try ShellRun.run("""
+            for batch in $(seq 1 20); do
+              for i in 1 2 3 4; do
+                ("$PCLUA" --emulator -e 'purecloud.configure{ timeout = 0.001, retry = { max_attempts = 1 } } purecloud.GroupsApi.new():get_groups{}' >/dev/null 2>&1; echo "status $?") &
+              done
+              wait
+            done | sort | uniq -c
+            """, timeout: 300)
+        XCTAssertEqual(run.out.trimmingCharacters(in: .whitespacesAndNewlines), "80 status 1", run.err)
+    }
+
+    // Issue 20.3: a script that fills memory gets lua5.4's error, and the module still works
+    // (under a limit on the process's address space, as a cron job may have one).
+    func testAfterFillingMemoryTheModuleStillAnswers() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let run = try ShellRun.run("""
+            cat > fill.lua <<'EOF'
+            local keep, n = {}, 0
+            for _, size in ipairs { 1024 * 1024, 65536, 4096, 256, 16 } do
+              pcall(function() while true do n = n + 1; keep[n] = string.rep("x", size - 24) .. n end end)
+            end
+            local ok, err = pcall(function() keep[#keep + 1] = string.rep("z", 1 << 20) end)
+            print(ok, err)
+            local t = {}; for i = 1, 100 do t[i] = { name = "g" .. i } end
+            print(pcall(purecloud.json.encode, t))
+            local api = purecloud.GroupsApi.new()
+            for i = 1, 3 do print(select(2, pcall(api.get_group, api, "nope")).status) end
+            keep = nil; collectgarbage()
+            print(#purecloud.json.encode({ 1, 2, 3 }))
+            EOF
+            (ulimit -v 1500000; "$PCLUA" --emulator fill.lua | cut -c1-40; echo "status ${PIPESTATUS[0]}")
+            """, in: dir, timeout: 180)
+        XCTAssertEqual(run.out, """
+            false\tnot enough memory
+            true\t[{"name":"g1"},{"name":"g2"},{"name
+            404
+            404
+            404
+            7
+            status 0
+
+            """, run.err)
+    }
+
+    // Issue 20.4: a method called with a dot says so at the caller's line, and a value that only
+    // borrows an API's name is not taken for it.
+    func testMisusedMethodsSayWhatIsWrong() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let run = try ShellRun.run("""
+            printf 'local api = purecloud.GroupsApi.new()\nfor g in api.each_group() do end\n' > dot.lua
+            "$PCLUA" --emulator dot.lua 2>&1 | head -1
+            "$PCLUA" --emulator -e 'local api = purecloud.GroupsApi.new() print(pcall(api.get_group, setmetatable({}, { __name = "purecloud.GroupsApi" }), "x"))'
+            """, in: dir)
+        XCTAssertEqual(run.out, """
+            \(Self.progname)dot.lua:2: bad argument #1 to 'each_group' (purecloud.GroupsApi expected, got nil; call it with a colon: api:each_group(...))
+            false\tbad argument #1 to 'get_group' (purecloud.GroupsApi expected, got a table named purecloud.GroupsApi, not an object of purecloud.GroupsApi.new(); call it with a colon: api:get_group(...))
+
+            """, run.err)
+    }
+
+    // Issue 20.2: the module fuzz (Tests/fuzz/module.lua) through the binary, several seeds: every
+    // run ends with its counts, none with a process death.
+    func testTheModuleFuzzEndsWithNoProcessDeath() throws {
+        let dir = try ShellRun.scratchDirectory()
+        let fuzz = PcluaProcess.packageRoot.appendingPathComponent("Tests/fuzz/module.lua").path
+        let run = try ShellRun.run("""
+            for seed in 11 12 13 14 15 16; do
+              "$PCLUA" --emulator -e "print(select('#', loadfile('\(fuzz)')('$seed', '3000', '\(dir.path)')))" 2>/dev/null | tail -1
+              echo "status $?"
+            done
+            """, timeout: 600)
+        XCTAssertEqual(run.out, String(repeating: "3\nstatus 0\n", count: 6), run.err)
     }
 }

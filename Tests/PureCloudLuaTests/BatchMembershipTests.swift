@@ -80,8 +80,8 @@ final class BatchMembershipTests: ModuleTestCase {
             ("api:apply_memberships({ { group = 'g', add = { 1 } } })", "item 1 must be a user id, email, name or user table, got number"),
             ("api:apply_memberships({ x = 1 })", "an array of changes expected"),
             ("api:apply_memberships({}, { max_removal = 1 })", "did you mean 'max_removals'"),
-            ("purecloud.configure{ token_pool = 0 }", "'token_pool' must be at least 1.0"),
-            ("purecloud.configure{ concurrency = 65 }", "'concurrency' must be a whole number from 1 to 64, got 65.0"),
+            ("purecloud.configure{ token_pool = 0 }", "'token_pool' must be a whole number from 1 to 20, got 0"),
+            ("purecloud.configure{ concurrency = 65 }", "'concurrency' must be a whole number from 1 to 64, got 65"),
         ], prelude: "local api = purecloud.GroupsApi.new()")
     }
 }

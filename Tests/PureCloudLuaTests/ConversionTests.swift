@@ -26,14 +26,44 @@ final class ConversionTests: ModuleTestCase {
             ("purecloud.json.encode({ s = '\\xff\\xfe' })", "UTF-8"),
             ("purecloud.json.decode('{\"a\":')", "invalid JSON at byte"),
             ("purecloud.json.decode(string.rep('[', 1000))", "nested too deeply"),
+            // Issue 20.4: keys that would lose a value are refused, not repaired or dropped.
+            ("purecloud.json.encode({ ['\\xff'] = 1 })", "value: a table with a key that is not UTF-8 text cannot be sent as JSON"),
+            ("purecloud.json.encode({ [-1] = 'm', [2] = 'b' })", "value: a table with the key -1 (array positions start at 1)"),
+            ("purecloud.json.encode({ [0] = 'z', [2] = 'b' })", "value: a table with the key 0 (array positions start at 1)"),
         ]
         try expectErrors(cases)
         try lua("""
             local deep = {}
             local t = deep
-            for i = 1, 200 do t.x = {}; t = t.x end
+            for i = 1, 600 do t.x = {}; t = t.x end
             local ok, err = pcall(purecloud.json.encode, deep)
-            assert(not ok and err:find("nested more than"), err)
+            assert(not ok and err:find("nested more than 512"), err)
+            """)
+    }
+
+    // Issue 20.4: what decode gives, encode takes back, and the other way round.
+    func testJSONRoundTripsWhatItAccepts() throws {
+        try lua("""
+            local json = purecloud.json
+            -- lone and doubled surrogates become U+FFFD (valid UTF-8), a pair stays one character
+            assert(json.decode([["\\ud800\\ud800"]]) == "\u{FFFD}\u{FFFD}")
+            assert(json.decode([["\\ud800\\ud800\\udc00"]]) == "\u{FFFD}\u{10000}")
+            assert(json.decode([["\\udc00x"]]) == "\u{FFFD}x")
+            assert(json.encode(json.decode([["\\ud800\\ud800"]])) == '"\u{FFFD}\u{FFFD}"')
+            -- numbers of any length
+            local long = "1" .. string.rep("0", 70)
+            assert(json.decode(long) == 1e70, tostring(json.decode(long)))
+            assert(json.decode("0." .. string.rep("1", 80)) > 0.11)
+            assert(math.type(json.decode("9223372036854775807")) == "integer")
+            assert(math.type(json.decode("9223372036854775808")) == "float")
+            -- the same nesting both ways
+            local ok = pcall(json.encode, json.decode(string.rep("[", 512) .. string.rep("]", 512)))
+            assert(ok, "512 levels round-trip")
+            assert(not pcall(json.decode, string.rep("[", 513) .. string.rep("]", 513)))
+            -- -0.0 keeps its sign
+            assert(json.encode(-0.0) == "-0.0", json.encode(-0.0))
+            local z = json.decode(json.encode(-0.0))
+            assert(z == 0 and 1 / z == -math.huge)
             """)
     }
 

@@ -167,7 +167,7 @@ final class GuardedMembershipTests: ModuleTestCase {
         try expectErrors([
             ("api:add_members('g', {}, { max_removals = 3 })", "unknown option 'max_removals'"),
             ("api:sync_members('g', {}, { max_removals = 1.5 })", "'max_removals' must be a whole number"),
-            ("api:sync_members('g', {}, { max_removals = -1 })", "must be at least 0"),
+            ("api:sync_members('g', {}, { max_removals = -1 })", "'max_removals' must be a whole number from 0 to"),
             ("api:sync_members('g', { 1 })", "item 1 must be a user id, email, name or user table, got number"),
             ("api:remove_members('g', {}, { allow_remove_al = true })", "did you mean 'allow_remove_all'"),
         ], prelude: "local api = purecloud.GroupsApi.new()")

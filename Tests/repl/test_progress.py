@@ -113,3 +113,33 @@ def test_in_a_real_terminal_the_line_shows_then_leaves_a_clean_screen(latency_em
             assert "seen 20" in after.splitlines() and "[1m" not in after, after
         finally:
             subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+WRITER = """
+local api = purecloud.GroupsApi.new()
+local seen = 0
+for group in api:each_group{ page_size = 1 } do
+  seen = seen + 1
+  if seen == 8 then io.write("written half way\\n") end
+  if seen == 14 then io.stdout:write("file method half way\\n") end
+end
+io.write("groups seen: ", seen, "\\n")
+"""
+
+
+def test_io_write_clears_the_progress_line_as_print_does(latency_emulator):
+    """Issue 21 (host side): io.write and io.stdout:write never share a screen line with the
+    progress line: it is cleared (\\r, erase to end of line) before the text."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(WRITER)
+    try:
+        child = pexpect.spawn(PCLUA, ["--base-url", latency_emulator, *CREDENTIALS, f.name],
+                              env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60, dimensions=(40, 200))
+        child.expect(r"\reach_group (\d+)/20")
+        child.expect(r"\r\x1b\[Kwritten half way\r\n")
+        child.expect(r"\reach_group (\d+)/20")
+        child.expect(r"\r\x1b\[Kfile method half way\r\n")
+        child.expect(r"\r\x1b\[Kgroups seen: 20\r\n")
+        child.expect(pexpect.EOF)
+    finally:
+        os.unlink(f.name)

@@ -218,3 +218,23 @@ def test_coloured_prompt_renders_cleanly_in_a_real_terminal(home):
         assert "\x1b[1mpclua[emulator: Demo Org]> " in tmux("capture-pane", "-p", "-e", "-t", session)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def test_as_lua_c_ctrl_d_on_a_continuation_line_reports_and_goes_on_and_finalizers_run_at_exit(home):
+    """Issue 20.4: lua5.4 reports the unfinished chunk at Ctrl-D on a continuation line and goes
+    on; error({}) reads "(error object is a table value)"; pending finalizers run when it ends."""
+    child = spawn(["--emulator"], home)
+    child.sendline("function f()")
+    child.expect(r"\.\.\.> ")
+    child.sendcontrol("d")
+    child.expect("'end' expected near <eof>")
+    child.expect(PROMPT)
+    assert "3" in run(child, "1 + 2")
+    out = run(child, "error({})")
+    assert "(error object is a table value)" in out and "table: 0x" not in out
+    assert "stack traceback" in out
+    run(child, "setmetatable({}, { __gc = function() print('finalized at exit') end })")
+    child.sendcontrol("d")
+    child.expect("finalized at exit")
+    child.expect(pexpect.EOF)
+

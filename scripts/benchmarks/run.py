@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""pclua's benchmark: six figures, each beside a baseline measured in the same run.
+"""pclua's benchmark: eight figures, each beside a baseline measured in the same run.
 
 Usage: scripts/bench   (builds pclua in release mode, then runs this with the binary's path)
        scripts/bench resolve   (only figure 6, resolving 10,000 emails)
+       scripts/bench lua       (only figures 7 and 8: pure Lua and start-up against lua5.4)
 """
 import base64
 import json
@@ -14,6 +15,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lua_figures import pure_lua_figures, startup_figure  # noqa: E402
 
 PCLUA = os.path.abspath(sys.argv[1])
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -207,7 +211,18 @@ def resolve_figure():
            f"at most {limit} requests and 20x fewer", ours_requests <= limit and each_requests / ours_requests >= 20)
 
 
+def print_table():
+    print("\n| figure | pclua | baseline | ratio | target | |\n|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
 print(f"machine: {os.cpu_count()} cores; pclua {PCLUA}", flush=True)
+if ONLY == "lua":
+    pure_lua_figures(PCLUA, WORK, report)
+    startup_figure(PCLUA, report)
+    print_table()
+    sys.exit(0)
 if ONLY == "resolve":
     resolve_figure()
     print("\n| figure | pclua | baseline | ratio | target | |\n|---|---|---|---|---|---|")
@@ -294,7 +309,6 @@ if os.environ.get("PCLUA_BENCH_SKIP_MIGRATION") != "1":  # =1: figures 1-4 only 
     migration_figures()
 
 resolve_figure()
-
-print("\n| figure | pclua | baseline | ratio | target | |\n|---|---|---|---|---|---|")
-for row in rows:
-    print("| " + " | ".join(row) + " |")
+pure_lua_figures(PCLUA, WORK, report)
+startup_figure(PCLUA, report)
+print_table()

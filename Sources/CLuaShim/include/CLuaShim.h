@@ -2,9 +2,9 @@
 #define PCLUA_SHIM_H
 
 #include <sys/types.h>
-#include <lua.h>
-#include <lauxlib.h>
-#include <lualib.h>
+#include <lua5.4/lua.h>
+#include <lua5.4/lauxlib.h>
+#include <lua5.4/lualib.h>
 #include <stddef.h>
 
 /*
@@ -17,8 +17,40 @@
  */
 
 /* Swift's side of a host call: returns the number of results (>= 0), or PCLUA_RAISE after pushing
- * the error value. `box` is the opaque pointer given to pclua_pushhost. */
+ * the error value (PCLUA_RAISE_KIND(k) to raise it marked with the kind k, below). `box` is the
+ * opaque pointer given to pclua_pushhost. */
 #define PCLUA_RAISE (-1)
+#define PCLUA_RAISE_KIND(kind) (PCLUA_RAISE - (kind))
+
+/* The kinds an error keeps from where it was raised to where the host reads it, whatever pcalls
+ * caught and raised it again on the way: the kind is looked up by the error value itself (the
+ * last 64 marked values are remembered), never by its text. */
+#define PCLUA_KIND_SCRIPT 0        /* an ordinary error */
+#define PCLUA_KIND_INTERRUPT 1     /* the interrupt hook's "interrupted!" (Ctrl-C, SIGTERM) */
+#define PCLUA_KIND_PERSON 2        /* a message meant for a person: one line, no traceback */
+#define PCLUA_KIND_CONFIGURATION 3 /* a person's message about the host's configuration */
+#define PCLUA_KIND_LAST 3
+/* Marks the value on top of the stack (not popped) as of `kind`. Allocates: call in Lua mode. */
+void pclua_mark_error(lua_State *L, int kind);
+/* The kind of the error that reached the message handler of the last pclua_pcall. */
+int pclua_last_error_kind(lua_State *L);
+/* As Lua functions: kind(value) -> integer; mark(value, kind) -> value (the prelude's iterators
+ * raise an error again with a page number and keep its kind). */
+int pclua_error_kind_lua(lua_State *L);
+int pclua_mark_error_lua(lua_State *L);
+
+/* ---- the state and its memory (state.c) ---- */
+
+/* A state whose memory comes from pclua's allocator (mimalloc), with lauxlib's panic and warning
+ * functions. `limit` caps Lua's heap while Lua runs; PCLUA_DEFAULT_LIMIT derives it from the
+ * process's limits (none when it has none), 0 is no limit. */
+#define PCLUA_DEFAULT_LIMIT ((size_t)-1)
+lua_State *pclua_newstate(size_t limit);
+/* lua_close, finalizers in Lua mode, then the allocator's own record freed. */
+void pclua_close(lua_State *L);
+/* Bytes Lua holds, and the limit (0: none). */
+size_t pclua_heap_used(lua_State *L);
+size_t pclua_heap_limit(lua_State *L);
 typedef int (*pclua_dispatch_fn)(lua_State *L, void *box);
 typedef void (*pclua_release_fn)(void *box);
 
@@ -38,9 +70,10 @@ const char *pclua_last_traceback(lua_State *L);
  * msghandler does), or NULL. */
 const char *pclua_last_tostring(lua_State *L, size_t *length);
 
-/* Replaces the global print with lua5.4's own (a C function) that first calls the output hook:
- * a process-wide function, set by the host, that clears whatever progress line is drawn. Works at
- * any moment of the state's life, finalizers during lua_close included. Returns a LUA_* status. */
+/* Replaces the global print, io.write and the files' write method with lua5.4's own (C functions)
+ * that first call the output hook when they write to stdout or stderr: a process-wide function,
+ * set by the host, that clears whatever progress line is drawn. Works at any moment of the state's
+ * life, finalizers during lua_close included. Returns a LUA_* status. */
 typedef void (*pclua_output_hook_fn)(void);
 void pclua_set_output_hook(pclua_output_hook_fn hook);
 int pclua_install_print(lua_State *L);
@@ -60,8 +93,6 @@ int pclua_loadbuffer(lua_State *L, const char *buff, size_t size, const char *na
 /* Ask the running code to stop: safe to call from a signal handler (it only sets a hook). */
 void pclua_interrupt(lua_State *L);
 void pclua_clear_interrupt(lua_State *L);
-/* Whether the last error was raised by the interrupt hook (and forget it). Call outside Lua. */
-int pclua_take_interrupted(lua_State *L);
 
 /* ---- lua.c's host (host.c) ---- */
 
@@ -114,6 +145,9 @@ void pclua_push_chunk_caller(lua_State *L);
 void pclua_push_line_caller(lua_State *L);
 /* lua_gc(L, LUA_GCGEN, 0, 0): the generational mode lua.c 5.4 switches to. */
 void pclua_gc_generational(lua_State *L);
+
+/* The deepest nesting of objects and arrays JSON decoding and encoding accept (the same both ways). */
+#define PCLUA_JSON_MAX_DEPTH 512
 
 /* JSON text -> Lua value, pushed on the stack. Objects become tables, arrays become tables with
  * the metatable at `array_mt_index`, null becomes the value at `null_index`. Runs under protection;
