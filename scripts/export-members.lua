@@ -4,21 +4,27 @@
 --
 --   pclua scripts/export-members.lua members.csv [GROUP] [--delimiter C] [--no-bom]
 --
--- GROUP is a group's id or exact name; without it, every group is exported.
+-- GROUP is a group's id or its name (case and surrounding spaces aside; an unknown name gets the
+-- org's closest names); without it, every group is exported.
 
 local purecloud = require "purecloud"
 
 -- A mistake in the input (the file, a group, people) is one line for the person running the
 -- script, in the run's log format (text, or JSON with --log-format json), and exit status 1:
 -- nothing was changed.
+local log = purecloud.log
 local function stop(message)
-  purecloud.log.error(message)
+  log.error(message)
   os.exit(1)
 end
 
-local usage = "usage: pclua scripts/export-members.lua members.csv [GROUP] [--delimiter C] [--no-bom]\n"
+local usage = "usage: pclua scripts/export-members.lua members.csv [GROUP] [--delimiter C] [--no-bom]"
 local function fail_usage(message)
-  io.stderr:write("export-members.lua: " .. message .. "\n" .. usage)
+  if log.format == "json" then
+    log.error("export-members.lua: " .. message, { usage = usage })
+  else
+    io.stderr:write("export-members.lua: " .. message .. "\n" .. usage .. "\n")
+  end
   os.exit(2)
 end
 
@@ -44,12 +50,18 @@ local api = purecloud.GroupsApi.new()
 
 local groups = {}
 if group_key then
-  local ok, group = pcall(api.get_group, api, group_key:lower())  -- an id, in any case (names are searched below)
-  if not ok then
-    if not (purecloud.ApiError.is(group) and group.status == 404) then error(group, 0) end
-    local found = api:post_groups_search{ query = { { type = "EXACT", fields = { "name" }, value = group_key } } }
-    if found.total ~= 1 then stop("unknown group '" .. group_key .. "'") end
-    group = found.results[1]
+  local group
+  if group_key:match("^%w+%-%w+%-%w+%-%w+%-%w+$") then  -- an id, in any case
+    local ok, found = pcall(api.get_group, api, group_key:lower())
+    if ok then group = found
+    elseif purecloud.ApiError.is(found) and found.status == 404 then stop("unknown group '" .. group_key .. "': no group has this id")
+    else error(found, 0) end
+  else
+    local found, _, suggestions = api:find_group(group_key)
+    if not found then
+      stop("unknown group '" .. group_key .. "': no group has this name" .. (#suggestions > 0 and "; did you mean '" .. table.concat(suggestions, "' or '") .. "'?" or ""))
+    end
+    group = found
   end
   groups[1] = group
 else

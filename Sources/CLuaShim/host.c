@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -259,6 +260,14 @@ static int process_popen(lua_State *L) {
     return 1;
 }
 
+/* The status a script gave os.exit (shim.c's os.exit notes it), so that an atexit handler can
+ * tell how a script ended (a script that refused its arguments exits 2). */
+static volatile sig_atomic_t exit_status_given = -1;
+
+void pclua_note_exit_status(int status) { exit_status_given = (sig_atomic_t)(status & 0xFF); }
+
+int pclua_exit_status_given(void) { return (int)exit_status_given; }
+
 static int install_process_functions(lua_State *L) {
     lua_getglobal(L, "os");
     if (lua_istable(L, -1)) {
@@ -400,4 +409,45 @@ int pclua_repl_print(lua_State *L, int n) {
         lua_remove(L, -2);
     }
     return status;
+}
+
+/* ---- Lua warnings as log lines (--log-format json) ------------------------------------------ */
+
+/* lauxlib's warning function writes "Lua warning: ..." on stderr; with a JSON log every line of
+ * stderr must be JSON, so the whole warning (its pieces joined) goes to `warning_sink` instead.
+ * "@on" and "@off" work as in lauxlib (warnings start off; -W turns them on). */
+static pclua_warning_fn warning_sink;
+static int warnings_on = 0;
+static int warning_continues = 0;
+static char *warning_text = NULL;
+static size_t warning_length = 0;
+
+static void sink_warnf(void *ud, const char *message, int tocont) {
+    (void)ud;
+    if (!warning_continues && !tocont && message[0] == '@') { /* a control message */
+        if (strcmp(message, "@off") == 0) warnings_on = 0;
+        else if (strcmp(message, "@on") == 0) warnings_on = 1;
+        return;
+    }
+    warning_continues = tocont;
+    if (warnings_on) {
+        size_t length = strlen(message);
+        char *grown = realloc(warning_text, warning_length + length + 1);
+        if (grown != NULL) {
+            warning_text = grown;
+            memcpy(warning_text + warning_length, message, length + 1);
+            warning_length += length;
+        }
+    }
+    if (!tocont) {
+        if (warnings_on && warning_text != NULL && warning_sink != NULL) warning_sink(warning_text);
+        free(warning_text);
+        warning_text = NULL;
+        warning_length = 0;
+    }
+}
+
+void pclua_send_warnings_to(lua_State *L, pclua_warning_fn sink) {
+    warning_sink = sink;
+    lua_setwarnf(L, sink_warnf, NULL);
 }

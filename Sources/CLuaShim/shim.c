@@ -289,6 +289,7 @@ static int exit_function(lua_State *L) {
     int status;
     if (lua_isboolean(L, 1)) status = lua_toboolean(L, 1) ? EXIT_SUCCESS : EXIT_FAILURE;
     else status = (int)luaL_optinteger(L, 1, EXIT_SUCCESS);
+    pclua_note_exit_status(status);
     if (exit_hook) status = exit_hook(status);
     if (lua_toboolean(L, 2)) lua_close(L);
     if (L) exit(status); /* 'if' to avoid warnings for unreachable 'return' */

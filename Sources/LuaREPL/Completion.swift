@@ -7,8 +7,11 @@ import PureCloud
 /// enum values of whatever table or string is being typed (TableContext).
 struct Completion {
     let state: LuaState
+    /// Group names the session has met in answers (`api:find_group("` completes them).
+    var groupNames: () -> Set<String> = { [] }
 
     func candidates(line: String, word: String) -> [String] {
+        if let typed = Self.groupNameTyped(line) { return groupNameCandidates(typed: typed, word: word) }
         switch TableContext.place(before: String(line.dropLast(word.count))) {
         case let .keys(keys)?:
             // Option keys and body fields; a word that is none of them may be a variable.
@@ -19,6 +22,23 @@ struct Completion {
         case nil:
             return pathCompletion(word)
         }
+    }
+
+    /// The name typed so far inside `find_group("` (or `find_group '`) at the end of the line.
+    static func groupNameTyped(_ line: String) -> String? {
+        guard let match = line.firstMatch(of: #/find_group\s*\(?\s*(["'])([^"'\\]*)$/#) else { return nil }
+        return String(match.2)
+    }
+
+    /// Names that begin with what is typed (case aside). libedit replaces only the last word (a
+    /// name's spaces break words), so each candidate is given from where that word starts.
+    private func groupNameCandidates(typed: String, word: String) -> [String] {
+        let start = typed.count - word.count
+        guard start >= 0 else { return [] }
+        let prefix = typed.lowercased()
+        return groupNames().filter { $0.lowercased().hasPrefix(prefix) && $0.count >= start }
+            .sorted { $0.lowercased() < $1.lowercased() }
+            .map { String($0.dropFirst(start)) }
     }
 
     /// `purecloud.Gro`, `api:get_gr`, `string.fo`, `pri`: walk the dotted path raw.

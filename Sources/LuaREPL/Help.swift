@@ -125,6 +125,20 @@ enum Help {
               Makes the group's direct members exactly `people`. The same checks as add_members and
               remove_members: an empty list, or removing everyone or more than half, stops with the numbers.
             """,
+        "apply_memberships": """
+            apply_memberships({ { group = g, add = people }, { group = h, remove = people }, ... }, { options })
+              Many groups at once (one of add, remove, sync per change; each group once), with the options
+              of the helpers above. Every group is checked before the first write to any, then up to
+              `concurrency` groups are written side by side. Returns one report per change, in order.
+            """,
+        "find_group": """
+            find_group(name)  -- the group whose name is `name`, its case and surrounding spaces aside
+              local group, message, suggestions = api:find_group("Sales EMEA")
+              One exact search; when no group has the name: nil, a message with the closest names
+              ("no group is named 'Sales EMAE'; did you mean 'Sales EMEA'?") and those names in an array.
+              Two groups with the name are an error naming both ids (nothing is guessed).
+              In the REPL, Tab inside find_group(" completes the group names seen so far.
+            """,
         "resolve": """
             resolve(list, { include_inactive = bool, batch_size = n })
               Emails (any case, trimmed), full names and ids (any case) to users, 100 per request.

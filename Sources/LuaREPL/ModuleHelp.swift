@@ -56,7 +56,7 @@ enum ModuleHelp {
             lines.append("  iterators:   " + wrap(Array(Set(iterators)).sorted()) + "  (for x in \(v):\(example)() do ... end)")
         }
         var helpers = ["pages", "stats"]
-        if api.name == GroupsAPI.definition.name { helpers = ["add_members", "remove_members", "sync_members"] + helpers }
+        if api.name == GroupsAPI.definition.name { helpers = ["find_group", "add_members", "remove_members", "sync_members", "apply_memberships"] + helpers }
         if api.name == UsersAPI.definition.name { helpers = ["resolve"] + helpers }
         lines.append("  helpers:     " + wrap(helpers))
         return lines.joined(separator: "\n")
@@ -129,16 +129,21 @@ enum ModuleHelp {
         "purecloud.json.decode": "purecloud.json.decode(text)  -- a Lua value; null is purecloud.null, arrays carry purecloud.array_mt",
         "purecloud.csv": """
             purecloud.csv.rows(path[, { delimiter }])    for row, line in ... do (lazy; rows keyed by the header)
-            purecloud.csv.read(path[, { delimiter }])    rows, header = ... (the whole file)
+            purecloud.csv.read(path[, { delimiter }])    rows, header, info = ... (the whole file)
             purecloud.csv.write(path, rows, header[, { delimiter, bom }])
-              The separator is the header's (, ; or tab) unless given. Excel's BOM and CRLF read fine.
+              The separator is the header's (, ; or tab) unless given. Excel's BOM and CRLF read fine;
+              columns without a name in the header are ignored while empty, and blank rows are skipped.
             """,
         "purecloud.csv.rows": """
             for row, line in purecloud.csv.rows(path[, { delimiter = ";" }]) do ... end
               Lazily, one row at a time, keyed by the header; line is the file's line number. A malformed
               file fails naming file, line and column; a file that is not UTF-8 says to save it as "CSV UTF-8".
             """,
-        "purecloud.csv.read": "local rows, header = purecloud.csv.read(path[, { delimiter }])  -- every row, keyed by the header, and the header's names",
+        "purecloud.csv.read": """
+            local rows, header, info = purecloud.csv.read(path[, { delimiter }])  -- every row, keyed by the header,
+              the header's names, and info.lines[i] (the line of row i) and info.blank_lines (rows whose
+              fields are all empty, such as ;;; where rows were deleted: skipped).
+            """,
         "purecloud.csv.write": """
             purecloud.csv.write(path, rows, header[, { delimiter = ";", bom = true }])
               Writes rows (tables keyed by the header's names) quoting as needed; bom = true for Excel.
@@ -162,6 +167,7 @@ enum ModuleHelp {
           for g in api:each_group() do ... end     every page (help(api) lists the iterators)
           purecloud.collect(api:each_group())      every item in one array
           purecloud.table(rows, { "name", "memberCount" })   an aligned table of chosen columns
+          api:find_group("Sales EMEA")             a group by name (nil and did-you-mean when none)
         Change members (checked first, chunked, idempotent; dry_run = true shows the plan)
           api:add_members(group, people)           people: ids, emails, names or user tables
           api:remove_members(group, people)        api:sync_members(group, people)

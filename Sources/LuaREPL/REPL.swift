@@ -40,7 +40,9 @@ public final class REPL {
         self.label = label
         colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         editor = LineEditor(historyPath: historyPath)
-        let completion = Completion(state: state)
+        session.collectGroupNames = true  // for Tab in api:find_group(" (names from answers, never a request)
+        var completion = Completion(state: state)
+        completion.groupNames = { [session] in session.seenGroupNames }
         LineEditor.completer = { line, word in completion.candidates(line: line, word: word) }
         installHelp()
     }

@@ -41,24 +41,41 @@ public struct OrgPlan: Sendable, Equatable {
     public func count(_ change: Change) -> Int { groups.filter { $0.change == change }.count }
     public var groupsWithMemberChanges: Int { groups.filter { !$0.added.isEmpty || !$0.removed.isEmpty }.count }
 
-    /// The requests pclua's helpers would send to carry the plan out: a create, update or delete per
-    /// group (an update reads the version first), and for each group whose members change, one read
-    /// of the group, one of its direct members and one write per 50 people (the API's limit).
-    /// Resolving people named by email adds about one search per 100 of them.
-    public var estimatedRequests: Int {
+    /// The requests pclua's helpers would send to carry the plan out, at the least: a create, update
+    /// or delete per group (an update reads the version first), and for each group whose members
+    /// change, one read of the group, one of its direct members and one write per 50 people (the
+    /// API's limit). Finding people and groups by name adds a few reads (about one search per 100
+    /// people), which only a rehearsal measures.
+    public var estimatedRequests: Int { estimatedWrites + estimatedReads }
+
+    /// The writes of `estimatedRequests`: what a run that carries the plan out sends as writes (a
+    /// rehearsal's script and a real run send the same number).
+    public var estimatedWrites: Int {
         groups.reduce(0) { total, group in
-            var n = 0
+            var n = (group.added.count + 49) / 50 + (group.removed.count + 49) / 50
             switch group.change {
             case .created: n += 1
             case .deleted: return total + 1
-            case .changed where !group.fields.isEmpty || group.renamedFrom != nil || !group.ownersAdded.isEmpty || !group.ownersRemoved.isEmpty: n += 2
+            case .changed where hasGroupChanges(group): n += 1
             default: break
-            }
-            if !group.added.isEmpty || !group.removed.isEmpty {
-                n += 2 + (group.added.count + 49) / 50 + (group.removed.count + 49) / 50
             }
             return total + n
         }
+    }
+
+    /// The reads of `estimatedRequests`: a group's version before its update; a group's version and
+    /// direct members before its member writes.
+    public var estimatedReads: Int {
+        groups.reduce(0) { total, group in
+            guard group.change != .deleted else { return total }
+            var n = group.change == .changed && hasGroupChanges(group) ? 1 : 0
+            if !group.added.isEmpty || !group.removed.isEmpty { n += 2 }
+            return total + n
+        }
+    }
+
+    private func hasGroupChanges(_ group: GroupChange) -> Bool {
+        !group.fields.isEmpty || group.renamedFrom != nil || !group.ownersAdded.isEmpty || !group.ownersRemoved.isEmpty
     }
 }
 

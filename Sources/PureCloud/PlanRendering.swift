@@ -40,7 +40,8 @@ extension OrgPlan {
             ])),
             ("groups", .array(groupsJSON)),
             ("requests", .object([
-                ("estimated", .int(Int64(requests))), ("rate_per_minute", .int(Int64(ratePerMinute))),
+                ("estimated", .int(Int64(requests))), ("writes", .int(Int64(estimatedWrites))), ("reads", .int(Int64(estimatedReads))),
+                ("rate_per_minute", .int(Int64(ratePerMinute))),
                 ("minutes", .double(OrgPlan.minutes(requests, ratePerMinute))),
             ])),
         ])
@@ -51,20 +52,37 @@ extension OrgPlan {
         return (Double(requests) / Double(rate) * 10).rounded(.up) / 10
     }
 
+    /// What a rehearsed script really sent to its copy: API requests (writes among them) and
+    /// token requests, counted apart as the script's own summary counts them.
+    public struct Measured: Sendable {
+        public var requests: Int
+        public var writes: Int
+        public var tokens: Int
+        public init(requests: Int, writes: Int, tokens: Int) {
+            self.requests = requests
+            self.writes = writes
+            self.tokens = tokens
+        }
+    }
+
     /// The plan for a person: a summary line, then each group with its changes. At most `limit`
     /// people are listed per group and direction (0: all); the JSON plan always has everyone.
-    /// `measured`: the requests a rehearsed script really sent (and how many were writes); without
-    /// it, the estimate of what pclua's helpers would send.
-    public func text(limit: Int = 10, ratePerMinute: Int = OrgPlan.defaultRatePerMinute, measured: (requests: Int, writes: Int)? = nil) -> String {
+    /// The requests line says what each number counts: the least the plan needs (writes and reads
+    /// of the changed groups), and with `measured` what the rehearsed script sent besides (its
+    /// look-ups of people and groups, its checks), so neither number reads as the other.
+    public func text(limit: Int = 10, ratePerMinute: Int = OrgPlan.defaultRatePerMinute, measured: Measured? = nil) -> String {
         var lines: [String] = []
         func plural(_ n: Int, _ word: String) -> String { "\(n.grouped) \(word)\(n == 1 ? "" : "s")" }
         func requestsLine() -> String {
+            let least = "\(plural(estimatedWrites, "write")), \(plural(estimatedReads, "read")) of the changed groups"
             if let measured {
-                return "Requests: the script sent \(plural(measured.requests, "request")) (\(plural(measured.writes, "write"))) to the copy; "
-                    + "at \(ratePerMinute) a minute the real run takes about \(OrgPlan.duration(measured.requests, ratePerMinute))."
+                return "Requests: the script sent \(plural(measured.requests, "request")) to the copy (\(plural(measured.writes, "write")), "
+                    + "\(plural(measured.requests - measured.writes, "read"))) and fetched \(plural(measured.tokens, "token")). "
+                    + (estimatedRequests == 0 ? "" : "The plan alone needs \(estimatedRequests.grouped) (\(least)); the rest are the script's own look-ups and checks. ")
+                    + "At \(ratePerMinute) a minute the real run takes about \(OrgPlan.duration(measured.requests + measured.tokens, ratePerMinute))."
             }
-            return "Requests: about \(estimatedRequests.grouped) to carry it out (reads included); at \(ratePerMinute) a minute that is about "
-                + "\(OrgPlan.duration(estimatedRequests, ratePerMinute))."
+            return "Requests: at least \(estimatedRequests.grouped) to carry it out (\(least)); finding people and groups by name adds a few. "
+                + "At \(ratePerMinute) a minute that is about \(OrgPlan.duration(estimatedRequests, ratePerMinute))."
         }
         if isEmpty {
             return "No changes: the two org states have the same groups, fields and members.\n" + (measured != nil ? requestsLine() + "\n" : "")

@@ -189,7 +189,10 @@ public final class Transport: Sendable {
                 }
                 if case let .answer(answer) = outcome, answer.status == 401 { rejected = token; rejectedLane = lane }
             }
-            stats.update { $0.requests += 1 }
+            stats.update {
+                $0.requests += 1
+                if OperationTable.operation(request.operation)?.isWrite == true { $0.writes += 1 }
+            }
             RequestTally.recordRequest()
 
             switch outcome {

@@ -18,7 +18,7 @@ enum ApiMethods {
             let handle = try self.handle(api, c, function: "stats", session: session)
             let counts = try session.client(handle: handle).transport.counts
             LuaJSON(c, anchors: session.anchors).push(.object([
-                ("requests", .int(Int64(counts.requests))), ("retries", .int(Int64(counts.retries))),
+                ("requests", .int(Int64(counts.requests))), ("writes", .int(Int64(counts.writes))), ("retries", .int(Int64(counts.retries))),
                 ("rate_limited", .int(Int64(counts.rateLimited))), ("tokens_fetched", .int(Int64(counts.tokensFetched))),
                 ("pace_waits", .int(Int64(counts.paceWaits))), ("seconds_waited", .double((counts.secondsWaited * 10).rounded() / 10)),
             ]))
@@ -92,8 +92,23 @@ enum ApiMethods {
         }
         let client = try session.client(handle: handle)
         let (operation, request) = try client.prepare(op.name, arguments)
+        if op.isWrite { session.forgetGroupListings() }
         guard let response = try session.wait({ try await client.perform(operation, request) }) else { return 0 }
+        noteGroupNames(op, response, session: session)
         return try push(response, json)
+    }
+
+    /// The REPL completes group names it has seen: those of answers that are groups or pages of them.
+    static func noteGroupNames(_ op: Operation, _ response: APIResponse?, session: PurecloudSession) {
+        guard session.collectGroupNames, let response, returnsGroups(op), let value = response.json else { return }
+        session.noteGroupNames(in: value)
+    }
+
+    /// A Group, or a model with an array of them (a listing, a search page), per the operation table.
+    static func returnsGroups(_ op: Operation) -> Bool {
+        guard let response = op.response else { return false }
+        if response == "Group" { return true }
+        return Models.all[response]?.fields.contains { if case .array(.model("Group")) = $0.kind { true } else { false } } ?? false
     }
 
     static func push(_ response: APIResponse?, _ json: LuaJSON) throws -> Int32 {
@@ -122,20 +137,21 @@ enum ApiMethods {
             let client = try session.client(handle: handle)
             let (operation, request) = try client.prepare(op.name, arguments)
             let pending = session.bridge.start { try await client.perform(operation, request) }
-            c.push(session.remember(pending))
+            c.push(session.remember(pending, operation: op))
             return 1
         }
         call.setField(-2, "_start")
         call.push(function: "_finish") { c in
-            guard let id = c.integer(at: 2), let pending = session.forget(Int(id)) else {
+            guard let id = c.integer(at: 2), let (pending, op) = session.forget(Int(id)) else {
                 throw LuaArgumentError(position: 1, function: "_finish", message: "a handle from _start expected")
             }
             let response = try session.translatingErrors { try session.bridge.finish(pending) }
+            noteGroupNames(op, response, session: session)
             return try push(response, LuaJSON(c, anchors: session.anchors))
         }
         call.setField(-2, "_finish")
         call.push(function: "_abandon") { c in
-            if let id = c.integer(at: 2), let pending = session.forget(Int(id)) { session.bridge.abandon(pending) }
+            if let id = c.integer(at: 2), let (pending, _) = session.forget(Int(id)) { session.bridge.abandon(pending) }
             return 0
         }
         call.setField(-2, "_abandon")

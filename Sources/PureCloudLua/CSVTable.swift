@@ -7,7 +7,8 @@ import LuaKit
 /// and every row's field count against the header, and mistakes name the file, line and column.
 /// Files as admins have them: `,` `;` or tab separated (detected from the header, or given), a
 /// byte-order mark and CRLF line ends from Excel; a file in a legacy code page is named with its
-/// first bad line and the way to save it as UTF-8.
+/// first bad line and the way to save it as UTF-8. Columns without a name in the header are ignored
+/// while they hold nothing; rows whose fields are all empty are skipped and their lines kept.
 final class CSVTable {
     let path: String
     let header: [String]
@@ -39,28 +40,49 @@ final class CSVTable {
         var names = reader.headerRow ?? []
         if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }  // a byte-order mark from Excel
         names = names.map { $0.trimmingCharacters(in: .whitespaces) }
-        if names.isEmpty || names == [""] { throw Problem(description: "\(path): line 1: the header row is empty") }
+        if names.allSatisfy(\.isEmpty) { throw Problem(description: "\(path): line 1: the header row is empty") }
         var seen = Set<String>()  // linear: a header of 20,000 columns is read in a moment
-        for (index, name) in names.enumerated() {
-            if name.isEmpty { throw Problem(description: "\(path): line 1, column \(index + 1): the header has an empty column name") }
+        for (index, name) in names.enumerated() where !name.isEmpty {
             if !seen.insert(name).inserted { throw Problem(description: "\(path): line 1, column \(index + 1): column '\(name)' appears twice in the header") }
         }
         header = names
+        // A column without a name (Excel's `;` at the end of every line, from one stray formatted
+        // column) is ignored as long as it holds nothing.
+        named = names.indices.filter { !names[$0].isEmpty }
+        lastNamed = named.last ?? 0
     }
 
-    /// The next row and the line it starts on, or nil at the end of the file. Blank lines are skipped.
+    /// The header's named columns (the others are ignored), and the last of them.
+    private let named: [Int]
+    private let lastNamed: Int
+    /// The names of the columns rows are keyed by, in file order.
+    var columns: [String] { named.map { header[$0] } }
+    /// Lines skipped because every field on them is empty (`;;;` where rows were deleted, or an
+    /// empty line), in file order.
+    private(set) var blankLines: [Int] = []
+
+    /// The next row (named columns only) and the line it starts on, or nil at the end of the file.
+    /// Blank rows are skipped (`blankLines`).
     func next() throws -> (row: [(String, String)], line: Int)? {
         while let fields = reader.next() {
             let line = nextLine
             nextLine += 1 + fields.reduce(0) { $0 + $1.reduce(0) { $1 == "\n" ? $0 + 1 : $0 } }
             if let error = reader.error { throw Problem(description: "\(path): line \(line): \(error)") }
-            if fields == [""] { continue }
-            guard fields.count == header.count else {
+            if fields.allSatisfy({ $0.allSatisfy(\.isWhitespace) }) {
+                blankLines.append(line)
+                continue
+            }
+            // Fields of unnamed columns, and past the header's end, must be empty; a row may stop
+            // before trailing unnamed columns.
+            guard fields.count > lastNamed && (fields.count <= header.count || fields[header.count...].allSatisfy(\.isEmpty)) else {
                 let column = min(fields.count, header.count) + 1
                 let separator = delimiter == "\t" ? "tab" : "'\(delimiter)'"
                 throw Problem(description: "\(path): line \(line), column \(column): the row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(header.count) (\(header.joined(separator: String(delimiter))); separator \(separator))")
             }
-            return (Array(zip(header, fields)), line)
+            if let stray = fields.indices.first(where: { ($0 >= header.count || header[$0].isEmpty) && !fields[$0].allSatisfy(\.isWhitespace) }) {
+                throw Problem(description: "\(path): line \(line), column \(stray + 1): '\(fields[stray])' is in a column without a name in the header; name the column on line 1, or delete the value")
+            }
+            return (named.map { (header[$0], fields[$0]) }, line)
         }
         if let error = reader.error { throw Problem(description: "\(path): line \(nextLine): \(error)") }
         return nil

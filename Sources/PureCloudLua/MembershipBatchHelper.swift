@@ -34,7 +34,7 @@ enum MembershipBatchHelper {
             error.message += " (group \(stopped.groupId); in all groups \(added) added, \(removed) removed before it stopped; \(notDone) not confirmed: see err.report, one report per change)"
             throw LuaApiError(error: error, anchors: session.anchors, report: .array(stopped.reports.map(\.json)))
         } catch let error as APIError {
-            throw LuaApiError(error: error, anchors: session.anchors)
+            throw LuaApiError(error: MembershipHelpers.unknownGroup(error, ids: entries.map(\.groupId), name: name), anchors: session.anchors)
         } catch is CancellationError {
             throw LuaError.interrupted
         }
@@ -103,6 +103,7 @@ enum MembershipBatchHelper {
         defer { call.pop() }
         switch call.type(at: -1) {
         case .string:
+            try MembershipHelpers.checkNotAName(call.string(at: -1) ?? "", "\(name) \(what)")
             if let id = call.string(at: -1), !UserIds.normalize(id).isEmpty { return UserIds.normalize(id) }
         case .table:
             call.getField(-1, "id")

@@ -52,7 +52,7 @@ enum MembershipHelpers {
             error.message += " (\(stopped.report.added.count) added, \(stopped.report.removed.count) removed before it stopped; \(stopped.report.notDone.count) not confirmed: see err.report)"
             throw LuaApiError(error: error, anchors: session.anchors, report: stopped.report.json)
         } catch let error as APIError {
-            throw LuaApiError(error: error, anchors: session.anchors)
+            throw LuaApiError(error: unknownGroup(error, ids: [groupId], name: name), anchors: session.anchors)
         } catch is CancellationError {
             throw LuaError.interrupted
         }
@@ -75,11 +75,30 @@ enum MembershipHelpers {
         return (dryRun, jobOptions)
     }
 
+    /// A 404 of the group's read says which id is unknown, and that a name is found another way.
+    static func unknownGroup(_ error: APIError, ids: [String], name: String) -> APIError {
+        guard error.status == 404, error.operation == "get_group" else { return error }
+        var error = error
+        let id = ids.count == 1 ? ids[0] : ids.first { error.message.lowercased().contains($0) }
+        if let id {
+            error.message = "\(name): no group has the id '\(id)' (a group's name? api:find_group(\"\(id)\") finds a group by its name)"
+        }
+        return error
+    }
+
+    /// A name where an id belongs ("Sales EMEA"): said before any request, with the way to a name.
+    static func checkNotAName(_ text: String, _ name: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.contains(where: \.isWhitespace) else { return }
+        throw ValidationError("\(name): '\(trimmed)' is a group name, not an id (ids have no spaces); api:find_group(\"\(trimmed)\") finds the group by its name: api:\(name)(api:find_group(\"\(trimmed)\"), ...)")
+    }
+
     /// A group id, or a group table (as `get_group` returns) with an `id`.
     /// Ids are read as the platform reads them: trimmed, lower case.
     static func groupArgument(_ name: String, _ call: LuaCall) throws -> String {
         switch call.type(at: 2) {
         case .string:
+            try checkNotAName(call.string(at: 2) ?? "", name)
             if let id = call.string(at: 2).map(UserIds.normalize), !id.isEmpty { return id }
         case .table:
             call.getField(2, "id")

@@ -54,7 +54,10 @@ public enum PurecloudModule {
             call.push(ModuleAnchors.apiMT(api)); call.setField(-2, "__name")
             call.newTable()
             ApiMethods.install(api, call, session: session)
-            if api.name == GroupsAPI.definition.name { MembershipHelpers.install(call, session: session) }
+            if api.name == GroupsAPI.definition.name {
+                MembershipHelpers.install(call, session: session)
+                GroupLookupHelper.install(call, session: session)
+            }
             if api.name == UsersAPI.definition.name { ResolutionHelpers.install(call, session: session) }
             call.pushValue(-1)
             methodTables.append((api, call.ref()))

@@ -247,14 +247,45 @@ public final class PurecloudSession {
         progressLine?.finish()
     }
 
-    private var lookaheads: [Int: BlockingBridge.Pending<APIResponse?>] = [:]
+    private var lookaheads: [Int: (BlockingBridge.Pending<APIResponse?>, PureCloud.Operation)] = [:]
 
-    func remember(_ pending: BlockingBridge.Pending<APIResponse?>) -> Int {
-        lookaheads[pending.id] = pending
+    /// The org's groups as `find_group` last listed them, by client handle, so that a file with
+    /// several unknown names lists the org once; dropped at any write (a group may be new).
+    private var groupListings: [Int: [GroupLookup.Listed]] = [:]
+
+    func groupListing(handle: Int) -> [GroupLookup.Listed]? { groupListings[handle] }
+    func keepGroupListing(_ listing: [GroupLookup.Listed], handle: Int) {
+        groupListings[handle] = listing
+        for group in listing { noteGroupName(group.name) }
+    }
+    func forgetGroupListings() { groupListings.removeAll() }
+
+    /// Group names met in answers so far, for the REPL's completion of `api:find_group("`: only
+    /// when the REPL asks for them (`collectGroupNames`), and at most `maximumGroupNames`.
+    public var collectGroupNames = false
+    public private(set) var seenGroupNames: Set<String> = []
+    static let maximumGroupNames = 50_000
+
+    func noteGroupName(_ name: String) {
+        guard collectGroupNames, !name.isEmpty, seenGroupNames.count < Self.maximumGroupNames else { return }
+        seenGroupNames.insert(name)
+    }
+
+    /// A group (`name` at the top), or a page of them (`entities`, `results`).
+    func noteGroupNames(in value: JSONValue) {
+        guard collectGroupNames else { return }
+        if let name = value["name"]?.stringValue, value["id"] != nil { noteGroupName(name) }
+        for key in ["entities", "results"] {
+            for group in value[key]?.arrayValue ?? [] { if let name = group["name"]?.stringValue { noteGroupName(name) } }
+        }
+    }
+
+    func remember(_ pending: BlockingBridge.Pending<APIResponse?>, operation: PureCloud.Operation) -> Int {
+        lookaheads[pending.id] = (pending, operation)
         return pending.id
     }
 
-    func forget(_ id: Int) -> BlockingBridge.Pending<APIResponse?>? {
+    func forget(_ id: Int) -> (BlockingBridge.Pending<APIResponse?>, PureCloud.Operation)? {
         lookaheads.removeValue(forKey: id)
     }
 }

@@ -20,14 +20,20 @@ enum UtilityModules {
             return 1
         }
         call.setField(-2, "rows")
-        // local rows, header = purecloud.csv.read(path)   (all rows; a malformed file fails before any is returned)
+        // local rows, header, info = purecloud.csv.read(path)   (all rows; a malformed file fails
+        // before any is returned). info.lines[i] is the line row i starts on; info.blank_lines the
+        // lines skipped because all their fields are empty.
         call.push(function: "read") { c in
             guard let path = c.string(at: 1) else {
                 throw LuaArgumentError(position: 1, function: "csv.read", message: "file path (string) expected, got \(c.typeName(at: 1))")
             }
             let table = try CSVTable(path: path, delimiter: try delimiterOption(c, index: 2, function: "csv.read"))
             var rows: [[(String, String)]] = []
-            while let (row, _) = try table.next() { rows.append(row) }
+            var lines: [Int] = []
+            while let (row, line) = try table.next() {
+                rows.append(row)
+                lines.append(line)
+            }
             c.newTable(arrayCapacity: Int32(min(rows.count, 1 << 24)))
             c.push(anchor: ModuleAnchors.arrayMT)
             c.setMetatable(-2)
@@ -35,12 +41,13 @@ enum UtilityModules {
                 pushRow(row, c)
                 c.setIndex(-2, index + 1)
             }
-            c.newTable(arrayCapacity: Int32(table.header.count))
-            for (index, name) in table.header.enumerated() {
-                c.push(name)
-                c.setIndex(-2, index + 1)
-            }
-            return 2
+            pushArray(table.columns, c)
+            c.newTable(recordCapacity: 2)
+            pushArray(lines, c)
+            c.setField(-2, "lines")
+            pushArray(table.blankLines, c)
+            c.setField(-2, "blank_lines")
+            return 3
         }
         call.setField(-2, "read")
         // purecloud.csv.write(path, rows, header, { delimiter = ";", bom = true })
@@ -119,6 +126,20 @@ enum UtilityModules {
         return scalar
     }
 
+    /// An array of strings or numbers, marked as an array (so it prints and encodes as one).
+    static func pushArray(_ values: [String], _ c: LuaCall) { pushArray(values.count, c) { c.push(values[$0]) } }
+    static func pushArray(_ values: [Int], _ c: LuaCall) { pushArray(values.count, c) { c.push(values[$0]) } }
+
+    private static func pushArray(_ count: Int, _ c: LuaCall, item: (Int) -> Void) {
+        c.newTable(arrayCapacity: Int32(min(count, 1 << 24)))
+        c.push(anchor: ModuleAnchors.arrayMT)
+        c.setMetatable(-2)
+        for index in 0..<count {
+            item(index)
+            c.setIndex(-2, index + 1)
+        }
+    }
+
     static func pushRow(_ row: [(String, String)], _ c: LuaCall) {
         c.newTable(recordCapacity: Int32(row.count))
         for (name, value) in row {
@@ -151,5 +172,7 @@ enum UtilityModules {
         }
         call.push(session.log.level.name)
         call.setField(-2, "level")
+        call.push(session.log.format.rawValue)  // "text" or "json": a script's own stderr lines follow it
+        call.setField(-2, "format")
     }
 }

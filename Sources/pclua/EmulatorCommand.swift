@@ -79,12 +79,15 @@ struct EmulatorCommand: AsyncParsableCommand {
         do {
             try await emulator.run { boundPort in
                 // The secret is printed here on purpose: it is the emulator's own, documented default
-                // or one the operator just typed, and a client needs it to log in.
+                // or one the operator just typed, and a client needs it to log in. The command to
+                // try is quoted for the shell, so a secret with `!`, `$` or a space pastes as it is.
+                let command = ShellWord.join(["pclua", "--base-url", "http://\(host):\(boundPort)", "--client-id", clientId,
+                                              "--client-secret", clientSecret, "-e", "print(#purecloud.GroupsApi.new():get_groups{}.entities)"])
                 emit("""
                     pclua emulator listening on http://\(host):\(boundPort)
                       org: \(organization.name) (id \(organization.id)), \(users) users, \(groups) groups
                       client id: \(clientId)   client secret: \(clientSecret)
-                      try: pclua --base-url http://\(host):\(boundPort) --client-id \(clientId) --client-secret \(clientSecret) -e 'print(#purecloud.GroupsApi.new():get_groups{}.entities)'
+                      try: \(command)
                     """)
             }
         } catch {

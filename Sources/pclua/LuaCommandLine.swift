@@ -59,19 +59,26 @@ struct LuaCommandLine {
     /// The long flags of `pclua run` that take a value (the next argument, or `--flag=value`),
     /// read from RunCommand's own declaration (ArgumentParser's help dump), so that an option
     /// added there never swallows the script name here.
-    static let longFlagsWithValue: Set<String> = {
+    static var longFlagsWithValue: Set<String> { declaredFlags.withValue }
+
+    /// Every long flag of `pclua run`, with a value or not (`--dry-run`, `--quiet`, `--emulator`...).
+    static var knownLongFlags: Set<String> { declaredFlags.all }
+
+    private static let declaredFlags: (withValue: Set<String>, all: Set<String>) = {
         var dump = ""
         do { _ = try RunCommand.parse(["--experimental-dump-help"]) } catch { dump = RunCommand.fullMessage(for: error) }
         guard let root = try? JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any],
               let command = root["command"] as? [String: Any],
-              let arguments = command["arguments"] as? [[String: Any]] else { return fallbackFlagsWithValue }
-        var names: Set<String> = []
-        for argument in arguments where argument["kind"] as? String == "option" {
+              let arguments = command["arguments"] as? [[String: Any]] else { return (fallbackFlagsWithValue, fallbackFlagsWithValue.union(fallbackFlags)) }
+        var withValue: Set<String> = [], all: Set<String> = []
+        for argument in arguments {
             for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
-                if let text = name["name"] as? String { names.insert("--" + text) }
+                guard let text = name["name"] as? String else { continue }
+                all.insert("--" + text)
+                if argument["kind"] as? String == "option" { withValue.insert("--" + text) }
             }
         }
-        return names.isEmpty ? fallbackFlagsWithValue : names
+        return withValue.isEmpty ? (fallbackFlagsWithValue, fallbackFlagsWithValue.union(fallbackFlags)) : (withValue, all)
     }()
 
     /// In case the dump cannot be read (a future ArgumentParser): the options as of this writing.
@@ -80,6 +87,7 @@ struct LuaCommandLine {
         "--profile", "--lock", "--audit-log", "--log-level", "--log-format", "--timeout", "--connect-timeout",
         "--max-attempts", "--call-budget", "--concurrency", "--token-pool", "--expect-org",
     ]
+    private static let fallbackFlags: Set<String> = ["--emulator", "--dry-run", "--quiet", "--help"]
 
     /// pclua's flags that decide where writes go (or whether they happen). After the script name
     /// they would be the script's arguments; `--dry-run` is honoured there, the others refused.

@@ -79,7 +79,8 @@ struct Pclua: AsyncParsableCommand {
           2    usage or configuration error
           3    authentication refused
           4    the run changed something and did not finish (it says what it
-               changed), or a bulk helper reported ids it could not change
+               changed; run it again to finish), or some people could not be
+               changed (the output names them: correct those rows)
           5    --lock is held by another run; nothing was done
           6    --expect-org: the token belongs to another org (or its org cannot
                be told); nothing was sent
@@ -126,7 +127,11 @@ enum Main {
         } catch {
             let code = Pclua.exitCode(for: error)
             if code == .validationFailure {
-                printError(Pclua.fullMessage(for: error))
+                if OperatorMessage.wantsJSON(argv.map { String(decoding: $0, as: UTF8.self) }) {
+                    OperatorMessage.error(Pclua.message(for: error), json: true, prefix: "pclua \(first ?? "")")
+                } else {
+                    printError(Pclua.fullMessage(for: error))
+                }
                 exit(ExitStatus.usage)
             }
             Pclua.exit(withError: error)
@@ -134,16 +139,26 @@ enum Main {
     }
 
     static func runLuaCommandLine(_ argv: [[UInt8]], from start: Int) async {
+        // Before the run's log exists, its format is read from the arguments: with --log-format
+        // json even a refused command line is one JSON line.
+        var json = OperatorMessage.wantsJSON(argv.dropFirst(start).map { String(decoding: $0, as: UTF8.self) })
         do {
             let line = try LuaCommandLine.parse(argv, from: start)
+            json = OperatorMessage.wantsJSON(line.longFlags)
+            // A flag pclua does not know before the script: most often the script's, misplaced.
+            if let misplaced = FlagPlacement.unknownBeforeScript(line, from: start) {
+                OperatorMessage.error(misplaced.description, json: json, fields: misplaced.corrected.map { [("corrected", .string($0))] } ?? [])
+                exit(ExitStatus.usage)
+            }
             let command = try RunCommand.parse(line.longFlags)
             try await command.run(line)
         } catch let error as LuaCommandLine.UsageError {
-            printError("\(ProgramName.current): \(error)")
+            OperatorMessage.error("\(error)", json: json)
             exit(ExitStatus.usage)
         } catch {
             if RunCommand.exitCode(for: error) == .validationFailure {
-                printError(RunCommand.fullMessage(for: error))
+                // ArgumentParser's own text would name a `run` command the user never typed.
+                OperatorMessage.error(RunCommand.message(for: error), json: json)
                 exit(ExitStatus.usage)
             }
             RunCommand.exit(withError: error)

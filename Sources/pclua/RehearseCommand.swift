@@ -44,10 +44,13 @@ enum RehearseCommand {
         return report()
     }
 
-    /// Reads rehearse's own flags (they come first), then hands the rest to lua.c's command line.
+    /// Reads rehearse's own flags (anywhere among the options before the script, beside pclua's
+    /// and lua.c's), then hands the rest to lua.c's command line.
     static func main(_ argv: [[UInt8]], from start: Int) async {
         var options = Options()
+        var rest = Array(argv[..<start])
         var index = start
+        json = OperatorMessage.wantsJSON(argv.dropFirst(start).map { String(decoding: $0, as: UTF8.self) })
         func value(_ name: String, _ inline: String?) -> String {
             if let inline { return inline }
             guard index + 1 < argv.count else { fail("\(name) needs a value") }
@@ -76,9 +79,40 @@ enum RehearseCommand {
                 emit(usage, terminator: "")
                 exit(ExitStatus.success)
             default:
-                break scan
+                // The script (or "-", or "--" before it): the rest is lua.c's and the script's.
+                guard text.hasPrefix("-"), text != "-", text != "--" else {
+                    rest += argv[index...]
+                    break scan
+                }
+                rest.append(argv[index])  // pclua's flag or lua.c's option, with its value
+                let takesValue = inline == nil && LuaCommandLine.longFlagsWithValue.contains(name) || text == "-e" || text == "-l"
+                if takesValue, index + 1 < argv.count {
+                    index += 1
+                    rest.append(argv[index])
+                }
             }
             index += 1
+        }
+
+        let line: LuaCommandLine
+        let command: RunCommand
+        do {
+            line = try LuaCommandLine.parse(rest, from: start)
+            json = OperatorMessage.wantsJSON(line.longFlags)
+            var typed = line
+            typed.argv = argv  // the corrected command line keeps rehearse's own flags
+            if let misplaced = FlagPlacement.unknownBeforeScript(typed, from: start) { fail(misplaced.description) }
+            command = try RunCommand.parse(line.longFlags)
+        } catch let error as LuaCommandLine.UsageError {
+            fail("\(error)")
+        } catch {
+            fail(RunCommand.message(for: error))
+        }
+        // What the rehearsal refuses comes first: it is the reason, whatever else is missing.
+        let refused = ["--emulator", "--emulator-data", "--base-url", "--environment", "--profile", "--client-id", "--client-secret", "--access-token"]
+            .filter { flag in line.longFlags.contains { $0 == flag || $0.hasPrefix(flag + "=") } }
+        if !refused.isEmpty {
+            fail("a rehearsal runs on its snapshot only, never on a real org or another emulator; leave out \(refused.joined(separator: ", ")) (it takes no org and no credentials)")
         }
         guard let snapshot = options.snapshot else { fail("--snapshot FILE is required (pclua snapshot --out FILE makes one)") }
         let before: OrgData
@@ -86,25 +120,10 @@ enum RehearseCommand {
         if let planOut = options.planOut {
             do { _ = try AtomicFile.target(planOut) } catch { fail("--plan-out: \(error)") }
         }
-
-        let line: LuaCommandLine
-        let command: RunCommand
-        do {
-            line = try LuaCommandLine.parse(argv, from: index)
-            command = try RunCommand.parse(line.longFlags)
-        } catch let error as LuaCommandLine.UsageError {
-            fail("\(error)")
-        } catch {
-            fail(RunCommand.message(for: error))
-        }
         guard line.script != nil || line.hasChunk else { fail("give the script to rehearse (or -e 'chunk')") }
         if let script = line.script, script != Array("-".utf8) {
             let path = String(decoding: script, as: UTF8.self)
             guard FileManager.default.isReadableFile(atPath: path) else { fail("cannot open \(path)") }
-        }
-        if command.emulator || command.baseUrl != nil || command.environment != nil || command.profile != nil
-            || command.clientId != nil || command.clientSecret != nil || command.accessToken != nil || command.emulatorData != nil {
-            fail("a rehearsal runs on its snapshot only; leave out --emulator, --emulator-data, --base-url, --environment, --profile and credentials")
         }
         if command.dryRun || line.scriptArguments.contains(Array("--dry-run".utf8)) {
             fail("a rehearsal already changes nothing real, and --dry-run would leave its plan empty; leave --dry-run out")
@@ -117,13 +136,13 @@ enum RehearseCommand {
         let chosen = options
         var status = ExitStatus.success
         do {
-            try await command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot) { emulator in
+            try await command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot, typed: argv) { emulator in
                 pending.withLock { $0 = { report(before: before, emulator: emulator, options: chosen) } }
             })
         } catch let code as ExitCode {
             status = code.rawValue
         } catch {
-            printError("pclua rehearse: \(error)")
+            OperatorMessage.error("\(error)", json: json, prefix: "pclua rehearse")
             status = ExitStatus.scriptError
         }
         if !printPendingPlan() && status == ExitStatus.success { status = ExitStatus.usage }
@@ -138,29 +157,32 @@ enum RehearseCommand {
             guard let json = JSONValue.parse(Array(emulator.exportedState().utf8)) else { throw OrgDataError("the emulator's state is not JSON") }
             after = try OrgData(json: json, source: "the rehearsal's final state")
         } catch {
-            printError("pclua rehearse: cannot read the final state: \(error)")
+            OperatorMessage.error("cannot read the final state: \(error)", json: json, prefix: "pclua rehearse")
             return false
         }
         let plan = OrgDiff.plan(before: before, after: after)
-        let (requests, writes) = emulator.requestTotals()
+        let (requests, writes, tokens) = emulator.requestTotals()
         fflush(nil)  // every C stream: the script's io.write output first, then the plan
         emit("\n--- Rehearsal plan (nothing was sent to the real org) ---\n"
-             + plan.text(limit: options.limit, ratePerMinute: options.rateLimit, measured: (requests, writes)), terminator: "")
+             + plan.text(limit: options.limit, ratePerMinute: options.rateLimit, measured: .init(requests: requests, writes: writes, tokens: tokens)), terminator: "")
         guard let path = options.planOut else { return true }
         var json = plan.json(ratePerMinute: options.rateLimit)
         if case var .object(members) = json {
-            members.append(("rehearsal", .object([("requests", .int(Int64(requests))), ("writes", .int(Int64(writes)))])))
+            members.append(("rehearsal", .object([("requests", .int(Int64(requests))), ("writes", .int(Int64(writes))), ("tokens", .int(Int64(tokens)))])))
             json = .object(members)
         }
         do { try AtomicFile.write(json.encodedLines(), to: path) } catch {
-            printError("pclua rehearse: the plan was not written: \(error)")
+            OperatorMessage.error("the plan was not written: \(error)", json: Self.json, prefix: "pclua rehearse")
             return false
         }
         return true
     }
 
+    /// Whether the command line asked for --log-format json (its refusals are JSON lines then).
+    nonisolated(unsafe) static var json = false
+
     static func fail(_ message: String) -> Never {
-        printError("pclua rehearse: \(message)")
+        OperatorMessage.error(message, json: json, prefix: "pclua rehearse")
         exit(ExitStatus.usage)
     }
 }

@@ -99,6 +99,8 @@ struct RunCommand: AsyncParsableCommand {
     /// however it ends, os.exit included).
     struct Rehearsal {
         let snapshot: String
+        /// The command line as typed (with rehearse's own flags), for messages that repeat it.
+        let typed: [[UInt8]]
         let started: (PureCloudEmulator) -> Void
     }
 
@@ -212,7 +214,14 @@ struct RunCommand: AsyncParsableCommand {
         let runner = ScriptRunner(line: line, scriptArguments: scriptArguments, session: session, signals: signals,
                                   interactiveLabel: repl ? label : nil, readsStandardInput: implicit && !terminal && !line.interactive,
                                   ending: ending)
+        // If the script refuses its arguments and one of them is pclua's flag, say where it goes.
+        if let misplaced = FlagPlacement.pcluaFlagAfterScript(line, typed: rehearsal?.typed) {
+            FlagPlacement.sayIfRefused {
+                OperatorMessage.error(misplaced.description, json: log.format == .json, fields: [("corrected", .string(misplaced.corrected ?? ""))])
+            }
+        }
         let status = await runner.runOnLuaThread()
+        FlagPlacement.runEnded(status: status)
         await runningEmulator?.stop()
         if status != ExitStatus.success { throw ExitCode(status) }
     }

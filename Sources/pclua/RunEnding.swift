@@ -44,7 +44,7 @@ final class RunEnding: Sendable {
     private func report(interrupted: Bool) {
         let lines = run.ledger.lines
         let how = interrupted ? "was interrupted" : "stopped before it finished"
-        let undo = auditPath.map { "pclua undo --audit-log \(shellQuoted($0)) --run \(run.id)" }
+        let undo = auditPath.map { "pclua undo --audit-log \(ShellWord.quote($0)) --run \(run.id)" }
         let next = "To finish, run the same command again (what is already done is skipped)"
             + (undo.map { "; to undo what it did: \($0)" } ?? "; an undo needs an audit log (--audit-log FILE) next time")
         if log.format == .json {
@@ -62,10 +62,4 @@ final class RunEnding: Sendable {
                 + lines.map { "  \($0)\n" }.joined() + next + "\n")
         }
     }
-}
-
-/// A path as a shell reads it back: quoted when it holds anything but plain characters.
-func shellQuoted(_ text: String) -> String {
-    let plain = text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "/._-+:@%,=".unicodeScalars.contains($0) }
-    return plain && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -62,12 +62,19 @@ final class ScriptRunner: @unchecked Sendable {
         }
         let state: LuaState
         do { state = try LuaState(ignoreEnvironment: line.ignoreEnvironment) } catch {
-            printError("\(ProgramName.current): cannot create a Lua state: \(error)")
+            say("cannot create a Lua state: \(error)")
             return ExitStatus.scriptError
         }
         guard pclua_install_process_functions(state.mainThread) == LUA_OK else {
-            printError("\(ProgramName.current): not enough memory")
+            say("not enough memory")
             return ExitStatus.scriptError
+        }
+        if session.log.format == .json {  // warn() and -W: log lines, not "Lua warning: ..." text
+            warningLog = session.log
+            pclua_send_warnings_to(state.mainThread) { message in
+                guard let message else { return }
+                warningLog?.warn("Lua warning: " + String(cString: message))
+            }
         }
         signals.watch(state)
         defer {
@@ -243,3 +250,6 @@ final class ScriptRunner: @unchecked Sendable {
         }
     }
 }
+
+/// The log Lua's warnings go to with --log-format json (read by a C callback, which captures nothing).
+nonisolated(unsafe) private var warningLog: EventLog?

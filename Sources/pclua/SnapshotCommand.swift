@@ -18,9 +18,13 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     func run() async throws {
         let log = connection.log
+        let json = log.format == .json
+        func report(_ message: String) {  // "pclua snapshot: ..." as text, or a JSON line
+            OperatorMessage.error(message, json: json, prefix: "pclua snapshot")
+        }
         let client: APIClient
         do { client = APIClient(configuration: try connection.clientConfiguration(log: log), log: log) } catch {
-            printError("pclua snapshot: \(error)")
+            report("\(error)")
             throw ExitCode(ExitStatus.usage)
         }
         var job = SnapshotJob(client: client, groupPattern: groups)
@@ -36,10 +40,10 @@ struct SnapshotCommand: AsyncParsableCommand {
         } catch {
             progress.finish()
             if signals.fired {
-                printError("pclua snapshot: interrupted; \(out) was not written")
+                report("interrupted; \(out) was not written")
                 throw ExitCode(ExitStatus.interrupted)
             }
-            printError("pclua snapshot: \(error); \(out) was not written")
+            report("\(error); \(out) was not written")
             if let failure = error as? APIError, failure.operation == "authenticate", [400, 401].contains(failure.status) {
                 throw ExitCode(ExitStatus.authentication)
             }
@@ -47,13 +51,13 @@ struct SnapshotCommand: AsyncParsableCommand {
         }
         progress.finish()
         do { try org.write(to: out) } catch {
-            printError("pclua snapshot: \(error)")
+            report("\(error)")
             throw ExitCode(ExitStatus.usage)
         }
         let memberships = org.groups.reduce(0) { $0 + $1.members.count }
         let seconds = (Date().timeIntervalSince(started) * 10).rounded() / 10
-        printError("pclua snapshot: \(org.users.count) users, \(org.groups.count) groups, \(memberships) memberships "
-            + "in \(client.transport.counts.requests) requests, \(seconds) s; written to \(out) (mode 0600)")
+        OperatorMessage.say("\(org.users.count) users, \(org.groups.count) groups, \(memberships) memberships "
+            + "in \(client.transport.counts.requests) requests, \(seconds) s; written to \(out) (mode 0600)", level: .info, json: json, prefix: "pclua snapshot")
         if signals.fired { throw ExitCode(ExitStatus.interrupted) }
     }
 }

@@ -40,7 +40,7 @@ final class ConcurrencyTests: XCTestCase {
         let before = writes(emulator)
         let second = try migrate(running, scenario, ["--concurrency", "6"])
         XCTAssertEqual(second.status, 0, second.stderr.suffix(3000).description)
-        XCTAssertTrue(second.stdout.contains("3000 rows (6000 memberships): 0 added, 0 removed, 6000 already in place"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("3000 rows (6000 membership changes): 0 added, 0 removed, 6000 already in place"), second.stdout)
         XCTAssertEqual(writes(emulator), before, "a second run sends no membership writes")
         await running.stop()
     }

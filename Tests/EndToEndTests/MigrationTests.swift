@@ -97,7 +97,7 @@ final class MigrationTests: XCTestCase {
         let (emulator, running) = try await start(scenario)
         let first = try migrate(running, scenario)
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("10000 rows (20000 memberships): 10000 added, 10000 removed, 0 already in place, 0 failed"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("10000 rows (20000 membership changes): 10000 added, 10000 removed, 0 already in place, 0 failed"), first.stdout)
         XCTAssertEqual(try memberships(emulator), scenario.expected)
         // Each group's adds and removes in chunks of 50, and not one write more: 3,334 + 3,333 + 3,333
         // users each way is 67 chunks per group, 402 writes.
@@ -106,7 +106,7 @@ final class MigrationTests: XCTestCase {
         let writesBefore = writes(emulator)
         let second = try migrate(running, scenario)
         XCTAssertEqual(second.status, 0, second.stderr)
-        XCTAssertTrue(second.stdout.contains("10000 rows (20000 memberships): 0 added, 0 removed, 20000 already in place"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("10000 rows (20000 membership changes): 0 added, 0 removed, 20000 already in place"), second.stdout)
         XCTAssertEqual(writes(emulator), writesBefore, "a second run sends no membership writes")
         await running.stop()
     }
@@ -156,7 +156,7 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(total("remove"), 300, outcome.stderr)
         XCTAssertTrue(planned.allSatisfy { $0.contains("group=\"Team ") || $0.contains("group=Team ") || $0.contains("group=\"Legacy ") || $0.contains("group=Legacy ") }, outcome.stderr)
         XCTAssertTrue(outcome.stderr.split(separator: "\n").allSatisfy { $0.count < 300 }, "no line of ids: \(outcome.stderr)")
-        XCTAssertTrue(outcome.stdout.contains("300 rows (600 memberships), dry run, nothing was changed: 300 to add, 300 to remove"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("300 rows (600 membership changes), dry run, nothing was changed: 300 to add, 300 to remove"), outcome.stdout)
         await running.stop()
     }
 
@@ -173,8 +173,9 @@ final class MigrationTests: XCTestCase {
         }
         let user = "u00001-0000-4000-a000-000000000000"
         try attempt("user_id,from_group,to_group\n\(user),Legacy B,Team North\n\(user),Legacy B\n", expect: "moves.csv: line 3, column 3: the row has 2 fields")
-        try attempt("user_id,from_group,to_group\n\(user),Legacy B,Team Nowhere\n", expect: "unknown group 'Team Nowhere'")
-        try attempt("user_id,from_group,to_group\n\(user),Legacy B,Team North\n\(user),Team North,Legacy C\n", expect: "moves.csv:3: contradicts line 2")
+        try attempt("user_id,from_group,to_group\n\(user),Legacy B,Team Nowhere\n", expect: "'Team Nowhere' (line 2): no group has this name")
+        try attempt("user_id,from_group,to_group\n\(user),Legacy B,Team North\n\(user),Team North,Legacy C\n",
+                    expect: "lines 2 and 3: \(user) would be added to and removed from 'Team North'")
         try attempt("person,from,to\n\(user),Legacy B,Team North\n", expect: "must have the columns user (or email, or user_id), from_group, to_group")
         await running.stop()
     }

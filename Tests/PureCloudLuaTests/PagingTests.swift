@@ -191,7 +191,7 @@ final class CSVTests: ModuleTestCase {
             ("a,b\n1,\"open\n2,3\n", "line 2, column 3: a quoted field is never closed"),
             ("a,b\n1,x\"y\n", "line 2, column 4: a quote in the middle of an unquoted field"),
             ("a,a\n1,2\n", "column 2: column 'a' appears twice"),
-            ("a,,c\n1,2,3\n", "column 2: the header has an empty column name"),
+            ("a,,c\n1,2,3\n", "line 2, column 2: '2' is in a column without a name in the header"),
         ]
         for (text, expected) in cases {
             let path = try write(text)

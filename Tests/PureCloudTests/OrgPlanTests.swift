@@ -41,6 +41,9 @@ final class OrgPlanTests: XCTestCase {
         XCTAssertEqual(plan.peopleRemoved, 1)
         // create 1 + members (2 reads + 1 add); delete 1; update 2 + members (2 reads + 1 add + 1 remove)
         XCTAssertEqual(plan.estimatedRequests, 4 + 1 + 6)
+        // Writes: create + add; delete; update + add + remove. Reads: the rest.
+        XCTAssertEqual(plan.estimatedWrites, 2 + 1 + 3)
+        XCTAssertEqual(plan.estimatedReads, 2 + 0 + 3)
     }
 
     func testNoChangesAndTheText() {
@@ -56,7 +59,7 @@ final class OrgPlanTests: XCTestCase {
         XCTAssertTrue(text.contains("~ Support (+25 -0)"), text)
         XCTAssertTrue(text.contains("+ Person 1 <p1@example.com>"), text)
         XCTAssertTrue(text.contains("... and 15 more (the JSON plan lists everyone)"), text)
-        XCTAssertTrue(text.contains("Requests: about 3"), text)
+        XCTAssertTrue(text.contains("Requests: at least 3 to carry it out (1 write, 2 reads of the changed groups)"), text)
         XCTAssertFalse(OrgDiff.plan(before: many, after: after).text(limit: 0).contains("more"))
     }
 

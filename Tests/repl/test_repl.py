@@ -238,3 +238,51 @@ def test_as_lua_c_ctrl_d_on_a_continuation_line_reports_and_goes_on_and_finalize
     child.expect("finalized at exit")
     child.expect(pexpect.EOF)
 
+
+@pytest.fixture(scope="module")
+def served_emulator():
+    proc = subprocess.Popen([PCLUA, "emulator", "--port", "0", "--rate-limit", "0"], stdout=subprocess.PIPE, text=True)
+    url = re.search(r"http://\S+", proc.stdout.readline()).group(0)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def emulator_requests(url):
+    import json
+    import urllib.request
+    with urllib.request.urlopen(url + "/_emulator/stats") as answer:
+        return json.load(answer)["requests"]
+
+
+def test_find_group_completes_the_group_names_already_seen_without_a_request(home, served_emulator):
+    child = spawn(["--base-url", served_emulator], home,
+                  PURECLOUD_CLIENT_ID="emulator-client", PURECLOUD_SECRET="emulator-secret")
+    run(child, "api = purecloud.GroupsApi.new()")
+    out = run(child, "help(api.find_group)")
+    assert "did you mean 'Sales EMEA'?" in out and "Tab inside find_group(\" completes" in out
+    assert "find_group" in run(child, "help(api)")
+    # No answer seen yet: nothing to offer, and Tab asks the org for nothing.
+    before = emulator_requests(served_emulator)
+    child.send('api:find_group("Bil\t\t')
+    time.sleep(0.5)
+    assert emulator_requests(served_emulator) == before
+    child.sendcontrol("c")
+    child.expect(PROMPT)
+    # A listing the script kept in a variable (nothing printed) is seen all the same.
+    run(child, "n = #api:get_groups{ page_size = 100 }.entities")
+    before = emulator_requests(served_emulator)
+    child.send('api:find_group("bill\t')      # case aside: both Billing groups, completed to their common part
+    time.sleep(0.5)
+    assert emulator_requests(served_emulator) == before, "Tab sent a request"
+    child.send('\t\t')
+    child.expect(re.escape('api:find_group("Billing 00'))
+    child.expect("001 +002")                    # the list shows the word being completed, as libedit does
+    child.sendline('2").name .. "!"')          # the line reads api:find_group("Billing 002").name
+    child.expect(re.escape('"Billing 002!"'))
+    child.expect(PROMPT)
+    # Inside a name with spaces, Tab completes the word after the last space.
+    child.send('api:find_group("Night S\t')
+    child.sendline('").memberCount > 0')
+    child.expect("true")
+    child.expect(PROMPT)

@@ -135,6 +135,12 @@ int pclua_notify_pipe(int fds[2]);
 /* Replaces os.execute and io.popen with versions whose children get the default dispositions
  * and the mask pclua started with. Returns a LUA_* status. */
 int pclua_install_process_functions(lua_State *L);
+/* The status os.exit was last called with (-1: never), for atexit handlers; os.exit notes it. */
+int pclua_exit_status_given(void);
+void pclua_note_exit_status(int status);
+/* Lua's warnings (warn(), -W) to `sink`, one call per whole message, instead of stderr. */
+typedef void (*pclua_warning_fn)(const char *message);
+void pclua_send_warnings_to(lua_State *L, pclua_warning_fn sink);
 /* Pushes a C function f(global, module) that does global = require(module) (lua.c's -l). */
 void pclua_push_require_function(lua_State *L);
 /* Pushes f(script): calls script with the values of arg[1..#arg] (lua.c's pushargs). */
