@@ -121,7 +121,7 @@ extension APIClient {
 
     /// Direct members, lower case (one request, not paged).
     func readDirectMembers(_ groupId: String) async throws -> Set<String> {
-        let (op, request) = try prepare("get_group_individuals", ["group_id": .string(groupId)])
+        let (op, request) = try prepare(.getGroupIndividuals(groupId: groupId))
         let listing = try await transport.send(request, safety: op.retrySafety).json
         return Set((listing?["entities"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }.map(UserIds.normalize))
     }
@@ -129,7 +129,7 @@ extension APIClient {
     /// A group as the data file keeps it (its fields, owners and version; with its direct
     /// members for a delete): what an undo puts back.
     func readGroup(_ groupId: String, withMembers: Bool) async throws -> JSONValue {
-        let (op, request) = try prepare("get_group", ["group_id": .string(groupId)])
+        let (op, request) = try prepare(.getGroup(groupId: groupId))
         guard let group = try await transport.send(request, safety: op.retrySafety).json else {
             throw APIError(status: 0, code: "bad.response", message: "get_group returned nothing", operation: "get_group")
         }

@@ -64,9 +64,14 @@ public final class APIClient: Sendable {
         return try await performWrite(op, request, facts: facts, identity: identity)
     }
 
-    /// Convenience for Swift callers (bulk helpers): prepare, send, decode.
-    public func call(_ operation: String, _ arguments: [String: JSONValue], facts: WriteFacts? = nil) async throws -> JSONValue? {
-        let (op, request) = try prepare(operation, arguments)
+    /// For Swift callers (the jobs), through the typed functions generated from the table
+    /// (OperationCalls.swift): prepare, send, decode.
+    public func call(_ call: OperationCall, facts: WriteFacts? = nil) async throws -> JSONValue? {
+        let (op, request) = try prepare(call)
         return try await perform(op, request, facts: facts)?.json
+    }
+
+    func prepare(_ call: OperationCall) throws -> (Operation, PreparedRequest) {
+        try prepare(call.operation, call.arguments)
     }
 }

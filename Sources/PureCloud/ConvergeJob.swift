@@ -37,7 +37,7 @@ public struct ConvergeJob: Sendable {
                 if let value = group.fields[field] { body.append((field, value)) }
             }
             if !group.owners.isEmpty { body.append(("ownerIds", .array(group.owners.map(JSONValue.string)))) }
-            let answer = try await client.call("post_groups", ["body": .object(body)])
+            let answer = try await client.call(.postGroups(body: .object(body)))
             guard let id = answer?["id"]?.stringValue else {
                 throw APIError(status: 0, code: "bad.response", message: "post_groups did not say the new group's id", operation: "post_groups")
             }
@@ -59,10 +59,10 @@ public struct ConvergeJob: Sendable {
                 body.append(("ownerIds", .array((group.owners.isEmpty ? [" "] : group.owners).map(JSONValue.string))))
             }
             guard !body.isEmpty else { continue }
-            guard let version = try await client.call("get_group", ["group_id": .string(group.id)])?["version"] else {
+            guard let version = try await client.call(.getGroup(groupId: group.id))?["version"] else {
                 throw APIError(status: 0, code: "bad.response", message: "get_group returned no version", operation: "get_group")
             }
-            _ = try await client.call("put_group", ["group_id": .string(group.id), "body": .object([("version", version)] + body)],
+            _ = try await client.call(.putGroup(groupId: group.id, body: .object([("version", version)] + body)),
                                       facts: WriteFacts(groupName: group.name))
             report.changed += 1
         }
@@ -101,7 +101,7 @@ public struct ConvergeJob: Sendable {
         // 4. Groups deleted.
         let after = Set(plan.target.groups.map { key($0.id) })
         for group in plan.current.groups where !after.contains(key(group.id)) {
-            _ = try await client.call("delete_group", ["group_id": .string(group.id)], facts: WriteFacts(groupName: group.name))
+            _ = try await client.call(.deleteGroup(groupId: group.id), facts: WriteFacts(groupName: group.name))
             report.deleted += 1
         }
         return report

@@ -40,7 +40,7 @@ public struct GroupLookup: Sendable {
             ("query", .array([.object([("type", .string("EXACT")), ("fields", .array([.string("name")])),
                                        ("value", .string(name.trimmingCharacters(in: .whitespacesAndNewlines)))])])),
         ])
-        let results = try await client.call("post_groups_search", ["body": body])?["results"]?.arrayValue ?? []
+        let results = try await client.call(.postGroupsSearch(body: body))?["results"]?.arrayValue ?? []
         let hits = results.filter { Self.key($0["name"]?.stringValue ?? "") == wanted }
         if hits.count == 1 { return (.found(hits[0]), cached) }
         if hits.count > 1 { return (.ambiguous(hits.map(Self.listed)), cached) }
@@ -61,7 +61,7 @@ public struct GroupLookup: Sendable {
         case 1:
             // From this listing, the group itself; from a kept one, read again (it may have changed).
             if let group = groups.first(where: { $0["id"]?.stringValue == same[0].id }) { return (.found(group), listing) }
-            guard let group = try await client.call("get_group", ["group_id": .string(same[0].id)]) else {
+            guard let group = try await client.call(.getGroup(groupId: same[0].id)) else {
                 return (.absent(suggestions: []), listing)
             }
             return (.found(group), listing)
@@ -84,7 +84,7 @@ public struct GroupLookup: Sendable {
         var groups: [JSONValue] = []
         var page = 1
         while true {
-            let answer = try await client.call("get_groups", ["page_size": .int(500), "page_number": .int(Int64(page))])
+            let answer = try await client.call(.getGroups(pageSize: 500, pageNumber: page))
             let entities = answer?["entities"]?.arrayValue ?? []
             groups += entities
             let pageCount = answer?["pageCount"]?.intValue ?? 0

@@ -28,7 +28,7 @@ public enum TokensAPI {
 
     public static let operations: [Operation] = [
         Operation(
-            name: "get_tokens_me", method: .get, path: "/api/v2/tokens/me", summary: "Fetch information about the current token",
+            name: "get_tokens_me", method: .get, effect: .read, path: "/api/v2/tokens/me", summary: "Fetch information about the current token",
             parameters: [Parameter("preserve_idle_ttl", "preserveIdleTTL", .query, .boolean,
                                    "Whether the idle timeout of the token is reset (true) or left as it is (false)")],
             body: nil, response: "TokenInfo", permissions: [], deprecated: false, paging: nil),
@@ -41,7 +41,7 @@ public enum OrganizationAPI {
 
     public static let operations: [Operation] = [
         Operation(
-            name: "get_organizations_me", method: .get, path: "/api/v2/organizations/me", summary: "Get organization",
+            name: "get_organizations_me", method: .get, effect: .read, path: "/api/v2/organizations/me", summary: "Get organization",
             parameters: [], body: nil, response: "Organization", permissions: [], deprecated: false, paging: nil),
     ]
 }

@@ -136,7 +136,7 @@ public struct MembershipJob: Sendable {
         var report = MembershipReport(groupId: groupId, dryRun: client.configuration.dryRun)
         // One read of the group (its version; a 404 stops everything before any write) and one of its
         // direct members, to diff against.
-        guard let group = try await client.call("get_group", ["group_id": .string(groupId)]),
+        guard let group = try await client.call(.getGroup(groupId: groupId)),
               let version = group["version"]?.intValue
         else { throw ValidationError("get_group \(groupId) returned no version") }
         let groupName = group["name"]?.stringValue ?? groupId
@@ -268,7 +268,7 @@ public struct MembershipJob: Sendable {
 
     /// Direct members by id as the platform reads them (lower case), with what the listing says of them.
     private func directMembers(_ groupId: String) async throws -> [String: JSONValue] {
-        let listing = try await client.call("get_group_individuals", ["group_id": .string(groupId)])
+        let listing = try await client.call(.getGroupIndividuals(groupId: groupId))
         let entities = listing?["entities"]?.arrayValue ?? []
         var out: [String: JSONValue] = [:]
         for entity in entities {
@@ -318,7 +318,7 @@ public struct MembershipJob: Sendable {
             attempt += 1
             do {
                 let body: JSONValue = .object([("memberIds", .array(chunk.map(JSONValue.string))), ("version", .int(version))])
-                _ = try await client.call("post_group_members", ["group_id": .string(groupId), "body": body], facts: WriteFacts(groupName: name, already: []))
+                _ = try await client.call(.postGroupMembers(groupId: groupId, body: body), facts: WriteFacts(groupName: name, already: []))
                 version += 1  // the ids were not members, so the membership changed and the version moved
                 report.added += chunk
                 return
@@ -348,7 +348,7 @@ public struct MembershipJob: Sendable {
 
     private func removeChunk(_ groupId: String, _ chunk: [String], version: inout Int64, report: inout MembershipReport, name: String) async throws {
         do {
-            _ = try await client.call("delete_group_members", ["group_id": .string(groupId), "ids": .string(chunk.joined(separator: ","))],
+            _ = try await client.call(.deleteGroupMembers(groupId: groupId, ids: chunk),
                                       facts: WriteFacts(groupName: name, already: []))
             version += 1
             report.removed += chunk
@@ -378,7 +378,7 @@ public struct MembershipJob: Sendable {
     }
 
     private func freshVersion(_ groupId: String) async throws -> Int64 {
-        guard let version = try await client.call("get_group", ["group_id": .string(groupId)])?["version"]?.intValue else {
+        guard let version = try await client.call(.getGroup(groupId: groupId))?["version"]?.intValue else {
             throw APIError(status: 0, code: "bad.response", message: "get_group returned no version", operation: "get_group")
         }
         return version

@@ -39,6 +39,9 @@ public struct Operation: Sendable {
     /// SDK name, e.g. `get_group`; the Lua method has the same name.
     public let name: String
     public let method: Method
+    /// Whether it changes the org, and when a write may be sent again: stated per operation,
+    /// never guessed from the method or the name (`post_groups_search` is a POST that reads).
+    public let effect: Effect
     /// Path template with `{wireName}` placeholders.
     public let path: String
     public let summary: String
@@ -66,8 +69,23 @@ public struct Operation: Sendable {
         case searchResults
     }
 
+    public enum Effect: Sendable, Equatable {
+        /// Reads only: sent again after any failure a retry can help.
+        case read
+        /// Changes the org: dry run holds it back, the audit log records it, and `RetrySafety`
+        /// says after which failures it may be sent again.
+        case write(RetrySafety)
+    }
+
     /// Whether the operation changes the org (dry run holds these back; the audit log records them).
-    public var isWrite: Bool { method != .get && !name.hasSuffix("_search") }
+    public var isWrite: Bool { effect != .read }
+
+    /// Which failures the operation may be sent again after: a read after any, a write as its
+    /// entry in the table says.
+    public var retrySafety: RetrySafety {
+        if case let .write(safety) = effect { return safety }
+        return .repeatable
+    }
 
     /// The arguments Lua takes positionally, in order: required parameters, then a required body.
     public var positional: [String] {

@@ -14,12 +14,12 @@ struct OrgReader: Sendable {
             let id = unique[index]
             let group: JSONValue
             do {
-                guard let found = try await client.call("get_group", ["group_id": .string(id)]) else { return nil }
+                guard let found = try await client.call(.getGroup(groupId: id)) else { return nil }
                 group = found
             } catch let error as APIError where error.status == 404 {
                 return nil
             }
-            let listing = try await client.call("get_group_individuals", ["group_id": .string(id)])
+            let listing = try await client.call(.getGroupIndividuals(groupId: id))
             let entities = listing?["entities"]?.arrayValue ?? []
             return (Self.group(group, members: entities.compactMap { $0["id"]?.stringValue }), entities.compactMap(SnapshotJob.user))
         }
@@ -48,10 +48,7 @@ struct OrgReader: Sendable {
         let batches = ids.uniqued { $0.lowercased() }.chunked(UsersAPI.maximumIdsPerRequest)
         let width = max(1, client.configuration.concurrency)
         let pages = try await MembershipBatchJob.eachSideBySide(batches.count, width: width) { index in
-            let page = try await client.call("get_users", [
-                "id": .array(batches[index].map(JSONValue.string)), "state": .string("any"),
-                "page_size": .int(Int64(UsersAPI.maximumIdsPerRequest)),
-            ])
+            let page = try await client.call(.getUsers(pageSize: UsersAPI.maximumIdsPerRequest, id: batches[index], state: "any"))
             return (page?["entities"]?.arrayValue ?? []).compactMap(SnapshotJob.user)
         }
         return pages.flatMap { $0 }
@@ -60,12 +57,12 @@ struct OrgReader: Sendable {
     /// Every group of the org, listed by pages of 500 (fields and owners, no members).
     func groupListing() async throws -> [JSONValue] {
         var all: [JSONValue] = []
-        var number: Int64 = 1
+        var number = 1
         while true {
-            let page = try await client.call("get_groups", ["page_size": .int(500), "page_number": .int(number)])
+            let page = try await client.call(.getGroups(pageSize: 500, pageNumber: number))
             let entities = page?["entities"]?.arrayValue ?? []
             all += entities
-            if number >= page?["pageCount"]?.intValue ?? 0 || entities.isEmpty { return all }
+            if Int64(number) >= page?["pageCount"]?.intValue ?? 0 || entities.isEmpty { return all }
             number += 1
         }
     }

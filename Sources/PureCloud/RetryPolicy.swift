@@ -38,9 +38,9 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 }
 
-/// Which failures an operation may be sent again after (the operation table decides, see
-/// `Operation.retrySafety`).
-public enum RetrySafety: Sendable {
+/// Which failures a write may be sent again after (each write's entry in the operation table
+/// says, `Operation.Effect`).
+public enum RetrySafety: Sendable, Equatable {
     /// Sending it twice has the effect of sending it once (reads, deletes, and writes made
     /// conditional by a version, which the platform refuses the second time).
     case repeatable
@@ -48,8 +48,3 @@ public enum RetrySafety: Sendable {
     case onlyIfNotProcessed
 }
 
-extension Operation {
-    public var retrySafety: RetrySafety {
-        name == "post_groups" ? .onlyIfNotProcessed : .repeatable
-    }
-}

@@ -27,7 +27,7 @@ public struct SnapshotJob: Sendable {
         let identity = try await client.transport.identity()
         if let id = identity.orgId { org.organization = OrgData.Organization(id: id, name: identity.orgName ?? "") }
         var listed: [JSONValue] = []
-        try await pages("get_groups", [:], what: "groups") { listed += $0 }
+        try await pages({ .getGroups(pageSize: Self.pageSize, pageNumber: $0) }, what: "groups") { listed += $0 }
         let groups = listed.filter { entity in
             guard let pattern = groupPattern else { return true }
             return Self.matches(pattern, entity["name"]?.stringValue ?? "")
@@ -36,7 +36,7 @@ public struct SnapshotJob: Sendable {
             guard let id = entity["id"]?.stringValue, let name = entity["name"]?.stringValue else {
                 throw APIError(status: 0, code: "bad.response", message: "a group in the listing has no id or name", operation: "get_groups")
             }
-            let individuals = try await client.call("get_group_individuals", ["group_id": .string(id)])
+            let individuals = try await client.call(.getGroupIndividuals(groupId: id))
             var fields: [String: JSONValue] = [:]
             if case let .object(members) = entity {
                 for member in members where OrgData.groupFields.contains(member.key) && member.value != .null {
@@ -55,7 +55,7 @@ public struct SnapshotJob: Sendable {
         var users: [OrgData.User] = []
         if groupPattern == nil {
             for state in ["active", "inactive"] {
-                try await pages("get_users", ["state": .string(state)], what: "\(state) users") { page in
+                try await pages({ .getUsers(pageSize: Self.pageSize, pageNumber: $0, state: state) }, what: "\(state) users") { page in
                     users += page.compactMap(Self.user)
                 }
             }
@@ -68,10 +68,7 @@ public struct SnapshotJob: Sendable {
             for id in group.members + group.owners where known.insert(id.lowercased()).inserted { missing.append(id) }
         }
         for (index, batch) in missing.chunked(Self.idsPerRequest).enumerated() {
-            let page = try await client.call("get_users", [
-                "id": .array(batch.map(JSONValue.string)), "state": .string("any"),
-                "page_size": .int(Int64(Self.idsPerRequest)),
-            ])
+            let page = try await client.call(.getUsers(pageSize: Self.idsPerRequest, id: batch, state: "any"))
             users += (page?["entities"]?.arrayValue ?? []).compactMap(Self.user)
             progress?("users by id", min((index + 1) * Self.idsPerRequest, missing.count), missing.count)
         }
@@ -80,20 +77,17 @@ public struct SnapshotJob: Sendable {
     }
 
     /// Every entity of a paged listing, page by page at the largest page size, handed to `take`.
-    private func pages(_ operation: String, _ arguments: [String: JSONValue], what: String, take: ([JSONValue]) -> Void) async throws {
-        var number: Int64 = 1
+    private func pages(_ request: (_ number: Int) -> OperationCall, what: String, take: ([JSONValue]) -> Void) async throws {
+        var number = 1
         var seen = 0
         while true {
-            var args = arguments
-            args["page_size"] = .int(Int64(Self.pageSize))
-            args["page_number"] = .int(number)
-            let page = try await client.call(operation, args)
+            let page = try await client.call(request(number))
             let entities = page?["entities"]?.arrayValue ?? []
             take(entities)
             seen += entities.count
             progress?(what, seen, page?["total"]?.intValue.flatMap { Int(exactly: $0) })
             // Stop at the last page, and on an empty one (a server that keeps promising more).
-            if number >= page?["pageCount"]?.intValue ?? 0 || entities.isEmpty { return }
+            if Int64(number) >= page?["pageCount"]?.intValue ?? 0 || entities.isEmpty { return }
             number += 1
         }
     }

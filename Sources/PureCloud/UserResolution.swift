@@ -213,9 +213,7 @@ public struct ResolutionJob: Sendable {
     private func fetchById(_ ids: [String]) async throws -> [JSONValue] {
         let batches = ids.chunked(min(batchSize, UsersAPI.maximumIdsPerRequest))
         return try await inBatches(batches, what: "resolving ids") { batch in
-            let page = try await client.call("get_users", [
-                "id": .array(batch.map(JSONValue.string)), "state": .string("any"), "page_size": .int(Int64(max(batch.count, 1))),
-            ])
+            let page = try await client.call(.getUsers(pageSize: max(batch.count, 1), id: batch, state: "any"))
             return page?["entities"]?.arrayValue ?? []
         }
     }
@@ -246,14 +244,14 @@ public struct ResolutionJob: Sendable {
                          ("values", .array(["active", "inactive", "deleted"].map(JSONValue.string)))]),
             ])),
         ])
-        var page = try await client.call("post_users_search", ["body": body])
+        var page = try await client.call(.postUsersSearch(body: body))
         var results: [JSONValue] = []
         while let current = page {
             results += current["results"]?.arrayValue ?? []
             guard let number = current["pageNumber"]?.intValue, let count = current["pageCount"]?.intValue, number < count,
                   let next = current["nextPage"]?.stringValue, let q64 = Self.q64(of: next) else { break }
             try Self.checkPlausible(pageCount: count, total: current["total"]?.intValue, values: batch.count, operation: "post_users_search")
-            page = try await client.call("get_users_search", ["q64": .string(q64)])
+            page = try await client.call(.getUsersSearch(q64: q64))
         }
         return results
     }

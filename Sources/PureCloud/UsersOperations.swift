@@ -27,23 +27,23 @@ public enum UsersAPI {
 
     public static let operations: [Operation] = [
         Operation(
-            name: "get_user", method: .get, path: "/api/v2/users/{userId}", summary: "Get user",
+            name: "get_user", method: .get, effect: .read, path: "/api/v2/users/{userId}", summary: "Get user",
             parameters: [userId, CommonParameters.userExpand, oneState], body: nil, response: "User",
             permissions: [], deprecated: false, paging: nil),
         Operation(
-            name: "get_users", method: .get, path: "/api/v2/users", summary: "Get the list of available users",
+            name: "get_users", method: .get, effect: .read, path: "/api/v2/users", summary: "Get the list of available users",
             parameters: [CommonParameters.pageSize, CommonParameters.pageNumber, userIds, CommonParameters.jabberIds,
                          sortOrder, CommonParameters.userExpand, listState],
             body: nil, response: "UserEntityListing", permissions: [], deprecated: false, paging: .entityListing,
             iteratorPageSize: maximumPageSize, iterator: "each_user"),
         Operation(
-            name: "get_users_search", method: .get, path: "/api/v2/users/search",
+            name: "get_users_search", method: .get, effect: .read, path: "/api/v2/users/search",
             summary: "Search users using the q64 value returned from a previous search",
             parameters: [Parameter("q64", "q64", .query, .string, required: true, "q64"),
                          Parameter("expand", "expand", .query, .stringList, "Search results to expand")],
             body: nil, response: "UsersSearchResponse", permissions: ["directory:user:view"], deprecated: false, paging: .searchResults),
         Operation(
-            name: "post_users_search", method: .post, path: "/api/v2/users/search", summary: "Search users",
+            name: "post_users_search", method: .post, effect: .read, path: "/api/v2/users/search", summary: "Search users",
             parameters: [], body: BodyParameter(name: "body", model: "UserSearchRequest", required: true),
             response: "UsersSearchResponse", permissions: ["directory:user:view"], deprecated: false, paging: .searchResults,
             iteratorPageSize: maximumSearchPageSize, iterator: "each_search_result", nextPageOperation: "get_users_search"),
