@@ -78,6 +78,6 @@ let package = Package(
                 "PureCloudEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["PureCloudEmulator", "EmulatorTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PureCloud", "PureCloudEmulator", "EmulatorTestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import LuaKit
 import PureCloud
+import PureCloudLua
 
 /// `help(x)` for the module's values other than operations and models: found by where they sit in
 /// the `purecloud` table (raw lookups only, nothing is called), or, for API objects, by their
@@ -97,13 +98,7 @@ enum ModuleHelp {
               if not ok and purecloud.ApiError.is(err) and err.status == 404 then ... end
             """,
         "purecloud.ApiError.is": "purecloud.ApiError.is(value)  -- true when value is an ApiError (what pcall caught from an API call)",
-        "purecloud.configure": """
-            purecloud.configure{ environment, base_url, client_id, client_secret, access_token, profile,
-                                 dry_run, timeout, connect_timeout, pacing, retry = {...}, progress }
-              Changes the session's connection (GroupsApi.new() / UsersApi.new() without arguments follow it).
-              Usually nothing to do: pclua configures it from flags, environment or --emulator.
-              progress = false turns the progress line of long work off (as --quiet does).
-            """,
+        "purecloud.configure": ConnectionOptions.help,
         "purecloud.authenticate_with_client_credentials": """
             purecloud.authenticate_with_client_credentials(client_id, secret[, environment])  -- the SDKs' way in:
               fetches a token, configures the session with these credentials, returns the token.

@@ -8,9 +8,9 @@ public struct ClientConfiguration: Sendable {
     /// in seconds (three tries, docs/cron.md); answers of a slow server are bounded by
     /// `requestTimeout` instead.
     public var connectTimeout = ClientConfiguration.defaultConnectTimeout
-    public static let defaultConnectTimeout = 1.0
+    public static let defaultConnectTimeout = Settings.defaultSeconds(.connectTimeout)
     /// Seconds for one attempt of one request, answer included.
-    public var requestTimeout = 60.0
+    public var requestTimeout = Settings.defaultSeconds(.timeout)
     /// Writes are logged and not sent.
     public var dryRun = false
     /// Space requests by the `inin-ratelimit-*` headers so long jobs do not run into 429s.
@@ -20,12 +20,12 @@ public struct ClientConfiguration: Sendable {
     public var concurrency = ClientConfiguration.defaultConcurrency
     /// Chosen from docs/benchmarks.md: at 250 ms a round trip, 8 in flight keep a pool of three
     /// tokens at its limit with room to spare, and cost nothing when the rate limit is the bound.
-    public static let defaultConcurrency = 8
-    public static let maximumConcurrency = 64
+    public static let defaultConcurrency = Settings.defaultCount(.concurrency)
+    public static let maximumConcurrency = Settings.countRange(.concurrency).upperBound
     /// Tokens fetched with the same client credentials (`--token-pool`), each paced to its own
     /// budget; requests go to whichever token may send. 1 (the default) is one token.
-    public var tokenPool = 1
-    public static let maximumTokenPool = 20
+    public var tokenPool = Settings.defaultCount(.tokenPool)
+    public static let maximumTokenPool = Settings.countRange(.tokenPool).upperBound
 
     public init(environment: Environment, credentials: Credentials?) {
         self.environment = environment

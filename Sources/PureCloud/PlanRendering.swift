@@ -3,7 +3,7 @@ import Foundation
 /// How a plan reads: as JSON (`--plan-out`, `pclua diff --json`), and as text for a person.
 extension OrgPlan {
     /// The platform's default allowance for a client-credentials token (users contract §5).
-    public static let defaultRatePerMinute = 300
+    public static let defaultRatePerMinute = Settings.defaultCount(.rateLimit)
 
     public func json(ratePerMinute: Int = OrgPlan.defaultRatePerMinute) -> JSONValue {
         func person(_ p: Person) -> JSONValue {

@@ -1,16 +1,16 @@
 /// When and how long the transport retries (DESIGN.md §5). On by default, unlike the official SDKs.
 public struct RetryPolicy: Sendable, Equatable {
     /// Most times one request is sent (1 = no retries).
-    public var maxAttempts = 8
+    public var maxAttempts = Settings.defaultCount(.maxAttempts)
     /// First backoff for 5xx and connection errors; doubles each time, with jitter.
-    public var baseDelay = 0.5
+    public var baseDelay = Settings.defaultSeconds(.baseDelay)
     /// Cap of one backoff.
-    public var maxDelay = 30.0
+    public var maxDelay = Settings.defaultSeconds(.maxDelay)
     /// A `Retry-After` above this many seconds fails the call instead of waiting (the official
     /// Go, Java and .NET clients use 180).
-    public var maxRetryAfter = 180.0
+    public var maxRetryAfter = Settings.defaultSeconds(.maxRetryAfter)
     /// Total time one call may take, retries and waits included.
-    public var totalBudget = 600.0
+    public var totalBudget = Settings.defaultSeconds(.callBudget)
     /// Most times a connection is tried when it never opens (refused, unknown name, no answer to
     /// the connect): nobody is there, so a few quick tries rather than minutes of them.
     public var maxConnectAttempts = 3

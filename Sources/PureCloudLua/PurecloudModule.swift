@@ -82,7 +82,7 @@ public enum PurecloudModule {
         call.push(anchor: ModuleAnchors.errorMT); call.setField(module, "ApiError")
 
         call.push(function: "configure") { c in
-            let reader = try OptionReader(c, index: 1, function: "configure", position: 1, known: ConnectionOptions.keys + ["progress"])
+            let reader = try OptionReader(c, index: 1, function: "configure", position: 1, known: ConnectionOptions.configureKeys)
             var settings = session.settings
             var ignored = try ConnectionOptions.apply(reader, to: &settings)
             if let progress = try reader.boolean("progress") { settings.progress = progress }

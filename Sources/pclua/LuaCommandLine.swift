@@ -1,4 +1,5 @@
 import Foundation
+import PureCloud
 
 /// lua.c's command line (lua 5.4.4's `collectargs`), with pclua's own long flags allowed among
 /// the options: `pclua [options] [script [args]]`. Options stop at the first argument that does
@@ -56,47 +57,18 @@ struct LuaCommandLine {
         pclua's own options (--emulator, --dry-run, --environment, ...) come before the script: pclua --help
         """
 
-    /// The long flags of `pclua run` that take a value (the next argument, or `--flag=value`),
-    /// read from RunCommand's own declaration (ArgumentParser's help dump), so that an option
-    /// added there never swallows the script name here.
-    static var longFlagsWithValue: Set<String> { declaredFlags.withValue }
+    /// The long flags of `pclua run` that take a value (the next argument, or `--flag=value`), from
+    /// the declaration RunCommand's options are made from (PureCloud/Settings.swift), so that an
+    /// option added there never swallows the script name here.
+    static let longFlagsWithValue: Set<String> = Set(Settings.flags(of: .run).filter { !$0.isOnOff }.compactMap(\.flag))
 
     /// Every long flag of `pclua run`, with a value or not (`--dry-run`, `--quiet`, `--emulator`...).
-    static var knownLongFlags: Set<String> { declaredFlags.all }
+    static let knownLongFlags: Set<String> = Set(Settings.flags(of: .run).compactMap(\.flag)).union(["--help"])
 
-    private static let declaredFlags: (withValue: Set<String>, all: Set<String>) = {
-        var dump = ""
-        do { _ = try RunCommand.parse(["--experimental-dump-help"]) } catch { dump = RunCommand.fullMessage(for: error) }
-        guard let root = try? JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any],
-              let command = root["command"] as? [String: Any],
-              let arguments = command["arguments"] as? [[String: Any]] else { return (fallbackFlagsWithValue, fallbackFlagsWithValue.union(fallbackFlags)) }
-        var withValue: Set<String> = [], all: Set<String> = []
-        for argument in arguments {
-            for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
-                guard let text = name["name"] as? String else { continue }
-                all.insert("--" + text)
-                if argument["kind"] as? String == "option" { withValue.insert("--" + text) }
-            }
-        }
-        return withValue.isEmpty ? (fallbackFlagsWithValue, fallbackFlagsWithValue.union(fallbackFlags)) : (withValue, all)
-    }()
-
-    /// In case the dump cannot be read (a future ArgumentParser): the options as of this writing.
-    private static let fallbackFlagsWithValue: Set<String> = [
-        "--emulator-data", "--base-url", "--environment", "--client-id", "--client-secret", "--access-token",
-        "--profile", "--lock", "--audit-log", "--log-level", "--log-format", "--timeout", "--connect-timeout",
-        "--max-attempts", "--call-budget", "--concurrency", "--token-pool", "--expect-org",
-    ]
-    private static let fallbackFlags: Set<String> = ["--emulator", "--dry-run", "--quiet", "--help"]
-
-    /// pclua's flags that decide where writes go (or whether they happen). After the script name
-    /// they would be the script's arguments; `--dry-run` is honoured there, the others refused.
-    static let placementSensitiveFlags: [String] = [
-        "--emulator", "--emulator-data", "--environment", "--base-url", "--profile",
-        "--client-id", "--client-secret", "--access-token", "--expect-org",
-        // Not where writes go, but what a cron line relies on: a run without its lock or its audit.
-        "--lock", "--audit-log",
-    ]
+    /// pclua's flags that decide where writes go (or whether they happen), and what a cron line
+    /// relies on (`--lock`, `--audit-log`). After the script name they would be the script's
+    /// arguments; `--dry-run` is honoured there, the others refused (their declared placement).
+    static let placementSensitiveFlags: [String] = Settings.flags(of: .run).filter { $0.placement == .refusedAfterScript }.compactMap(\.flag)
 
     /// Parses `argv` from `start` (1, or 2 after `pclua run`).
     static func parse(_ argv: [[UInt8]], from start: Int) throws -> LuaCommandLine {

@@ -31,8 +31,8 @@ enum RehearseCommand {
     struct Options: Sendable {
         var snapshot: String?
         var planOut: String?
-        var limit = 10
-        var rateLimit = OrgPlan.defaultRatePerMinute
+        var limit = Settings.defaultCount(.limit)
+        var rateLimit = Settings.defaultCount(.rateLimit)
     }
 
     /// The plan still to print: set once the emulator exists, taken by whichever comes first, the
@@ -70,9 +70,9 @@ enum RehearseCommand {
                 options.planOut = value(name, inline)
             case "--limit", "--rate-limit":
                 let raw = value(name, inline)
-                let least = name == "--limit" ? 0 : 1
-                guard let number = Int(raw), number >= least, number <= 1_000_000 else {
-                    fail("\(name) needs a whole number from \(least) to 1000000, got '\(raw)'")
+                let number: Int
+                do { number = try Settings[name == "--limit" ? .limit : .rateLimit].read(raw, as: name).integer ?? 0 } catch {
+                    fail(error.description)
                 }
                 if name == "--limit" { options.limit = number } else { options.rateLimit = number }
             case "-h", "--help":
@@ -194,7 +194,7 @@ enum RehearseCommand {
         var rehearsed = wayBack
         var client = ClientConfiguration(environment: try! Environment.baseURL(running.baseURL),
                                          credentials: .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(EmulatorConfiguration.defaultClientSecret)))
-        client.concurrency = wayBack.connection.concurrency
+        client.concurrency = wayBack.connection.tuning.concurrency
         rehearsed.configuration = client
         rehearsed.auditPath = nil
         rehearsed.options.yes = true

@@ -16,12 +16,12 @@ struct RestoreCommand: AsyncParsableCommand {
             docs/undo-restore.md.
             """)
 
-    @Option(help: ArgumentHelp("The snapshot (pclua snapshot --out FILE) to restore from.", valueName: "file")) var snapshot: String
-    @Option(help: ArgumentHelp("Only groups whose name matches this shell pattern (e.g. 'Support*').", valueName: "pattern")) var groups: String?
-    @Flag(help: "Restore direct members only, not names, fields or owners.") var membersOnly = false
-    @Flag(help: "Also delete the groups (matching --groups) created after the snapshot.") var deleteCreated = false
-    @Flag(help: "Accept a snapshot that does not say which org it is of (written before snapshots recorded it).") var allowUnknownOrg = false
-    @Option(help: ArgumentHelp("Append every write (intent and outcome) as JSON lines to this file.", valueName: "path")) var auditLog: String?
+    @Option(help: .setting(.snapshot)) var snapshot: String
+    @Option(help: .setting(.groups)) var groups: String?
+    @Flag(help: .setting(.membersOnly)) var membersOnly = false
+    @Flag(help: .setting(.deleteCreated)) var deleteCreated = false
+    @Flag(help: .setting(.allowUnknownOrg)) var allowUnknownOrg = false
+    @Option(help: .setting(.auditLog)) var auditLog: String?
     @OptionGroup var options: WayBackOptions
     @OptionGroup var connection: ConnectionFlags
 

@@ -11,45 +11,26 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a Lua script or chunk with the purecloud module (the default command).",
         helpNames: [.long])  // -h is lua.c's: an unrecognized option
 
-    @Flag(help: "Run against an in-process emulator seeded with a demo org (no credentials needed).") var emulator = false
-    @Option(help: ArgumentHelp("Run against an in-process emulator loaded from this org file (see docs/emulator.md).", valueName: "file")) var emulatorData: String?
-    @Option(help: "API base URL, e.g. https://api.mypurecloud.ie or http://127.0.0.1:8787.") var baseUrl: String?
-    @Option(help: "Genesys Cloud domain or region: mypurecloud.ie, eu_west_1, localhost:PORT.") var environment: String?
-    @Option(help: "OAuth client id (client credentials grant).") var clientId: String?
-    @Option(help: "OAuth client secret. Prefer PURECLOUD_SECRET: flags are visible to other users in ps.") var clientSecret: String?
-    @Option(help: "An access token obtained elsewhere, instead of client credentials.") var accessToken: String?
-    @Option(help: "Profile of ~/.gc/config.toml to use, as a whole: credential environment variables are then ignored (default: DEFAULT, when the file has one).") var profile: String?
-    @Option(help: ArgumentHelp("Stop before the first request unless the token belongs to this org (its id or name); also PCLUA_EXPECT_ORG. Exit status 6.", valueName: "org")) var expectOrg: String?
-    @Flag(help: "Log writes instead of sending them; bulk helpers return their plan.") var dryRun = false
-    @Flag(help: "No progress line for long work on a terminal (nor its info log lines).") var quiet = false
-    @Option(help: ArgumentHelp("Refuse to start while another run holds this lock file.", valueName: "path")) var lock: String?
-    @Option(help: ArgumentHelp("Append every write (and its result) as a JSON line to this file.", valueName: "path")) var auditLog: String?
-    @Option(help: "Log level: debug, info, warn, error.") var logLevel = "warn"
-    @Option(help: "Log format: text or json (one object per line on stderr).") var logFormat = "text"
-    @Option(help: "Seconds one request may take, the whole answer included.") var timeout: Double = 60
-    @Option(help: "Seconds to open a connection, per try (a connection that never opens is tried 3 times).") var connectTimeout: Double = ClientConfiguration.defaultConnectTimeout
-    @Option(help: "Most times one request is sent (1 turns retries off).") var maxAttempts = 8
-    @Option(help: "Seconds one call may take with all its retries and waits.") var callBudget: Double = 600
-    @Option(help: "Most requests in flight at once (bulk helpers run groups and batches side by side under one pacer); 1 sends one at a time.") var concurrency = ClientConfiguration.defaultConcurrency
-    @Option(help: "Fetch this many tokens with the client credentials and spread requests over them, each within its own rate limit (opt-in; see docs/cron.md).") var tokenPool = 1
+    // The help lines, value names, defaults and ranges are the declaration's (PureCloud/Settings.swift).
+    @Flag(help: .setting(.emulator)) var emulator = false
+    @Option(help: .setting(.emulatorData)) var emulatorData: String?
+    @Option(help: .setting(.baseURL)) var baseUrl: String?
+    @Option(help: .setting(.environment)) var environment: String?
+    @Option(help: .setting(.clientId)) var clientId: String?
+    @Option(help: .setting(.clientSecret)) var clientSecret: String?
+    @Option(help: .setting(.accessToken)) var accessToken: String?
+    @Option(help: .setting(.profile)) var profile: String?
+    @Option(help: .setting(.expectOrg)) var expectOrg: String?
+    @Flag(help: .setting(.dryRun)) var dryRun = false
+    @Flag(help: .setting(.progress)) var quiet = false
+    @Option(help: .setting(.lock)) var lock: String?
+    @Option(help: .setting(.auditLog)) var auditLog: String?
+    @OptionGroup var tuning: TuningFlags
 
     // lua.c's options (-e, -l, -i, -v, -E, -W, --, -), the script and its arguments are read by
     // LuaCommandLine, which hands the long flags above to ArgumentParser.
 
     func validate() throws {
-        guard LogLevel(name: logLevel) != nil else { throw ArgumentParser.ValidationError("--log-level must be debug, info, warn or error, got '\(logLevel)'") }
-        guard EventLog.Format(rawValue: logFormat) != nil else { throw ArgumentParser.ValidationError("--log-format must be text or json, got '\(logFormat)'") }
-        // Finite and at most a day, so no conversion of them to a duration can overflow.
-        for (flag, value) in [("--timeout", timeout), ("--connect-timeout", connectTimeout), ("--call-budget", callBudget)] where !(value > 0 && value <= 86400) {
-            throw ArgumentParser.ValidationError("\(flag) must be between 0 and 86400 seconds, got \(value)")
-        }
-        guard maxAttempts >= 1 else { throw ArgumentParser.ValidationError("--max-attempts must be at least 1, got \(maxAttempts)") }
-        guard (1...ClientConfiguration.maximumConcurrency).contains(concurrency) else {
-            throw ArgumentParser.ValidationError("--concurrency must be from 1 to \(ClientConfiguration.maximumConcurrency), got \(concurrency)")
-        }
-        guard (1...ClientConfiguration.maximumTokenPool).contains(tokenPool) else {
-            throw ArgumentParser.ValidationError("--token-pool must be from 1 to \(ClientConfiguration.maximumTokenPool), got \(tokenPool)")
-        }
         if (emulator || emulatorData != nil) && (baseUrl != nil || environment != nil) {
             throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
         }
@@ -117,7 +98,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run(_ line: LuaCommandLine, rehearsal: Rehearsal? = nil) async throws {
         let runId = RunContext.newId()
-        let log = EventLog(level: LogLevel(name: logLevel)!, format: EventLog.Format(rawValue: logFormat)!,
+        let log = EventLog(level: tuning.log.level, format: tuning.log.format,
                            context: [("run_id", .string(runId))], sink: { writeStandardError($0 + "\n") })
         let report = { (message: String) in
             if log.format == .json { log.error(message) } else { printError("\(ProgramName.current): \(message)") }
@@ -142,12 +123,7 @@ struct RunCommand: AsyncParsableCommand {
         settings.dryRun = dryRun
         settings.dryRunRequired = dryRun
         settings.progress = !quiet
-        settings.requestTimeout = timeout
-        settings.connectTimeout = connectTimeout
-        settings.concurrency = concurrency
-        settings.tokenPool = tokenPool
-        settings.retry.maxAttempts = maxAttempts
-        settings.retry.totalBudget = callBudget
+        tuning.apply(to: &settings)
         var runningEmulator: RunningEmulator?
         var server: PureCloudEmulator?
         var audit: AuditLog?

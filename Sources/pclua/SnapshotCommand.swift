@@ -11,9 +11,9 @@ struct SnapshotCommand: AsyncParsableCommand {
         abstract: "Copy an org (users, groups, members) into a data file the emulator loads; reads only.",
         discussion: "Users (active and inactive), groups with every field and owner, and each group's direct members, with the fewest requests the API allows (pages of 500, one members listing per group), paced like any job. The file is written atomically with mode 0600: it holds personal data. Credentials come from the same places as for a script. See docs/rehearse.md.")
 
-    @Option(help: ArgumentHelp("Where to write the data file.", valueName: "file")) var out: String
-    @Option(help: ArgumentHelp("Only groups whose name matches this shell pattern (e.g. 'Support*'), and the people they hold.", valueName: "pattern")) var groups: String?
-    @Flag(help: "No progress line on the terminal.") var quiet = false
+    @Option(help: .setting(.out)) var out: String
+    @Option(help: .setting(.groups)) var groups: String?
+    @Flag(help: .setting(.progress)) var quiet = false
     @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {

@@ -16,10 +16,10 @@ struct UndoCommand: AsyncParsableCommand {
             changes). The audit log must be of the token's org. See docs/undo-restore.md.
             """)
 
-    @Option(help: ArgumentHelp("The audit log the run wrote (--audit-log of that run); the undo is recorded in it too.", valueName: "file")) var auditLog: String
-    @Option(help: ArgumentHelp("The run to undo: its id, or a unique start of it (default: the last run in the file).", valueName: "id")) var run: String?
-    @Flag(help: "List the runs in the file (time, org, what they changed) and stop.") var list = false
-    @Flag(help: "Also set back fields changed again since, and delete created groups that gained other members.") var force = false
+    @Option(help: .setting(.undoAuditLog)) var auditLog: String
+    @Option(help: .setting(.run)) var run: String?
+    @Flag(help: .setting(.list)) var list = false
+    @Flag(help: .setting(.force)) var force = false
     @OptionGroup var options: WayBackOptions
     @OptionGroup var connection: ConnectionFlags
 

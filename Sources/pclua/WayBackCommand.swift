@@ -6,19 +6,18 @@ import PureCloud
 /// `rehearse` and `diff`, then a question on a terminal (or `--yes`), then the writes through the
 /// same membership job as the scripts, with the run's audit log, lock, report and exit statuses.
 struct WayBackOptions: ParsableArguments {
-    @Flag(help: "Apply the plan without asking (needed when there is no terminal to ask on).") var yes = false
-    @Flag(help: "Print the plan only; write nothing.") var dryRun = false
-    @Option(help: ArgumentHelp("Also write the plan as JSON (mode 0600).", valueName: "file")) var planOut: String?
-    @Option(help: ArgumentHelp("Stop, writing nothing, if the plan removes more than this many members in all.", valueName: "n")) var maxRemovals: Int?
-    @Option(help: ArgumentHelp("People listed per group and direction in the plan (0: all).", valueName: "n")) var limit = 10
-    @Option(help: ArgumentHelp("Requests a minute the org allows, for the time estimate.", valueName: "n")) var rateLimit = OrgPlan.defaultRatePerMinute
-    @Option(help: ArgumentHelp("Refuse to start while another run holds this lock file.", valueName: "path")) var lock: String?
-    @Flag(help: "No progress line on the terminal.") var quiet = false
+    // The help lines, value names, defaults and ranges are the declaration's (PureCloud/Settings.swift).
+    @Flag(help: .setting(.yes)) var yes = false
+    @Flag(help: .setting(.dryRun)) var dryRun = false
+    @Option(help: .setting(.planOut)) var planOut: String?
+    @Option(help: .setting(.maxRemovals)) var maxRemovals: Int?
+    @Option(help: .setting(.limit)) var limit = Settings.defaultCount(.limit)
+    @Option(help: .setting(.rateLimit)) var rateLimit = Settings.defaultCount(.rateLimit)
+    @Option(help: .setting(.lock)) var lock: String?
+    @Flag(help: .setting(.progress)) var quiet = false
 
     func validate() throws {
-        if let maxRemovals, maxRemovals < 0 { throw ArgumentParser.ValidationError("--max-removals must be 0 or more, got \(maxRemovals)") }
-        guard (0...1_000_000).contains(limit) else { throw ArgumentParser.ValidationError("--limit must be from 0 to 1000000, got \(limit)") }
-        guard (1...1_000_000).contains(rateLimit) else { throw ArgumentParser.ValidationError("--rate-limit must be from 1 to 1000000, got \(rateLimit)") }
+        try SettingFlags.check([(.limit, .integer(limit)), (.rateLimit, .integer(rateLimit))] + (maxRemovals.map { [(.maxRemovals, .integer($0))] } ?? []))
         if yes && dryRun { throw ArgumentParser.ValidationError("give --yes or --dry-run, not both") }
     }
 }

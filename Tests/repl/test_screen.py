@@ -74,6 +74,19 @@ def test_help_covers_every_value_of_the_module_and_lists_them_by_task(home):
     child.expect(pexpect.EOF)
 
 
+def test_the_help_of_configure_lists_every_key(home):
+    # Made from the declaration of every setting (Sources/PureCloud/Settings.swift); it once left
+    # out concurrency and token_pool.
+    child = spawn(["--emulator"], home, COLUMNS="200")
+    out = run(child, "help(purecloud.configure)")
+    for key in ("environment", "base_url", "client_id", "client_secret", "access_token", "profile", "dry_run",
+                "timeout", "connect_timeout", "retry = {", "max_attempts", "total_budget", "base_delay", "max_delay",
+                "max_retry_after", "pacing", "concurrency", "token_pool", "progress"):
+        assert key in out, key
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+
+
 def test_a_table_view_of_chosen_columns_cut_to_the_width(home):
     child = spawn(["--emulator"], home, COLUMNS="40")
     run(child, "api = purecloud.GroupsApi.new()")
