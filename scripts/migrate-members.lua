@@ -40,6 +40,19 @@ local function stop(message)
   os.exit(1)
 end
 
+-- The bulk helpers name the options that let a refused plan go on as Lua does (max_removals = N);
+-- the person running this script passes them as its flags.
+local function with_flags(message)
+  return (tostring(message):gsub("max_removals = (%d+)", "--max-removals %1")
+    :gsub("allow_remove_all = true", "--allow-remove-all"):gsub("skip_unknown = true", "--skip-unknown"))
+end
+-- A refused plan (nothing was sent) is said with those flags; any other error (an interruption,
+-- an API error) is raised again as it came.
+local function stop_refused(err)
+  if type(err) == "string" and with_flags(err) ~= err then stop(with_flags(err)) end
+  error(err, 0)
+end
+
 local usage = "usage: pclua scripts/migrate-members.lua moves.csv [--max-removals N] [--allow-remove-all] [--skip-unknown] [--allow-not-in-from-group] [--include-inactive] [--delimiter C] [--dry-run]"
 local function fail_usage(message)
   if log.format == "json" then
@@ -316,12 +329,12 @@ if #absent_rows > 0 then
     #absent_rows > 50 and "\n  ... and " .. (#absent_rows - 50) .. " more" or "")
   if not options.allow_not_in_from then
     stop(message .. "\nnothing was changed; correct the file, or pass --allow-not-in-from-group to add them to their to_group anyway (their removal is skipped)"
-      .. (refused and "\nand besides: " .. tostring(refused):gsub("^.-apply_memberships: ", "") or ""))
+      .. (refused and "\nand besides: " .. with_flags(refused):gsub("^.-apply_memberships: ", "") or ""))
   end
   log.warn(message .. "\nthey are added to their to_group; their removal is skipped (--allow-not-in-from-group)")
   removals = changes("remove", "from_group", absent)
 end
-if refused then error(refused, 0) end
+if refused then stop_refused(refused) end
 
 -- 6. Carry it out: adds, then removes, each group side by side with the others. The helper chunks
 --    by 50, skips people already in place, and checks the removal limits again.

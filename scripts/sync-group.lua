@@ -33,6 +33,19 @@ local function stop(message)
   os.exit(1)
 end
 
+-- The bulk helpers name the options that let a refused plan go on as Lua does (max_removals = N);
+-- the person running this script passes them as its flags.
+local function with_flags(message)
+  return (tostring(message):gsub("max_removals = (%d+)", "--max-removals %1")
+    :gsub("allow_remove_all = true", "--allow-remove-all"):gsub("skip_unknown = true", "--skip-unknown"))
+end
+-- A refused plan (nothing was sent) is said with those flags; any other error (an interruption,
+-- an API error) is raised again as it came.
+local function stop_refused(err)
+  if type(err) == "string" and with_flags(err) ~= err then stop(with_flags(err)) end
+  error(err, 0)
+end
+
 local usage = "usage: pclua scripts/sync-group.lua GROUP members.csv [add-only|remove-only] [--max-removals N] [--allow-remove-all] [--skip-unknown] [--include-inactive] [--delimiter C] [--dry-run]"
 local function fail_usage(message)
   if log.format == "json" then
@@ -167,11 +180,12 @@ for _, person in ipairs(persons) do
   end
 end
 
-local report = api:sync_members(group, ids, {
+local synced, report = pcall(api.sync_members, api, group, ids, {
   add_only = mode == "add-only", remove_only = mode == "remove-only", dry_run = options.dry_run,
   max_removals = options.max_removals, allow_remove_all = options.allow_remove_all,
   skip_unknown = options.skip_unknown, include_inactive = options.include_inactive,
 })
+if not synced then stop_refused(report) end
 -- Failures with the same cause are one line with a count and a few names, not one line each.
 local causes, order = {}, {}
 for _, failure in ipairs(report.failed) do

@@ -151,10 +151,9 @@ public struct MembershipJob: Sendable {
         let resolution = try await resolver.run(references, known: options.knownUsers.merging(members) { _, member in member })
         let problems = resolution.problems
         if !problems.isEmpty && !options.skipUnknown {
-            throw MembershipRefusal(message: "\(name): \(problems.count) of the \(references.count) users given cannot be used, so '\(groupName)' was not changed: "
+            throw MembershipRefusal(.unusablePeople, message: "\(name): \(problems.count) of the \(references.count) users given cannot be used, so '\(groupName)' was not changed: "
                 + problems.prefix(20).map { "\($0.input) (\($0.reason))" }.joined(separator: "; ")
-                + (problems.count > 20 ? "; and \(problems.count - 20) more" : "")
-                + ". Correct them, or pass skip_unknown = true to change the others and report these as failed.", problems: problems)
+                + (problems.count > 20 ? "; and \(problems.count - 20) more" : ""), problems: problems, helper: name, group: groupName)
         }
         let matched = Dictionary(resolution.matched.map { ($0.id, $0.input) }, uniquingKeysWith: { first, _ in first })
         let idOfInput = Dictionary(resolution.matched.map { ($0.input, $0.id) }, uniquingKeysWith: { first, _ in first })
@@ -294,14 +293,14 @@ public struct MembershipJob: Sendable {
         guard removals > 0 else { return }
         let plan = "the plan removes \(removals) of the \(members) direct members of '\(group)'" + (isSync ? " (and adds \(adding))" : "")
         if let limit = options.maxRemovals, removals > limit {
-            throw MembershipRefusal(message: "\(name): \(plan), more than max_removals = \(limit); '\(group)' was not changed. Raise it with max_removals = \(removals) (scripts: --max-removals \(removals)) if that is intended.", problems: [])
+            throw MembershipRefusal(.overLimit(limit, removals: removals), helper: name, plan: plan, group: group)
         }
         if removals == members && !options.allowRemoveAll {
             let why = isSync && wantedCount == 0 ? "the wanted list is empty, so " : ""
-            throw MembershipRefusal(message: "\(name): \(why)\(plan): every member; '\(group)' was not changed. If that is intended, pass allow_remove_all = true (scripts: --allow-remove-all).", problems: [])
+            throw MembershipRefusal(.everyMember, helper: name, plan: why + plan, group: group)
         }
         if removals * 2 > members && options.maxRemovals == nil && !options.allowRemoveAll {
-            throw MembershipRefusal(message: "\(name): \(plan), more than half; '\(group)' was not changed. If that is intended, pass max_removals = \(removals) (scripts: --max-removals \(removals)).", problems: [])
+            throw MembershipRefusal(.moreThanHalf(removals: removals), helper: name, plan: plan, group: group)
         }
     }
 
@@ -386,11 +385,57 @@ public struct MembershipJob: Sendable {
 }
 
 /// A bulk job refused before its first write: people that cannot be used, or a plan that removes
-/// too many. Nothing was sent.
+/// too many. Nothing was sent. The message says what was found; what to pass to go on is said by
+/// the layer the person talks to (the Lua helpers name their options, a script its flags), from
+/// `reason`.
 public struct MembershipRefusal: Error, CustomStringConvertible, Sendable {
+    public enum Reason: Sendable, Equatable {
+        /// Entries that name nobody usable (`problems`); skipping them would let the others change.
+        case unusablePeople
+        /// The plan removes more than the caller's limit allows.
+        case overLimit(_ limit: Int, removals: Int)
+        /// The plan removes every direct member.
+        case everyMember
+        /// The plan removes more than half of the direct members, and the caller set no limit.
+        case moreThanHalf(removals: Int)
+    }
+
+    public let reason: Reason
+    /// What was found, in no caller's syntax: "sync_members: the plan removes 7 of the 10 direct
+    /// members of 'Sales' (and adds 0), more than half; 'Sales' was not changed".
     public let message: String
     public let problems: [(input: String, reason: String)]
+    /// The parts of a removal guard's message, for a caller that words it its own way: the helper,
+    /// what the plan does ("the plan removes 7 of the 10 direct members of 'Sales'") and the group.
+    public let helper: String
+    public let plan: String
+    public let group: String
     public var description: String { message }
+
+    init(_ reason: Reason, message: String, problems: [(input: String, reason: String)], helper: String, group: String) {
+        self.reason = reason
+        self.message = message
+        self.problems = problems
+        self.helper = helper
+        self.plan = ""
+        self.group = group
+    }
+
+    /// A removal guard.
+    init(_ reason: Reason, helper: String, plan: String, group: String) {
+        let limit: String
+        switch reason {
+        case let .overLimit(allowed, _): limit = ", more than the limit of \(allowed)"
+        case .everyMember: limit = ": every member"
+        case .moreThanHalf, .unusablePeople: limit = ", more than half"
+        }
+        self.reason = reason
+        self.message = "\(helper): \(plan)\(limit); '\(group)' was not changed"
+        self.problems = []
+        self.helper = helper
+        self.plan = plan
+        self.group = group
+    }
 }
 
 /// A bulk job stopped by an error it could not get past; `report` says what was and was not done.

@@ -33,6 +33,8 @@ enum MembershipBatchHelper {
             let notDone = stopped.reports.reduce(0) { $0 + $1.notDone.count }
             error.message += " (group \(stopped.groupId); in all groups \(added) added, \(removed) removed before it stopped; \(notDone) not confirmed: see err.report, one report per change)"
             throw LuaApiError(error: error, anchors: session.anchors, report: .array(stopped.reports.map(\.json)))
+        } catch let refusal as MembershipRefusal {
+            throw MembershipHelpers.HelperRefusal(refusal)
         } catch let error as APIError {
             throw LuaApiError(error: MembershipHelpers.unknownGroup(error, ids: entries.map(\.groupId), name: name), anchors: session.anchors)
         } catch is CancellationError {

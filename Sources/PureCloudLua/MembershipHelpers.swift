@@ -51,6 +51,8 @@ enum MembershipHelpers {
             var error = stopped.cause
             error.message += " (\(stopped.report.added.count) added, \(stopped.report.removed.count) removed before it stopped; \(stopped.report.notDone.count) not confirmed: see err.report)"
             throw LuaApiError(error: error, anchors: session.anchors, report: stopped.report.json)
+        } catch let refusal as MembershipRefusal {
+            throw HelperRefusal(refusal)
         } catch let error as APIError {
             throw LuaApiError(error: unknownGroup(error, ids: [groupId], name: name), anchors: session.anchors)
         } catch is CancellationError {
@@ -73,6 +75,26 @@ enum MembershipHelpers {
         }
         jobOptions.allowRemoveAll = options.contains("allow_remove_all") ? (try reader.boolean("allow_remove_all") ?? false) : false
         return (dryRun, jobOptions)
+    }
+
+    /// A job's refusal said in the helpers' terms: the option that lets it go on. (Scripts say it
+    /// with their flags: scripts/sync-group.lua, migrate-members.lua.)
+    struct HelperRefusal: Error, CustomStringConvertible, LuaPersonMessage {
+        let description: String
+
+        init(_ refusal: MembershipRefusal) {
+            switch refusal.reason {
+            case .unusablePeople:
+                description = refusal.message + ". Correct them, or pass skip_unknown = true to change the others and report these as failed."
+            case let .overLimit(limit, removals):
+                description = "\(refusal.helper): \(refusal.plan), more than max_removals = \(limit); '\(refusal.group)' was not changed. "
+                    + "Raise it with max_removals = \(removals) if that is intended."
+            case .everyMember:
+                description = refusal.message + ". If that is intended, pass allow_remove_all = true."
+            case let .moreThanHalf(removals):
+                description = refusal.message + ". If that is intended, pass max_removals = \(removals)."
+            }
+        }
     }
 
     /// A 404 of the group's read says which id is unknown, and that a name is found another way.

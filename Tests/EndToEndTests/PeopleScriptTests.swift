@@ -159,6 +159,18 @@ final class PeopleScriptTests: XCTestCase {
         await running.stop()
     }
 
+    /// The helper names its Lua option; the script says it as its own flag, and only so (the
+    /// client, which knows neither, once added "(scripts: --allow-remove-all)" to every message).
+    func testARefusedSyncIsSaidWithTheScriptsFlagOnly() async throws {
+        let (_, running) = try await start()
+        let path = try file("m.csv", "user_id\n")
+        let outcome = try pclua(running, ["scripts/sync-group.lua", "Quality", path])
+        XCTAssertEqual(outcome.status, 1, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("every member; 'Quality' was not changed. If that is intended, pass --allow-remove-all."), outcome.stderr)
+        XCTAssertFalse(outcome.stderr.contains("allow_remove_all") || outcome.stderr.contains("scripts:"), outcome.stderr)
+        await running.stop()
+    }
+
     func testUpperCaseIdsFromAnExportNameTheSameMembers() async throws {
         let (emulator, running) = try await start()
         let path = try file("m.csv", "user_id\n" + (0..<56).map { Self.userId($0).uppercased() }.joined(separator: "\n") + "\n")

@@ -107,6 +107,16 @@ final class GuardedMembershipTests: ModuleTestCase {
         XCTAssertEqual(try members(4), [])
     }
 
+    /// The job (PureCloud, which knows no Lua) says what it found; the helper says which of its
+    /// options lets it go on, in Lua's terms only (a script says it with its own flags).
+    func testARefusalNamesTheHelpersOptionNotAScriptsFlag() throws {
+        let message = try luaError("""
+            purecloud.GroupsApi.new():sync_members('\(PeopleFixture.groupId(5))', { "member100@example.com", "member101@example.com", "member102@example.com" })
+            """)
+        XCTAssertTrue(message.contains("If that is intended, pass max_removals = 7."), message)
+        XCTAssertFalse(message.contains("--max-removals") || message.contains("scripts:"), message)
+    }
+
     func testRemovingMoreThanHalfIsRefusedWithTheNumbersUntilTheLimitIsRaised() throws {
         let before = try writes()
         let message = try luaError("""
