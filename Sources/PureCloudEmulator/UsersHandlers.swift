@@ -16,14 +16,8 @@ struct UsersHandlers: Sendable {
     func listUsers(_ request: EmulatorRequest) throws -> JSON {
         let query = request.query
         let descending = try parseSortOrder(query)
-        let ids = query.list("id")
-        let jabberIds = query.list("jabberId")
-        if !ids.isEmpty && !jabberIds.isEmpty {
-            throw APIFailure.badRequest("The 'jabberId' parameter cannot be used with the 'id' parameter")
-        }
-        for (name, values) in [("id", ids), ("jabberId", jabberIds)] where values.count > Self.maximumIdsPerGet {
-            throw APIFailure.badRequest("At most \(Self.maximumIdsPerGet) '\(name)' values are allowed, got \(values.count)")
-        }
+        let selection = try ListingSelection(query, maximum: Self.maximumIdsPerGet)
+        let ids = selection.ids, jabberIds = selection.jabberIds
         let stateFilter = try Self.stateParameter(query, allowed: GroupEnums.userListState) ?? "active"
         let expand = try Self.expandParameter(query)
         let page = try PageRequest(query, carrying: ["id", "jabberId", "sortOrder", "expand", "state"])
