@@ -259,18 +259,11 @@ struct GroupsHandlers: Sendable {
     // MARK: Search
 
     func search(_ request: EmulatorRequest) throws -> JSON {
-        let body = try BodyReader(model: "GroupSearchRequest", request: request)
-        let search = try GroupSearch(request: body)
-        return try search.run(org.withState { $0 }, path: "/api/v2/groups/search")
+        try GroupSearch.run(SearchRequest(body: request, dialect: GroupSearch.dialect), org.withState { $0 })
     }
 
     func searchByToken(_ request: EmulatorRequest) throws -> JSON {
-        guard let token = request.query.first("q64"), !token.isEmpty else {
-            throw APIFailure.badRequest("Query parameter 'q64' is required")
-        }
-        guard case let .object(members) = try Q64.decode(token) else { throw APIFailure.badRequest("Bad q64") }
-        let search = try GroupSearch(request: BodyReader(model: "GroupSearchRequest", fields: members))
-        return try search.run(org.withState { $0 }, path: "/api/v2/groups/search")
+        try GroupSearch.run(SearchRequest(token: request, dialect: GroupSearch.dialect), org.withState { $0 })
     }
 
     // MARK: GET /api/v2/fieldconfig

@@ -55,16 +55,11 @@ struct UsersHandlers: Sendable {
     // MARK: POST /api/v2/users/search, GET /api/v2/users/search?q64=
 
     func search(_ request: EmulatorRequest) throws -> JSON {
-        let body = try BodyReader(model: "UserSearchRequest", request: request)
-        return try run(UserSearch(request: body))
+        try run(UserSearch(SearchRequest(body: request, dialect: UserSearch.dialect)))
     }
 
     func searchByToken(_ request: EmulatorRequest) throws -> JSON {
-        guard let token = request.query.first("q64"), !token.isEmpty else {
-            throw APIFailure.badRequest("Query parameter 'q64' is required")
-        }
-        guard case let .object(members) = try Q64.decode(token) else { throw APIFailure.badRequest("Bad q64") }
-        var search = try UserSearch(request: BodyReader(model: "UserSearchRequest", fields: members))
+        var search = try UserSearch(SearchRequest(token: request, dialect: UserSearch.dialect))
         // `expand` on the GET replaces the one the token carries.
         let expand = try Self.expandParameter(request.query)
         if !expand.isEmpty { search.expand = expand }
