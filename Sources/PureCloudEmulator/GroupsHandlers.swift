@@ -230,13 +230,12 @@ struct GroupsHandlers: Sendable {
         }
     }
 
-    /// A scripted fault: another writer adds these users to the group the request path names
-    /// (`/api/v2/groups/{id}/...`), moving its version, just before the request is handled.
-    func otherWriterAdds(_ ids: [String], path: String) {
-        let segments = path.split(separator: "/").map(String.init)
-        guard segments.count >= 4, segments[2] == "groups" else { return }
+    /// A scripted fault: another writer adds these users to the group the request's path names
+    /// (`/api/v2/groups/{id}/...`; nothing for a path without a group), moving its version, just
+    /// before the request is handled.
+    func otherWriterAdds(_ ids: [String], groupId: String) {
         org.withState { state in
-            guard var group = try? state.group(segments[3]) else { return }
+            guard var group = try? state.group(groupId) else { return }
             let stored = ids.map(state.userId).filter { state.users[$0] != nil }
             guard group.addIndividuals(stored) > 0 else { return }
             group.version += 1

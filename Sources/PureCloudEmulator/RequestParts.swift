@@ -4,11 +4,13 @@ import Foundation
 /// the org logic can be read (and unit-tested) without a server.
 struct EmulatorRequest: Sendable {
     var method: String
-    /// Path without the query, percent-decoded segment by segment by the router.
+    /// Path without the query, as sent.
     var path: String
     var query: QueryParameters
     var body: Data
     var contentType: String?
+    /// The `:id` segment of the route's path, percent-decoded (empty on routes without one).
+    var id = ""
 }
 
 /// Query parameters in wire order. Array parameters come as `id=a,b` (Python, Go, the CLI) or as
