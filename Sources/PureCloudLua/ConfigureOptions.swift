@@ -86,13 +86,10 @@ public enum ConnectionOptions {
         }
     }
 
-    /// `help(purecloud.configure)`: every key, with its type, range, default, flag and help line.
-    public static var help: String {
-        var lines = [
-            "purecloud.configure{ key = value, ... }  -- changes the session (GroupsApi.new() / UsersApi.new() without arguments follow it).",
-            "  Usually nothing to do: pclua configures it from flags, environment, profile or --emulator. GroupsApi.new{...} and",
-            "  UsersApi.new{...} take the same keys but progress. The keys:",
-        ]
+    /// For `help(purecloud.configure)` (ModuleSurface): every key, with its type, range, default,
+    /// flag and help line, from the declaration.
+    static var keyLines: String {
+        var lines: [String] = []
         var table = ""
         for setting in Settings.all {
             guard let key = setting.configure else { continue }

@@ -7,7 +7,7 @@ import PureCloud
 /// by side (`concurrency` at a time), one writer per group. Returns the reports in order.
 enum MembershipBatchHelper {
     static let name = "apply_memberships"
-    static let options = MembershipHelpers.common + MembershipHelpers.removing
+    static let options = ModuleSurface.helper(name)?.optionNames ?? []
 
     static func run(_ call: LuaCall, session: PurecloudSession) throws -> Int32 {
         let handle = try ApiMethods.handle(GroupsAPI.definition, call, function: name, session: session)
@@ -28,6 +28,8 @@ enum MembershipBatchHelper {
             reports = try session.bridge.run { [batch] in try await batch.run(entries, name: name) }
         } catch let stopped as MembershipBatchError {
             session.recordBulkFailure()
+            // Ctrl-C stopped the writes: the error that says what was done takes its place.
+            if stopped.cause.code == "interrupted" { call.state.withdrawInterrupt() }
             var error = stopped.cause
             let added = stopped.reports.reduce(0) { $0 + $1.added.count }, removed = stopped.reports.reduce(0) { $0 + $1.removed.count }
             let notDone = stopped.reports.reduce(0) { $0 + $1.notDone.count }

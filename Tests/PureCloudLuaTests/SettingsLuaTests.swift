@@ -48,7 +48,7 @@ final class SettingsLuaTests: ModuleTestCase {
     }
 
     func testTheHelpOfConfigureListsEveryKey() {
-        let help = ConnectionOptions.help
+        let help = ModuleSurface.value("purecloud.configure")?.help ?? ""
         for setting in Settings.all {
             guard let key = setting.configure else { continue }
             let name = key.split(separator: ".").last.map(String.init) ?? key
