@@ -115,6 +115,17 @@ enum ModuleHelp {
             purecloud.collect(iterator)  -- every item of an iterator in one array:
               local groups = purecloud.collect(api:each_group())   (reads every page; mind the size)
             """,
+        "purecloud.spawn": """
+            local task = purecloud.spawn(fn, ...)  -- runs fn(...) as a task: its API calls send their request and let
+              other tasks run while it waits. task:wait() returns fn's results (or raises its error); tasks run
+              while the script waits for them, and the tasks a line or script started end before it does.
+            """,
+        "purecloud.map": """
+            local results, errors = purecloud.map(list, fn[, { concurrency = n }])  -- fn(item) for every item, as
+              tasks, at most n at once (default --concurrency, 8): results[i] is fn(list[i])'s first value, in the
+              list's order; errors[i] the error of an item that failed (the others still run). Requests of all
+              tasks share the pacer: the rate limit is used, never exceeded. Ctrl-C stops them all.
+            """,
         "purecloud.table": """
             purecloud.table(rows, { "name", "memberCount", ... })  -- prints an aligned table of those columns,
               one line per row, cut to the terminal's width. rows: a page (its entities or results), an
@@ -168,6 +179,7 @@ enum ModuleHelp {
           purecloud.collect(api:each_group())      every item in one array
           purecloud.table(rows, { "name", "memberCount" })   an aligned table of chosen columns
           api:find_group("Sales EMEA")             a group by name (nil and did-you-mean when none)
+          purecloud.map(ids, function(id) ... end) many calls at once (also purecloud.spawn, task:wait)
         Change members (checked first, chunked, idempotent; dry_run = true shows the plan)
           api:add_members(group, people)           people: ids, emails, names or user tables
           api:remove_members(group, people)        api:sync_members(group, people)
