@@ -199,6 +199,13 @@ public final class LuaState {
         pclua_interrupt(mainThread)
     }
 
+    /// Withdraws a pending interrupt: a host function that stopped its own work because of it
+    /// raises an error saying what that work did, and the interrupt would replace that error (its
+    /// hook fires on the message handler's call) with a bare "interrupted!".
+    public func withdrawInterrupt() {
+        pclua_clear_interrupt(mainThread)
+    }
+
     // MARK: Globals and anchors
 
     /// Sets a global without running metamethods (a script may have put one on _G). The registry

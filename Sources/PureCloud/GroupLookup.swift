@@ -70,6 +70,12 @@ public struct GroupLookup: Sendable {
         }
     }
 
+    /// Whether a group of this name exists now (a search, then the listing if it found none).
+    public func exists(_ name: String) async throws -> Bool {
+        if case .absent = try await find(name).0 { return false }
+        return true
+    }
+
     private static func listed(_ group: JSONValue) -> Listed {
         Listed(id: group["id"]?.stringValue ?? "", name: group["name"]?.stringValue ?? "")
     }

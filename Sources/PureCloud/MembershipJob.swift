@@ -71,6 +71,9 @@ public struct MembershipJob: Sendable {
         /// Check and plan only: the report says what would be sent, nothing is sent or logged as a
         /// write (scripts check every group this way before their first write).
         public var planOnly = false
+        /// Users the caller has just read, by lower-case id (the way back read them to plan): ids
+        /// among them need no request to be resolved.
+        public var knownUsers: [String: JSONValue] = [:]
 
         public init() {}
     }
@@ -145,7 +148,7 @@ public struct MembershipJob: Sendable {
         var resolver = ResolutionJob(client: client)
         resolver.includeInactive = options.includeInactive
         resolver.progress = progress
-        let resolution = try await resolver.run(references, known: members)
+        let resolution = try await resolver.run(references, known: options.knownUsers.merging(members) { _, member in member })
         let problems = resolution.problems
         if !problems.isEmpty && !options.skipUnknown {
             throw MembershipRefusal(message: "\(name): \(problems.count) of the \(references.count) users given cannot be used, so '\(groupName)' was not changed: "

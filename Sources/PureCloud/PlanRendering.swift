@@ -147,7 +147,7 @@ extension OrgPlan {
 
 extension Int {
     /// 12345 -> "12,345": counts a person reads.
-    var grouped: String {
+    public var grouped: String {
         let digits = String(self.magnitude)
         var out = ""
         for (i, c) in digits.enumerated() {

@@ -145,6 +145,13 @@ struct GroupsHandlers: Sendable {
             if let includeOwners { group.includeOwners = includeOwners }
             if let callsEnabled { group.callsEnabled = callsEnabled }
             if let email { group.email = email }
+            // An explicit null clears an optional field (the SDKs send one for a field set to
+            // null; the platform's answer is not documented: the emulator reads it as "none").
+            if body.isNull("description") { group.description = nil }
+            if body.isNull("email") { group.email = nil }
+            if body.isNull("rolesEnabled") { group.rolesEnabled = nil }
+            if body.isNull("includeOwners") { group.includeOwners = nil }
+            if body.isNull("callsEnabled") { group.callsEnabled = nil }
             group.version += 1
             group.dateModified = isoTimestamp()
             org.insert(group: group)

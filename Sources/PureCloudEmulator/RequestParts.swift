@@ -81,6 +81,12 @@ struct BodyReader {
         fields = members
     }
 
+    /// Whether the body names the field with an explicit null (a client clearing it).
+    func isNull(_ key: String) -> Bool {
+        guard let found = fields.first(where: { $0.0 == key })?.1, case .null = found else { return false }
+        return true
+    }
+
     func value(_ key: String) -> JSON? {
         guard let found = fields.first(where: { $0.0 == key })?.1 else { return nil }
         if case .null = found { return nil }

@@ -35,6 +35,8 @@ enum MembershipBatchHelper {
             reports = try outcome.get()
         } catch let stopped as MembershipBatchError {
             session.recordBulkFailure()
+            // Ctrl-C stopped the writes: the error that says what was done takes its place.
+            if stopped.cause.code == "interrupted" { session.withdrawInterrupt(call) }
             var error = stopped.cause
             let added = stopped.reports.reduce(0) { $0 + $1.added.count }, removed = stopped.reports.reduce(0) { $0 + $1.removed.count }
             let notDone = stopped.reports.reduce(0) { $0 + $1.notDone.count }

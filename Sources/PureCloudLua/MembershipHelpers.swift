@@ -48,6 +48,8 @@ enum MembershipHelpers {
                 report = try outcome.get()
             } catch let stopped as MembershipJobError {
                 session.recordBulkFailure()
+                // Ctrl-C stopped the writes: the error that says what was done takes its place.
+                if stopped.cause.code == "interrupted" { session.withdrawInterrupt(c) }
                 var error = stopped.cause
                 error.message += " (\(stopped.report.added.count) added, \(stopped.report.removed.count) removed before it stopped; \(stopped.report.notDone.count) not confirmed: see err.report)"
                 throw LuaApiError(error: error, anchors: session.anchors, report: stopped.report.json)

@@ -275,6 +275,13 @@ public final class PurecloudSession {
         }
     }
 
+    /// A bulk helper that Ctrl-C stopped raises the error saying what it did, not the bare
+    /// "interrupted!" the pending interrupt would put in its place. Not in a task: there the
+    /// interrupt must reach the scheduler, which stops every task (and the report is the run's).
+    func withdrawInterrupt(_ call: LuaCall) {
+        if taskDepth == 0 { call.state.withdrawInterrupt() }
+    }
+
     /// Client errors as the Lua values scripts catch.
     func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {

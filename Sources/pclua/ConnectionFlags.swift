@@ -17,6 +17,9 @@ struct ConnectionFlags: ParsableArguments, CredentialFlags {
     @Option(help: "Seconds one request may take.") var timeout: Double = 60
     @Option(help: "Most times one request is sent (1 turns retries off).") var maxAttempts = 8
     @Option(help: "Seconds one call may take with all its retries and waits.") var callBudget: Double = 600
+    @Option(help: ArgumentHelp("Stop before the first request unless the token belongs to this org (its id or name); also PCLUA_EXPECT_ORG. Exit status 6.", valueName: "org")) var expectOrg: String?
+    @Option(help: "Most requests in flight at once; 1 sends one at a time.") var concurrency = ClientConfiguration.defaultConcurrency
+    @Option(help: "Fetch this many tokens with the client credentials and spread requests over them (opt-in; see docs/cron.md).") var tokenPool = 1
 
     func validate() throws {
         guard LogLevel(name: logLevel) != nil else { throw ArgumentParser.ValidationError("--log-level must be debug, info, warn or error, got '\(logLevel)'") }
@@ -25,7 +28,16 @@ struct ConnectionFlags: ParsableArguments, CredentialFlags {
         guard maxAttempts >= 1 else { throw ArgumentParser.ValidationError("--max-attempts must be at least 1, got \(maxAttempts)") }
         guard callBudget > 0, callBudget.isFinite else { throw ArgumentParser.ValidationError("--call-budget must be positive, got \(callBudget)") }
         if baseUrl != nil && environment != nil { throw ArgumentParser.ValidationError("give --base-url or --environment, not both") }
+        guard (1...ClientConfiguration.maximumConcurrency).contains(concurrency) else {
+            throw ArgumentParser.ValidationError("--concurrency must be from 1 to \(ClientConfiguration.maximumConcurrency), got \(concurrency)")
+        }
+        guard (1...ClientConfiguration.maximumTokenPool).contains(tokenPool) else {
+            throw ArgumentParser.ValidationError("--token-pool must be from 1 to \(ClientConfiguration.maximumTokenPool), got \(tokenPool)")
+        }
     }
+
+    /// `--expect-org`, else PCLUA_EXPECT_ORG.
+    var expectedOrg: String? { expectOrg ?? ProcessInfo.processInfo.environment["PCLUA_EXPECT_ORG"] }
 
     var log: EventLog { EventLog(level: LogLevel(name: logLevel) ?? .warn, format: EventLog.Format(rawValue: logFormat) ?? .text) }
 
@@ -35,6 +47,8 @@ struct ConnectionFlags: ParsableArguments, CredentialFlags {
         settings.requestTimeout = timeout
         settings.retry.maxAttempts = maxAttempts
         settings.retry.totalBudget = callBudget
+        settings.concurrency = concurrency
+        settings.tokenPool = tokenPool
         let environment = ProcessInfo.processInfo.environment
         settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: environment["HOME"] ?? NSHomeDirectory()))
         if let warning = settings.profiles?.warning { log.warn(warning) }

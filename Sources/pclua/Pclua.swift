@@ -8,7 +8,7 @@ struct Pclua: AsyncParsableCommand {
         commandName: "pclua",
         abstract: "The Genesys Cloud Groups and Users APIs as Lua 5.4 scripts, a REPL and an emulator.",
         version: "pclua \(PurecloudVersion.current) (Lua 5.4)",
-        subcommands: [RunCommand.self, EmulatorCommand.self, SnapshotCommand.self, RehearseHelp.self, DiffCommand.self],
+        subcommands: [RunCommand.self, EmulatorCommand.self, SnapshotCommand.self, RehearseHelp.self, DiffCommand.self, UndoCommand.self, RestoreCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// `pclua --help`, `pclua help` and `pclua run --help`: one page laid out for 80 columns, by
@@ -39,6 +39,10 @@ struct Pclua: AsyncParsableCommand {
                                          what it would change
           pclua diff before.json after.json
                                          the same plan between two data files
+          pclua undo --audit-log FILE [--run ID]
+                                         undo a run: its plan, a question, the writes
+          pclua restore --snapshot FILE [--groups PATTERN]
+                                         groups back to a snapshot's state, likewise
           pclua emulator [--port N]      serve the emulator (pclua emulator --help)
         Subcommands are recognised by bare name only: ./run or any path is a script.
 
@@ -86,7 +90,8 @@ struct Pclua: AsyncParsableCommand {
                be told); nothing was sent
           130  interrupted (Ctrl-C or SIGTERM)
 
-        More: README.md, docs/lua-api.md, docs/rehearse.md, docs/cron.md.
+        More: README.md, docs/lua-api.md, docs/rehearse.md, docs/undo-restore.md,
+        docs/cron.md.
         """
 }
 
@@ -113,7 +118,7 @@ enum Main {
             await RehearseCommand.main(argv, from: 2)
             return
         }
-        if let first, !["emulator", "snapshot", "diff", "help", "--help", "--version"].contains(first) {
+        if let first, !["emulator", "snapshot", "diff", "undo", "restore", "help", "--help", "--version"].contains(first) {
             await runLuaCommandLine(argv, from: first == "run" ? 2 : 1)
             return
         }

@@ -78,6 +78,9 @@ enum RehearseCommand {
             case "-h", "--help":
                 emit(usage, terminator: "")
                 exit(ExitStatus.success)
+            case "undo", "restore":
+                // The way back, rehearsed: the same plan and writes, on the copy.
+                await rehearseWayBack(text, Array(argv[(index + 1)...]), options: options)
             default:
                 // The script (or "-", or "--" before it): the rest is lua.c's and the script's.
                 guard text.hasPrefix("-"), text != "-", text != "--" else {
@@ -147,6 +150,60 @@ enum RehearseCommand {
         }
         if !printPendingPlan() && status == ExitStatus.success { status = ExitStatus.usage }
         exit(status)
+    }
+
+    /// `pclua rehearse --snapshot FILE undo|restore ...`: the undo or restore runs in full (planned
+    /// and written, no question asked: it is a copy) against an in-process emulator loaded from the
+    /// snapshot, then the rehearsal's plan is printed as for a script. It takes no org and no
+    /// credentials; an undo reads its audit log but records nothing in it.
+    static func rehearseWayBack(_ kind: String, _ arguments: [[UInt8]], options: Options) async -> Never {
+        let words = arguments.map { String(decoding: $0, as: UTF8.self) }
+        json = json || OperatorMessage.wantsJSON(words)
+        let refused = ["--base-url", "--environment", "--profile", "--client-id", "--client-secret", "--access-token", "--yes", "--lock", "--plan-out"]
+            .filter { flag in words.contains { $0 == flag || $0.hasPrefix(flag + "=") } }
+        if !refused.isEmpty {
+            fail("a rehearsed \(kind) runs on the snapshot only and writes without asking (it is a copy); leave out \(refused.joined(separator: ", ")) (give --plan-out to rehearse itself, before \(kind))")
+        }
+        guard let snapshot = options.snapshot else { fail("--snapshot FILE is required (pclua snapshot --out FILE makes one)") }
+        let before: OrgData
+        do { before = try OrgData.load(path: snapshot) } catch { fail("\(error)") }
+        let wayBack: WayBackRun
+        do {
+            if kind == "undo" {
+                let command = try UndoCommand.parse(words)
+                guard !command.list else { try await command.run(); exit(ExitStatus.success) }
+                wayBack = try command.wayBack()
+            } else {
+                let command = try RestoreCommand.parse(words)
+                guard command.auditLog == nil else { fail("--audit-log records writes to a real org; a rehearsal's writes go to its copy") }
+                wayBack = command.wayBack(try OrgData.load(path: command.snapshot))
+            }
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            fail(kind == "undo" ? UndoCommand.message(for: error) : RestoreCommand.message(for: error))
+        }
+        var configuration = EmulatorConfiguration()
+        configuration.data = .file(snapshot)
+        configuration.rateLimit = 0
+        let emulator: PureCloudEmulator, running: RunningEmulator
+        do {
+            emulator = try PureCloudEmulator(configuration: configuration)
+            running = try await emulator.start()
+        } catch { fail("\(error)") }
+        var rehearsed = wayBack
+        var client = ClientConfiguration(environment: try! Environment.baseURL(running.baseURL),
+                                         credentials: .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(EmulatorConfiguration.defaultClientSecret)))
+        client.concurrency = wayBack.connection.concurrency
+        rehearsed.configuration = client
+        rehearsed.auditPath = nil
+        rehearsed.options.yes = true
+        rehearsed.options.dryRun = false
+        var status = ExitStatus.success
+        do { try await rehearsed.run() } catch let code as ExitCode { status = code.rawValue } catch { status = ExitStatus.scriptError }
+        let reported = report(before: before, emulator: emulator, options: options)
+        await running.stop()
+        exit(!reported && status == ExitStatus.success ? ExitStatus.usage : status)
     }
 
     /// Prints the plan of what the script did to the copy, and writes it with --plan-out; false when

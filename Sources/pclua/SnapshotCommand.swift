@@ -23,7 +23,9 @@ struct SnapshotCommand: AsyncParsableCommand {
             OperatorMessage.error(message, json: json, prefix: "pclua snapshot")
         }
         let client: APIClient
-        do { client = APIClient(configuration: try connection.clientConfiguration(log: log), log: log) } catch {
+        // --expect-org holds here too: a snapshot of the wrong org would later restore the wrong org.
+        do { client = APIClient(configuration: try connection.clientConfiguration(log: log), log: log,
+                                run: RunContext(log: log, expectedOrg: connection.expectedOrg)) } catch {
             report("\(error)")
             throw ExitCode(ExitStatus.usage)
         }
@@ -47,6 +49,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             if let failure = error as? APIError, failure.operation == "authenticate", [400, 401].contains(failure.status) {
                 throw ExitCode(ExitStatus.authentication)
             }
+            if let failure = error as? APIError, ["org.mismatch", "org.unknown"].contains(failure.code) { throw ExitCode(ExitStatus.wrongOrg) }
             throw ExitCode(ExitStatus.scriptError)
         }
         progress.finish()
@@ -56,7 +59,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         }
         let memberships = org.groups.reduce(0) { $0 + $1.members.count }
         let seconds = (Date().timeIntervalSince(started) * 10).rounded() / 10
-        OperatorMessage.say("\(org.users.count) users, \(org.groups.count) groups, \(memberships) memberships "
+        let of = org.organization.map { "org '\($0.name)' (id \($0.id)): " } ?? "an org that would not say which (restore then needs --allow-unknown-org): "
+        OperatorMessage.say("\(of)\(org.users.count) users, \(org.groups.count) groups, \(memberships) memberships "
             + "in \(client.transport.counts.requests) requests, \(seconds) s; written to \(out) (mode 0600)", level: .info, json: json, prefix: "pclua snapshot")
         if signals.fired { throw ExitCode(ExitStatus.interrupted) }
     }
