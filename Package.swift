@@ -39,6 +39,8 @@ let package = Package(
                 .unsafeFlags(["-Xlinker", "--push-state", "-Xlinker", "-Bstatic", "-Xlinker", "-llua5.4", "-Xlinker", "--pop-state"]),
             ]),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShim"]),
+        // pclua's own Lua files (PureCloudLua/prelude.lua, LuaREPL/printer.lua), compiled in: see embedded.c.
+        .target(name: "EmbeddedLua"),
         .target(
             name: "PureCloud",
             dependencies: [
@@ -49,7 +51,8 @@ let package = Package(
             ]),
         .target(
             name: "PureCloudLua",
-            dependencies: ["LuaKit", "PureCloud", .product(name: "CSV", package: "CSV.swift")]),
+            dependencies: ["LuaKit", "PureCloud", "EmbeddedLua", .product(name: "CSV", package: "CSV.swift")],
+            exclude: ["prelude.lua"]),
         .target(
             name: "PureCloudEmulator",
             dependencies: [
@@ -59,7 +62,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        .target(name: "LuaREPL", dependencies: ["CEditLine", "CLua", "CLuaShim", "LuaKit", "PureCloud", "PureCloudLua"]),
+        .target(
+            name: "LuaREPL", dependencies: ["CEditLine", "CLua", "CLuaShim", "LuaKit", "PureCloud", "PureCloudLua", "EmbeddedLua"],
+            exclude: ["printer.lua"]),
         .executableTarget(
             name: "pclua",
             dependencies: [

@@ -59,7 +59,8 @@ if group_key then
   else
     local found, _, suggestions = api:find_group(group_key)
     if not found then
-      stop("unknown group '" .. group_key .. "': no group has this name" .. (#suggestions > 0 and "; did you mean '" .. table.concat(suggestions, "' or '") .. "'?" or ""))
+      stop("unknown group '" .. group_key .. "': no group has this name"
+        .. (#suggestions > 0 and "; did you mean '" .. table.concat(suggestions, "' or '") .. "'?" or ""))
     end
     group = found
   end

@@ -40,7 +40,8 @@ local function stop(message)
   os.exit(1)
 end
 
-local usage = "usage: pclua scripts/migrate-members.lua moves.csv [--max-removals N] [--allow-remove-all] [--skip-unknown] [--allow-not-in-from-group] [--include-inactive] [--delimiter C] [--dry-run]"
+local usage = "usage: pclua scripts/migrate-members.lua moves.csv [--max-removals N] [--allow-remove-all] [--skip-unknown]"
+  .. " [--allow-not-in-from-group] [--include-inactive] [--delimiter C] [--dry-run]"
 local function fail_usage(message)
   if log.format == "json" then
     log.error("migrate-members.lua: " .. message, { usage = usage })
@@ -169,7 +170,9 @@ local found = users:resolve(people, { include_inactive = options.include_inactiv
 local problems = {}
 for _, input in ipairs(found.not_found) do problems[input] = "no such user" end
 for input, ids in pairs(found.ambiguous) do problems[input] = #ids .. " users have this name or email (" .. table.concat(ids, ", ") .. ")" end
-for _, input in ipairs(found.not_indexed) do problems[input] = "found by id but not yet by search (the user changed minutes ago); try again later or give the id" end
+for _, input in ipairs(found.not_indexed) do
+  problems[input] = "found by id but not yet by search (the user changed minutes ago); try again later or give the id"
+end
 for _, input in ipairs(found.deleted) do problems[input] = "deleted user" end
 for _, input in ipairs(found.inactive) do if not found.ids[input] then problems[input] = "inactive user (--include-inactive moves them)" end end
 local bad = {}
@@ -211,17 +214,24 @@ for _, row in ipairs(rows) do
       moves[#moves + 1] = row
       if to then
         local other = removed_by[id .. "|" .. to.id]
-        if other then contradiction(other.line, string.format("lines %d and %d: %s would be removed from and added to '%s'", other.line, row.line, row.user, to.name)) end
+        if other then
+          contradiction(other.line, string.format("lines %d and %d: %s would be removed from and added to '%s'",
+            other.line, row.line, row.user, to.name))
+        end
         added_by[id .. "|" .. to.id] = row
         local earlier = moved_to[id]
         if earlier and earlier.to_group.id ~= to.id and (from or earlier.from_group) then
-          contradiction(earlier.line, string.format("lines %d and %d: %s is moved to two groups ('%s' and '%s')", earlier.line, row.line, row.user, earlier.to_group.name, to.name))
+          contradiction(earlier.line, string.format("lines %d and %d: %s is moved to two groups ('%s' and '%s')",
+            earlier.line, row.line, row.user, earlier.to_group.name, to.name))
         end
         moved_to[id] = moved_to[id] or row
       end
       if from then
         local other = added_by[id .. "|" .. from.id]
-        if other then contradiction(other.line, string.format("lines %d and %d: %s would be added to and removed from '%s'", other.line, row.line, row.user, from.name)) end
+        if other then
+          contradiction(other.line, string.format("lines %d and %d: %s would be added to and removed from '%s'",
+            other.line, row.line, row.user, from.name))
+        end
         removed_by[id .. "|" .. from.id] = row
       end
     end
@@ -280,7 +290,8 @@ local limits = { max_removals = options.max_removals, allow_remove_all = options
 local members_now = {}   -- "user|group" -> true: in a from_group now (the plan removes them)
 local refused
 if #removals > 0 then
-  local ok, plans = pcall(api.apply_memberships, api, removals, { plan_only = true, max_removals = limits.max_removals, allow_remove_all = limits.allow_remove_all })
+  local ok, plans = pcall(api.apply_memberships, api, removals,
+    { plan_only = true, max_removals = limits.max_removals, allow_remove_all = limits.allow_remove_all })
   if not ok then
     if purecloud.ApiError.is(plans) then error(plans, 0) end
     refused = plans  -- said below, after the people the plan may be wrong about
@@ -306,7 +317,8 @@ if #not_in_from > 0 then
   for _, row in ipairs(not_in_from) do
     if row.to_group and missing[row.id .. "|" .. row.to_group.id] then
       absent[row] = true
-      absent_rows[#absent_rows + 1] = string.format("  %s:%d: %s is not in '%s' (nor in '%s')", path, row.line, row.user, row.from_group.name, row.to_group.name)
+      absent_rows[#absent_rows + 1] = string.format("  %s:%d: %s is not in '%s' (nor in '%s')",
+        path, row.line, row.user, row.from_group.name, row.to_group.name)
     end
   end
 end
@@ -401,7 +413,8 @@ local notes = {}
 if #absent_rows > 0 then notes[#notes + 1] = plural(#absent_rows, "person", "people") .. " not in their from_group (removal skipped)" end
 if repeated > 0 then notes[#notes + 1] = plural(repeated, "duplicate row") .. " (done once)" end
 if #info.blank_lines > 0 then notes[#notes + 1] = plural(#info.blank_lines, "blank row") .. " skipped" end
-print(string.format("%s (%s)%s: %d %s, %d %s, %d already in place, %d failed%s; %s sent (%s%s; retries: %d), tokens fetched: %d, waiting for the rate limit: %.1f s",
+print(string.format("%s (%s)%s: %d %s, %d %s, %d already in place, %d failed%s; %s sent (%s%s; retries: %d), "
+  .. "tokens fetched: %d, waiting for the rate limit: %.1f s",
   plural(#rows, "row"), plural(planned, "membership change"), dry_run and ", dry run, nothing was changed" or "",
   totals.added, dry_run and "to add" or "added", totals.removed, dry_run and "to remove" or "removed",
   totals.unchanged, totals.failed + skipped, #notes > 0 and "; " .. table.concat(notes, "; ") or "",

@@ -33,7 +33,8 @@ local function stop(message)
   os.exit(1)
 end
 
-local usage = "usage: pclua scripts/sync-group.lua GROUP members.csv [add-only|remove-only] [--max-removals N] [--allow-remove-all] [--skip-unknown] [--include-inactive] [--delimiter C] [--dry-run]"
+local usage = "usage: pclua scripts/sync-group.lua GROUP members.csv [add-only|remove-only] [--max-removals N]"
+  .. " [--allow-remove-all] [--skip-unknown] [--include-inactive] [--delimiter C] [--dry-run]"
 local function fail_usage(message)
   if log.format == "json" then
     log.error("sync-group.lua: " .. message, { usage = usage })
@@ -95,7 +96,8 @@ if group_key:match("^%w+%-%w+%-%w+%-%w+%-%w+$") then
 else
   local found, _, suggestions = api:find_group(group_key)
   if not found then
-    stop("unknown group '" .. group_key .. "': no group has this name" .. (#suggestions > 0 and "; did you mean '" .. table.concat(suggestions, "' or '") .. "'?" or ""))
+    stop("unknown group '" .. group_key .. "': no group has this name"
+      .. (#suggestions > 0 and "; did you mean '" .. table.concat(suggestions, "' or '") .. "'?" or ""))
   end
   group = found
 end

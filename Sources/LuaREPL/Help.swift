@@ -1,5 +1,6 @@
 import LuaKit
 import PureCloud
+import PureCloudLua
 
 /// `help(x)`: what an operation takes and returns, what a model holds, from the operation table,
 /// for every API in it.
@@ -12,7 +13,7 @@ enum Help {
             let name = parts.last ?? methodName
             if let op = api?.operation(name) ?? OperationTable.operation(name) { return operation(op) }
             if let iterator = iteratorHelp(name, api: api) { return iterator }
-            if let text = helpers[name] { return text }
+            if let helper = ModuleSurface.helper(name) { return surface(helper) }
         }
         if let modelName, let model = Models.all[modelName] { return self.model(model) }
         return ModuleHelp.general
@@ -107,45 +108,10 @@ enum Help {
         return lines.joined(separator: "\n")
     }
 
-    static let helpers: [String: String] = [
-        "add_members": """
-            add_members(group, people, { dry_run, plan_only, skip_unknown, include_inactive })
-              Adds people (ids, emails, full names or user tables, mixed) in chunks of 50, skipping members
-              already there. Everyone is resolved first; an unknown, ambiguous, inactive or deleted entry
-              stops it before any write (skip_unknown = true reports them as failed instead).
-              Returns { added, removed, unchanged, failed, requests, names, ... }.
-            """,
-        "remove_members": """
-            remove_members(group, people, { dry_run, plan_only, skip_unknown, include_inactive, max_removals, allow_remove_all })
-              Removes people in chunks of 50, skipping non-members. Refuses, before any write, to remove
-              every member or more than half of them unless max_removals = n or allow_remove_all = true.
-            """,
-        "sync_members": """
-            sync_members(group, people, { add_only, remove_only, dry_run, plan_only, skip_unknown, include_inactive, max_removals, allow_remove_all })
-              Makes the group's direct members exactly `people`. The same checks as add_members and
-              remove_members: an empty list, or removing everyone or more than half, stops with the numbers.
-            """,
-        "apply_memberships": """
-            apply_memberships({ { group = g, add = people }, { group = h, remove = people }, ... }, { options })
-              Many groups at once (one of add, remove, sync per change; each group once), with the options
-              of the helpers above. Every group is checked before the first write to any, then up to
-              `concurrency` groups are written side by side. Returns one report per change, in order.
-            """,
-        "find_group": """
-            find_group(name)  -- the group whose name is `name`, its case and surrounding spaces aside
-              local group, message, suggestions = api:find_group("Sales EMEA")
-              One exact search; when no group has the name: nil, a message with the closest names
-              ("no group is named 'Sales EMAE'; did you mean 'Sales EMEA'?") and those names in an array.
-              Two groups with the name are an error naming both ids (nothing is guessed).
-              In the REPL, Tab inside find_group(" completes the group names seen so far.
-            """,
-        "resolve": """
-            resolve(list, { include_inactive = bool, batch_size = n })
-              Emails (any case, trimmed), full names and ids (any case) to users, 100 per request.
-              Returns { ids = { [input] = id }, users = { [id] = user }, matched, not_found, ambiguous =
-              { [input] = { ids } }, inactive, deleted, not_indexed, requests }. Nothing is guessed.
-            """,
-        "pages": "pages(operation, ...)  -- whole pages: for page in api:pages(\"get_groups\", { page_size = 100 }) do ... end",
-        "stats": "stats()  -- requests, retries, rate-limit waits and token fetches of this connection",
-    ]
+    /// A helper's or module value's help, from the module's declared surface (ModuleSurface).
+    static func surface(_ entry: SurfaceEntry) -> String {
+        let prose = entry.help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if prose.count == 1 { return entry.usage + "  -- " + prose[0] }
+        return ([entry.usage] + prose.filter { !$0.isEmpty }).joined(separator: "\n")
+    }
 }

@@ -257,7 +257,7 @@ public final class REPL {
         }
         // The printer, loaded once and kept.
         do {
-            try state.load(Printer.source, name: "=pclua.printer")
+            try state.load(bytes: Printer.source, name: Printer.chunkName)
             state.pushGlobal("purecloud")
             state.main.push(colour)
             state.main.push(function: "is_secret") { c in

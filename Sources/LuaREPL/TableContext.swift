@@ -1,4 +1,5 @@
 import PureCloud
+import PureCloudLua
 
 /// Where the cursor stands inside the calls and tables being typed, read from the operation table:
 /// `api:post_groups{ na` is in GroupCreate, `api:put_group(id, { body = { vi` in GroupUpdate,
@@ -19,6 +20,9 @@ enum TableContext {
         /// The arguments of a call of this operation.
         case call(Operation)
         case options(Operation)
+        /// The arguments of a helper or module function (ModuleSurface), then its options' keys.
+        case helper(SurfaceEntry)
+        case optionKeys([String])
         case model(Model)
         case array(Shape)
         case values([String])
@@ -95,6 +99,7 @@ enum TableContext {
         guard tail == "{" || tail == "," || tail == ";" else { return nil }
         switch frame.shape {
         case let .options(op): return .keys(op.optionKeys)
+        case let .optionKeys(keys): return .keys(keys)
         case let .model(model): return .keys(model.fields.filter { !$0.readOnly }.map(\.name))
         default: return nil
         }
@@ -118,6 +123,7 @@ enum TableContext {
         let parts = callee.split(whereSeparator: { $0 == "." || $0 == ":" }).map(String.init)
         if parts.count >= 2, parts.last == "new", let model = Models.all[parts[parts.count - 2]] { return .model(model) }
         if let name = parts.last, let op = OperationTable.operation(name) { return .call(op) }
+        if let entry = ModuleSurface.value(callee) ?? parts.last.flatMap(ModuleSurface.helper), entry.isFunction { return .helper(entry) }
         return .other
     }
 
@@ -158,6 +164,8 @@ extension TableContext.Shape {
             let name = positional[index]
             if let body = op.body, body.name == name { return Models.all[body.model].map { .model($0) } ?? .other }
             return op.parameters.first { $0.name == name }?.allowed.map { .values($0) } ?? .other
+        case let .helper(entry):
+            return index == entry.arguments?.count && !entry.options.isEmpty ? .optionKeys(entry.optionNames) : .other
         default: return .other
         }
     }

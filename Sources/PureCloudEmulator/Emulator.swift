@@ -39,8 +39,6 @@ public final class PureCloudEmulator: Sendable {
     /// The org this emulator plays: what `tokens/me` and `organizations/me` answer.
     public var organization: (id: String, name: String) { org.withState { ($0.organization.id, $0.organization.name) } }
     public static let defaultOrganizationName = EmulatedOrganization.demo.name
-    /// The operations it serves, by SDK name.
-    public static var servedOperations: Set<String> { Route.servedOperations }
     public var groupCount: Int { org.withState { $0.groups.count } }
 
     /// Starts serving in the background and returns once the port is bound. It runs in a service
@@ -69,8 +67,9 @@ public final class PureCloudEmulator: Sendable {
         var logger = Logger(label: "pclua.emulator")
         // Cancelling the server at shutdown logs at error level; only a failure to serve is worth showing.
         logger.logLevel = .critical
+        let router = makeRouter()
         let responder = CallbackResponder<EmulatorContext> { [self] request, context in
-            try await self.respond(request, context: context)
+            try await self.respond(request, context: context, router: router)
         }
         return Application(
             responder: responder,
@@ -119,10 +118,13 @@ public struct RunningEmulator: Sendable {
     }
 }
 
-/// Hummingbird's per-request context, keeping the channel so a fault can close the connection.
+/// Hummingbird's per-request context, keeping the channel so a fault can close the connection,
+/// and what `respond` read before routing.
 struct EmulatorContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let channel: any Channel
+    var correlationId = ""
+    var parts = EmulatorRequest(method: "", path: "", query: QueryParameters(nil), body: Data(), contentType: nil)
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -5,7 +5,7 @@ import Foundation
 struct GroupsHandlers: Sendable {
     let org: Org
 
-    /// Largest `id` list accepted on `GET /groups` and `/profiles/groups` (unpublished; contract §13).
+    /// Largest `id` (or `jabberId`) list accepted on `GET /groups` and `/profiles/groups` (unpublished; contract §13).
     static let maximumIdsPerGet = 100
     /// "A maximum of 50 members are allowed per request" (contract §3).
     static let maximumMembersPerChange = 50
@@ -15,14 +15,8 @@ struct GroupsHandlers: Sendable {
     func listGroups(_ request: EmulatorRequest, profiles: Bool) throws -> JSON {
         let query = request.query
         let descending = try parseSortOrder(query)
-        let ids = query.list("id")
-        let jabberIds = query.list("jabberId")
-        if !ids.isEmpty && !jabberIds.isEmpty {
-            throw APIFailure.badRequest("The 'jabberId' parameter cannot be used with the 'id' parameter")
-        }
-        if ids.count > GroupsHandlers.maximumIdsPerGet {
-            throw APIFailure.badRequest("At most \(GroupsHandlers.maximumIdsPerGet) 'id' values are allowed, got \(ids.count)")
-        }
+        let selection = try ListingSelection(query, maximum: Self.maximumIdsPerGet)
+        let ids = selection.ids, jabberIds = selection.jabberIds
         let page = try PageRequest(query, carrying: ["id", "jabberId", "sortOrder"])
         return org.withState { state in
             var sorted = state.groupIdsSortedByName()
@@ -172,20 +166,13 @@ struct GroupsHandlers: Sendable {
     func listMembers(_ id: String, _ request: EmulatorRequest) throws -> JSON {
         let query = request.query
         let descending = try parseSortOrder(query)
-        let expand = query.list("expand")
-        for value in expand where !GroupEnums.userExpand.contains(value) {
-            throw APIFailure.invalidValue(field: "expand", value: value, allowed: GroupEnums.userExpand)
-        }
+        let expand = try UsersHandlers.expandParameter(query)
         let page = try PageRequest(query, carrying: ["sortOrder", "expand"])
         return try org.withState { state in
             let group = try state.group(id)
             let sorted = state.memberIdsSortedByName(group)
-            let expandSet = Set(expand)
-            let entities = page.slice(sorted, descending: descending).compactMap { state.users[$0] }.map { user in
-                let groupIds = expandSet.contains("groups")
-                    ? state.groupOrder.filter { state.groups[$0]?.individualSet.contains(user.id) == true } : []
-                return Render.user(user, expand: expandSet, groupIds: groupIds)
-            }
+            let entities = page.slice(sorted, descending: descending).compactMap { state.users[$0] }
+                .map { UsersHandlers.render($0, expand: expand, state: state) }
             return page.envelope(path: "/api/v2/groups/\(id)/members", total: sorted.count, entities: entities)
         }
     }
@@ -243,13 +230,12 @@ struct GroupsHandlers: Sendable {
         }
     }
 
-    /// A scripted fault: another writer adds these users to the group the request path names
-    /// (`/api/v2/groups/{id}/...`), moving its version, just before the request is handled.
-    func otherWriterAdds(_ ids: [String], path: String) {
-        let segments = path.split(separator: "/").map(String.init)
-        guard segments.count >= 4, segments[2] == "groups" else { return }
+    /// A scripted fault: another writer adds these users to the group the request's path names
+    /// (`/api/v2/groups/{id}/...`; nothing for a path without a group), moving its version, just
+    /// before the request is handled.
+    func otherWriterAdds(_ ids: [String], groupId: String) {
         org.withState { state in
-            guard var group = try? state.group(segments[3]) else { return }
+            guard var group = try? state.group(groupId) else { return }
             let stored = ids.map(state.userId).filter { state.users[$0] != nil }
             guard group.addIndividuals(stored) > 0 else { return }
             group.version += 1
@@ -272,18 +258,11 @@ struct GroupsHandlers: Sendable {
     // MARK: Search
 
     func search(_ request: EmulatorRequest) throws -> JSON {
-        let body = try BodyReader(model: "GroupSearchRequest", request: request)
-        let search = try GroupSearch(request: body)
-        return try search.run(org.withState { $0 }, path: "/api/v2/groups/search")
+        try GroupSearch.run(SearchRequest(body: request, dialect: GroupSearch.dialect), org.withState { $0 })
     }
 
     func searchByToken(_ request: EmulatorRequest) throws -> JSON {
-        guard let token = request.query.first("q64"), !token.isEmpty else {
-            throw APIFailure.badRequest("Query parameter 'q64' is required")
-        }
-        guard case let .object(members) = try Q64.decode(token) else { throw APIFailure.badRequest("Bad q64") }
-        let search = try GroupSearch(request: BodyReader(model: "GroupSearchRequest", fields: members))
-        return try search.run(org.withState { $0 }, path: "/api/v2/groups/search")
+        try GroupSearch.run(SearchRequest(token: request, dialect: GroupSearch.dialect), org.withState { $0 })
     }
 
     // MARK: GET /api/v2/fieldconfig

@@ -1,7 +1,7 @@
 /// The org an emulator plays, and the OAuth client it accepts: what `tokens/me` and
 /// `organizations/me` answer (shared/api/identity-contract.md). The org's id and name are part of
 /// the data file, so a snapshot of a real org rehearses as that org.
-struct EmulatedOrganization: Sendable, Equatable {
+struct EmulatedOrganization: Sendable, Equatable, Codable {
     var id: String
     var name: String
 

@@ -11,12 +11,7 @@ struct OrgFile: Codable {
         var username: String?
         var state: String?
         /// Defaults to the Home division.
-        var division: Division?
-    }
-
-    struct Division: Codable {
-        var id: String
-        var name: String
+        var division: EmulatedDivision?
     }
 
     /// Every field the emulator serves for a group is here, so a saved state loads back unchanged;
@@ -35,25 +30,13 @@ struct OrgFile: Codable {
         var includeOwners: Bool?
         var callsEnabled: Bool?
         var email: String?
-        var addresses: [Contact]?
+        var addresses: [EmulatedContact]?
         var members: [String]?
         var owners: [String]?
     }
 
-    struct Contact: Codable {
-        var address: String
-        var `extension`: String?
-        var type: String
-        var mediaType: String
-    }
-
     /// The org the file is a copy of (snapshots write it); files without one are the demo org's.
-    struct Organization: Codable {
-        var id: String
-        var name: String
-    }
-
-    var organization: Organization?
+    var organization: EmulatedOrganization?
     var users: [User]
     var groups: [Group]
 }
@@ -94,7 +77,7 @@ extension OrgState {
             guard !named.id.trimmingCharacters(in: .whitespaces).isEmpty, !named.name.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw OrgLoadError.invalid(source, "organization needs a non-empty id and name")
             }
-            organization = EmulatedOrganization(id: named.id, name: named.name)
+            organization = named
         }
         users.reserveCapacity(file.users.count)
         userOrder.reserveCapacity(file.users.count)
@@ -105,8 +88,7 @@ extension OrgState {
             guard GroupEnums.state.contains(state) else { throw OrgLoadError.invalid(source, "user \(user.id) has state '\(state)'; use one of \(GroupEnums.state.joined(separator: ", "))") }
             // A user without an email keeps none (some real ones have none), so a snapshot loads unchanged.
             let email = user.email
-            let division = user.division.map { EmulatedDivision(id: $0.id, name: $0.name) } ?? .home
-            insert(user: EmulatedUser(id: user.id, name: user.name, email: email, username: user.username ?? email, state: state, division: division))
+            insert(user: EmulatedUser(id: user.id, name: user.name, email: email, username: user.username ?? email, state: state, division: user.division ?? .home))
         }
         var names = Set<String>()
         for (index, entry) in file.groups.enumerated() {
@@ -132,9 +114,7 @@ extension OrgState {
                     throw OrgLoadError.invalid(source, "\(where_): address type must be one of \(GroupEnums.contactType.joined(separator: ", ")) and mediaType \(GroupEnums.contactMediaType.joined(separator: ", "))")
                 }
             }
-            group.addresses = (entry.addresses ?? []).map {
-                EmulatedContact(address: $0.address, extension: $0.extension, type: $0.type, mediaType: $0.mediaType)
-            }
+            group.addresses = entry.addresses ?? []
             if groupIdsByKey[Self.idKey(group.id)] != nil { throw OrgLoadError.invalid(source, "\(where_): id \(group.id) is used twice (ids are compared ignoring case)") }
             for id in (entry.members ?? []) + (entry.owners ?? []) where users[userId(id)] == nil {
                 throw OrgLoadError.invalid(source, "\(where_): member or owner \(id) is not a user in the file")

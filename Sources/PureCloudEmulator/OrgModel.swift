@@ -16,7 +16,7 @@ struct EmulatedUser: Sendable {
 }
 
 /// The division a user belongs to (users are divisioned, groups are not: contract §6).
-struct EmulatedDivision: Sendable, Equatable {
+struct EmulatedDivision: Sendable, Equatable, Codable {
     var id: String
     var name: String
 
@@ -30,7 +30,7 @@ func monotonicSeconds() -> Double {
 }
 
 /// A phone contact of a group (GroupContact in the contract).
-struct EmulatedContact: Sendable, Equatable {
+struct EmulatedContact: Sendable, Equatable, Codable {
     var address: String
     var `extension`: String?
     var type: String

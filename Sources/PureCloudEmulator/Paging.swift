@@ -61,6 +61,24 @@ struct PageRequest {
 
 import Foundation
 
+/// The `id` or the `jabberId` list of GET /groups and GET /users (not both), each at most
+/// `maximum` values long (unpublished; contract §13).
+struct ListingSelection {
+    let ids: [String]
+    let jabberIds: [String]
+
+    init(_ query: QueryParameters, maximum: Int) throws {
+        ids = query.list("id")
+        jabberIds = query.list("jabberId")
+        if !ids.isEmpty && !jabberIds.isEmpty {
+            throw APIFailure.badRequest("The 'jabberId' parameter cannot be used with the 'id' parameter")
+        }
+        for (name, values) in [("id", ids), ("jabberId", jabberIds)] where values.count > maximum {
+            throw APIFailure.badRequest("At most \(maximum) '\(name)' values are allowed, got \(values.count)")
+        }
+    }
+}
+
 extension CharacterSet {
     static let urlQueryValueAllowed: CharacterSet = {
         var set = CharacterSet.urlQueryAllowed

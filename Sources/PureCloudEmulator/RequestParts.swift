@@ -4,11 +4,13 @@ import Foundation
 /// the org logic can be read (and unit-tested) without a server.
 struct EmulatorRequest: Sendable {
     var method: String
-    /// Path without the query, percent-decoded segment by segment by the router.
+    /// Path without the query, as sent.
     var path: String
     var query: QueryParameters
     var body: Data
     var contentType: String?
+    /// The `:id` segment of the route's path, percent-decoded (empty on routes without one).
+    var id = ""
 }
 
 /// Query parameters in wire order. Array parameters come as `id=a,b` (Python, Go, the CLI) or as
@@ -81,6 +83,12 @@ struct BodyReader {
         fields = members
     }
 
+    /// A JSON object's members read as a body (a nested object, a page token's request).
+    init(model: String, fields: [(String, JSON)]) {
+        self.model = model
+        self.fields = fields
+    }
+
     /// Whether the body names the field with an explicit null (a client clearing it).
     func isNull(_ key: String) -> Bool {
         guard let found = fields.first(where: { $0.0 == key })?.1, case .null = found else { return false }
@@ -94,19 +102,13 @@ struct BodyReader {
     }
 
     func string(_ key: String, required: Bool = false) throws -> String? {
-        guard let value = value(key) else {
-            if required { throw missing(key) }
-            return nil
-        }
+        guard let value = try present(key, required: required) else { return nil }
         guard case let .string(s) = value else { throw wrongType(key, "string", value) }
         return s
     }
 
     func bool(_ key: String, required: Bool = false) throws -> Bool? {
-        guard let value = value(key) else {
-            if required { throw missing(key) }
-            return nil
-        }
+        guard let value = try present(key, required: required) else { return nil }
         guard case let .bool(b) = value else { throw wrongType(key, "boolean", value) }
         return b
     }
@@ -115,10 +117,7 @@ struct BodyReader {
     /// range (1e19, -1e300, 9223372036854775808 all arrive as doubles), is a 400 naming the field:
     /// converting it with `Int(_:)` would trap and take the emulator down.
     func int(_ key: String, required: Bool = false, range: ClosedRange<Int> = BodyReader.int32Range) throws -> Int? {
-        guard let value = value(key) else {
-            if required { throw missing(key) }
-            return nil
-        }
+        guard let value = try present(key, required: required) else { return nil }
         let number: Int?
         switch value {
         case let .int(i): number = i
@@ -136,10 +135,7 @@ struct BodyReader {
     static let int32Range = Int(Int32.min)...Int(Int32.max)
 
     func strings(_ key: String, required: Bool = false) throws -> [String]? {
-        guard let value = value(key) else {
-            if required { throw missing(key) }
-            return nil
-        }
+        guard let value = try present(key, required: required) else { return nil }
         guard case let .array(items) = value else { throw wrongType(key, "array of strings", value) }
         return try items.map { item in
             guard case let .string(s) = item else { throw wrongType(key, "array of strings", item) }
@@ -147,16 +143,19 @@ struct BodyReader {
         }
     }
 
-    func enumValue(_ key: String, allowed: [String], required: Bool = false, caseInsensitive: Bool = false) throws -> String? {
+    func enumValue(_ key: String, allowed: [String], required: Bool = false) throws -> String? {
         guard let text = try string(key, required: required) else { return nil }
-        if let match = allowed.first(where: { caseInsensitive ? $0.caseInsensitiveCompare(text) == .orderedSame : $0 == text }) {
-            return match
-        }
-        throw APIFailure.invalidValue(field: "\(model).\(key)", value: text, allowed: allowed)
+        guard allowed.contains(text) else { throw APIFailure.invalidValue(field: "\(model).\(key)", value: text, allowed: allowed) }
+        return text
     }
 
-    private func missing(_ key: String) -> APIFailure {
-        APIFailure.badRequest("\(model).\(key) is required")
+    /// The member's value, nil when it is absent or null (a 400 if it is required).
+    private func present(_ key: String, required: Bool) throws -> JSON? {
+        guard let value = value(key) else {
+            if required { throw APIFailure.badRequest("\(model).\(key) is required") }
+            return nil
+        }
+        return value
     }
 
     private func wrongType(_ key: String, _ expected: String, _ got: JSON) -> APIFailure {

@@ -7,74 +7,56 @@ extension PureCloudEmulator {
     /// Largest request body read; the API's own bodies are a few kilobytes.
     static let maximumBodyBytes = 4 << 20
 
-    func respond(_ request: Request, context: EmulatorContext) async throws -> Response {
-        let correlationId = UUID().uuidString.lowercased()
+    /// Every request starts here: its correlation id and its body (at most 4 MB) go into the
+    /// context, then Hummingbird's router picks the route (Routing.swift).
+    func respond(_ request: Request, context: EmulatorContext, router: RouterResponder<EmulatorContext>) async throws -> Response {
+        var context = context
+        context.correlationId = UUID().uuidString.lowercased()
         let body: Data
         do {
             body = Data(buffer: try await request.body.collect(upTo: Self.maximumBodyBytes))
         } catch {
-            return answer(APIFailure(status: 413, code: "request.entity.too.large", message: "The request body is over \(Self.maximumBodyBytes) bytes"), correlationId: correlationId, token: nil)
+            return answer(APIFailure(status: 413, code: "request.entity.too.large", message: "The request body is over \(Self.maximumBodyBytes) bytes"), correlationId: context.correlationId, token: nil)
         }
-        let parts = EmulatorRequest(
+        context.parts = EmulatorRequest(
             method: request.method.rawValue, path: request.uri.path, query: QueryParameters(request.uri.query),
             body: body, contentType: request.headers[.contentType])
-        let route: Route
-        do { route = try Route.resolve(method: parts.method, path: parts.path) } catch let failure as APIFailure {
-            stats.record(operation: "unknown", status: failure.status)
-            return answer(failure, correlationId: correlationId, token: nil)
-        }
-        switch route {
-        case .emulatorState:
-            return answer(200, org.withState { $0.exported() }, correlationId: correlationId, token: nil)
-        case .emulatorStats:
-            return answer(200, stats.snapshot(), correlationId: correlationId, token: nil)
-        case .emulatorResetStats:
-            stats.reset()
-            return answer(204, nil, correlationId: correlationId, token: nil)
-        case .emulatorCreateUser, .emulatorPatchUser:
-            return userHook(route, parts, correlationId: correlationId)
-        case .emulatorAddFault:
-            do { try scriptedFaults.add(parts) } catch let failure as APIFailure { return answer(failure, correlationId: correlationId, token: nil) }
-            return answer(204, nil, correlationId: correlationId, token: nil)
-        case .emulatorClearFaults:
-            scriptedFaults.clear()
-            return answer(204, nil, correlationId: correlationId, token: nil)
+        var routed = request.head
+        routed.path = Self.routablePath(request.uri.path)
+        return try await router.respond(to: Request(head: routed, body: .init(buffer: ByteBuffer())), context: context)
+    }
+
+    /// A request the router matched to `route`.
+    func respond(to route: Route, _ request: Request, context: EmulatorContext) async throws -> Response {
+        var parts = context.parts
+        parts.id = Self.pathId(context)
+        let correlationId = context.correlationId
+        switch route.action {
+        case let .operation(operation, run):
+            return try await serve(operation: operation, run: run, parts, request: request, context: context)
         case .token:
             if let fault = try await latencyThenFault() {
                 return deliver(fault, operation: "oauth_token", context: context, correlationId: correlationId, token: nil)
             }
-            let (status, json) = tokens.issue(authorization: request.headers[.authorization], form: String(decoding: body, as: UTF8.self))
+            let (status, json) = tokens.issue(authorization: request.headers[.authorization], form: String(decoding: parts.body, as: UTF8.self))
             stats.record(operation: "oauth_token", status: status)
             return answer(status, json, correlationId: correlationId, token: nil)
-        case let .api(operation, run):
-            return try await serve(operation: operation, run: run, parts, request: request, context: context, correlationId: correlationId)
-        }
-    }
-
-    /// The `/_emulator/users` test hooks: no token, no limits, no faults, not counted in the stats.
-    private func userHook(_ route: Route, _ parts: EmulatorRequest, correlationId: String) -> Response {
-        do {
-            switch route {
-            case let .emulatorPatchUser(id): return answer(200, try handlers.users.patchUser(id, parts), correlationId: correlationId, token: nil)
-            default: return answer(201, try handlers.users.createUser(parts), correlationId: correlationId, token: nil)
-            }
-        } catch let failure as APIFailure {
-            return answer(failure, correlationId: correlationId, token: nil)
-        } catch {
-            return answer(APIFailure(status: 500, code: "internal.server.error", message: "\(error)"), correlationId: correlationId, token: nil)
+        case let .hook(run):
+            return answer(correlationId: correlationId, token: nil) { try run(self, parts) }
         }
     }
 
     private func serve(
-        operation: String, run: @escaping (APIHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?),
-        _ parts: EmulatorRequest, request: Request, context: EmulatorContext, correlationId: String
+        operation: String, run: @escaping (APIHandlers, EmulatorRequest) throws -> HandlerAnswer,
+        _ parts: EmulatorRequest, request: Request, context: EmulatorContext
     ) async throws -> Response {
         let token = Self.bearer(request.headers[.authorization])
+        let correlationId = context.correlationId
         stats.begin()
         defer { stats.end() }
         var fault = try await latencyThenFault()
         if let scripted = scriptedFaults.next(operation) {
-            if !scripted.otherWriterAdds.isEmpty { handlers.groups.otherWriterAdds(scripted.otherWriterAdds, path: parts.path) }
+            if !scripted.otherWriterAdds.isEmpty { handlers.groups.otherWriterAdds(scripted.otherWriterAdds, groupId: parts.id) }
             if scripted.drop || scripted.status != nil { fault = InjectedFault(status: scripted.drop ? nil : scripted.status, afterWork: scripted.afterWork) }
         }
         if case let .some(early) = fault, !early.afterWork {
@@ -89,7 +71,7 @@ extension PureCloudEmulator {
     }
 
     private func authorizeAndRun(
-        operation: String, run: (APIHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?),
+        operation: String, run: (APIHandlers, EmulatorRequest) throws -> HandlerAnswer,
         _ parts: EmulatorRequest, token: String?, correlationId: String
     ) -> Response {
         let refusal: APIFailure? = switch tokens.check(token) {
@@ -98,32 +80,39 @@ extension PureCloudEmulator {
         case .unknown: APIFailure(status: 401, code: "bad.credentials", message: "Invalid login credentials.")
         case .expired: APIFailure(status: 401, code: "credentials.expired", message: "The access token has expired.")
         }
+        let record = { @Sendable (status: Int) in self.stats.record(operation: operation, status: status) }
         if let refusal {
-            stats.record(operation: operation, status: 401)
+            record(401)
             return answer(refusal, correlationId: correlationId, token: nil)
         }
-        let verdict = limiter.admit(token!)
-        if verdict.limited {
-            stats.record(operation: operation, status: 429)
-            var failure = APIFailure(status: 429, code: "too.many.requests.retry.after",
-                                     message: "Rate limit exceeded the maximum. Retry the request in [\(verdict.resetSeconds)] seconds")
-            failure.retryAfter = verdict.resetSeconds
-            return answer(failure, correlationId: correlationId, token: token)
+        let token = token ?? ""  // `check` found it valid, so it is there
+        return answer(correlationId: correlationId, token: token, record: record) {
+            let verdict = limiter.admit(token)
+            if verdict.limited {
+                var failure = APIFailure(status: 429, code: "too.many.requests.retry.after",
+                                         message: "Rate limit exceeded the maximum. Retry the request in [\(verdict.resetSeconds)] seconds")
+                failure.retryAfter = verdict.resetSeconds
+                throw failure
+            }
+            if configuration.forbiddenOperations.contains(operation) {
+                throw APIFailure(status: 403, code: "missing.permissions",
+                                 message: "Unable to perform the requested action. You are missing the following permission(s) for \(operation) (--forbid)")
+            }
+            return try run(handlers, parts)
         }
-        if configuration.forbiddenOperations.contains(operation) {
-            stats.record(operation: operation, status: 403)
-            return answer(APIFailure(status: 403, code: "missing.permissions", message: "Unable to perform the requested action. You are missing the following permission(s) for \(operation) (--forbid)"),
-                          correlationId: correlationId, token: token)
-        }
+    }
+
+    /// A handler's answer, or its `APIFailure`, or any other error as a 500; `record` notes the status.
+    func answer(correlationId: String, token: String?, record: (Int) -> Void = { _ in }, _ run: () throws -> HandlerAnswer) -> Response {
         do {
-            let (status, json) = try run(handlers, parts)
-            stats.record(operation: operation, status: status)
+            let (status, json) = try run()
+            record(status)
             return answer(status, json, correlationId: correlationId, token: token)
         } catch let failure as APIFailure {
-            stats.record(operation: operation, status: failure.status)
+            record(failure.status)
             return answer(failure, correlationId: correlationId, token: token)
         } catch {
-            stats.record(operation: operation, status: 500)
+            record(500)
             return answer(APIFailure(status: 500, code: "internal.server.error", message: "\(error)"), correlationId: correlationId, token: token)
         }
     }

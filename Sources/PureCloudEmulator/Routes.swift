@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// The handlers of every API the emulator serves; a route picks one.
 struct APIHandlers: Sendable {
     let groups: GroupsHandlers
@@ -5,111 +7,82 @@ struct APIHandlers: Sendable {
     let identity: IdentityHandlers
 }
 
-/// Maps a method and path to one of the operations (named as in the official SDKs: 14 of
-/// `GroupsApi`, 4 of `UsersApi`, `get_tokens_me`, `get_organizations_me`), the token endpoint, or the emulator's own `/_emulator/*` endpoints.
-enum Route {
-    case token
-    case emulatorState
-    case emulatorStats
-    case emulatorResetStats
-    case emulatorCreateUser
-    case emulatorPatchUser(String)
-    case emulatorAddFault
-    case emulatorClearFaults
-    case api(operation: String, run: @Sendable (APIHandlers, EmulatorRequest) throws -> (status: Int, body: JSON?))
+/// What a handler answers: a status and a body, if any.
+typealias HandlerAnswer = (status: Int, body: JSON?)
 
-    static func resolve(method: String, path: String) throws -> Route {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-            .map { String($0).removingPercentEncoding ?? String($0) }
-        func methods(_ table: [String: Route]) throws -> Route {
-            if let route = table[method] { return route }
-            var failure = APIFailure(status: 405, code: "method.not.allowed",
-                                     message: "\(method) is not allowed on \(path); use \(table.keys.sorted().joined(separator: " or "))")
-            failure.allow = table.keys.sorted()
-            throw failure
-        }
-        switch segments.count {
-        case 2 where segments == ["oauth", "token"]:
-            return try methods(["POST": .token])
-        case 2 where segments[0] == "_emulator":
-            switch segments[1] {
-            case "state": return try methods(["GET": .emulatorState])
-            case "stats": return try methods(["GET": .emulatorStats, "DELETE": .emulatorResetStats])
-            case "users": return try methods(["POST": .emulatorCreateUser])
-            case "faults": return try methods(["POST": .emulatorAddFault, "DELETE": .emulatorClearFaults])
-            default: break
-            }
-        case 3 where segments[0] == "_emulator" && segments[1] == "users":
-            return try methods(["PATCH": .emulatorPatchUser(segments[2])])
-        default: break
-        }
-        guard segments.count >= 3, segments[0] == "api", segments[1] == "v2" else { throw notFound(path) }
-        let rest = Array(segments.dropFirst(2))
-        switch rest.count {
-        case 1 where rest[0] == "groups":
-            return try methods([
-                "GET": .api(operation: "get_groups") { h, r in (200, try h.groups.listGroups(r, profiles: false)) },
-                "POST": .api(operation: "post_groups") { h, r in (200, try h.groups.createGroup(r)) },
-            ])
-        case 1 where rest[0] == "users":
-            return try methods(["GET": .api(operation: "get_users") { h, r in (200, try h.users.listUsers(r)) }])
-        case 2 where rest == ["users", "search"]:
-            return try methods([
-                "GET": .api(operation: "get_users_search") { h, r in (200, try h.users.searchByToken(r)) },
-                "POST": .api(operation: "post_users_search") { h, r in (200, try h.users.search(r)) },
-            ])
-        case 2 where rest == ["tokens", "me"]:
-            return try methods(["GET": .api(operation: "get_tokens_me") { h, _ in (200, h.identity.tokenInfo()) }])
-        case 2 where rest == ["organizations", "me"]:
-            return try methods(["GET": .api(operation: "get_organizations_me") { h, _ in (200, h.identity.organization()) }])
-        case 2 where rest[0] == "users":
-            let id = rest[1]
-            return try methods(["GET": .api(operation: "get_user") { h, r in (200, try h.users.getUser(id, r)) }])
-        case 1 where rest[0] == "fieldconfig":
-            return try methods(["GET": .api(operation: "get_fieldconfig") { h, r in (200, try h.groups.fieldConfig(r)) }])
-        case 2 where rest == ["profiles", "groups"]:
-            return try methods(["GET": .api(operation: "get_profiles_groups") { h, r in (200, try h.groups.listGroups(r, profiles: true)) }])
-        case 2 where rest == ["groups", "search"]:
-            return try methods([
-                "GET": .api(operation: "get_groups_search") { h, r in (200, try h.groups.searchByToken(r)) },
-                "POST": .api(operation: "post_groups_search") { h, r in (200, try h.groups.search(r)) },
-            ])
-        case 2 where rest[0] == "groups":
-            let id = rest[1]
-            return try methods([
-                "GET": .api(operation: "get_group") { h, _ in (200, try h.groups.getGroup(id)) },
-                "PUT": .api(operation: "put_group") { h, r in (200, try h.groups.updateGroup(id, r)) },
-                "DELETE": .api(operation: "delete_group") { h, _ in try h.groups.deleteGroup(id); return (200, nil) },
-            ])
-        case 3 where rest[0] == "groups":
-            let id = rest[1]
-            switch rest[2] {
-            case "members":
-                return try methods([
-                    "GET": .api(operation: "get_group_members") { h, r in (200, try h.groups.listMembers(id, r)) },
-                    "POST": .api(operation: "post_group_members") { h, r in _ = try h.groups.addMembers(id, r); return (202, nil) },
-                    "DELETE": .api(operation: "delete_group_members") { h, r in _ = try h.groups.removeMembers(id, r); return (202, nil) },
-                ])
-            case "individuals":
-                return try methods(["GET": .api(operation: "get_group_individuals") { h, _ in (200, try h.groups.listIndividuals(id)) }])
-            case "profile":
-                return try methods(["GET": .api(operation: "get_group_profile") { h, _ in (200, try h.groups.getProfile(id)) }])
-            default: break
-            }
-        default: break
-        }
-        throw notFound(path)
+/// One method on one path, in Hummingbird's path syntax (`:id` stands for one segment, which the
+/// handler reads percent-decoded as `EmulatorRequest.id`), and what the emulator does with it.
+struct Route: Sendable {
+    enum Action: Sendable {
+        /// An API operation, named as in the official SDKs: faults, latency, the token check, the
+        /// rate limit, `--forbid` and the stats apply (Responder.swift).
+        case operation(String, @Sendable (APIHandlers, EmulatorRequest) throws -> HandlerAnswer)
+        /// `POST /oauth/token`: faults and latency apply, as in front of the platform.
+        case token
+        /// The emulator's own `/_emulator/*` endpoints: no token, no limits, no faults, not counted.
+        case hook(@Sendable (PureCloudEmulator, EmulatorRequest) throws -> HandlerAnswer)
     }
 
-    /// Every operation `resolve` can route to (SDK names), for flags that name one (`--forbid`).
-    static let servedOperations: Set<String> = [
-        "delete_group", "delete_group_members", "get_fieldconfig", "get_group", "get_group_individuals", "get_group_members",
-        "get_group_profile", "get_groups", "get_groups_search", "get_profiles_groups", "post_group_members", "post_groups",
-        "post_groups_search", "put_group", "get_users", "get_user", "get_users_search", "post_users_search",
-        "get_tokens_me", "get_organizations_me",
+    let method: HTTPRequest.Method
+    let path: String
+    let action: Action
+
+    static func api(_ method: HTTPRequest.Method, _ path: String, _ operation: String,
+                    _ run: @escaping @Sendable (APIHandlers, EmulatorRequest) throws -> HandlerAnswer) -> Route {
+        Route(method: method, path: path, action: .operation(operation, run))
+    }
+
+    static func hook(_ method: HTTPRequest.Method, _ path: String,
+                     _ run: @escaping @Sendable (PureCloudEmulator, EmulatorRequest) throws -> HandlerAnswer) -> Route {
+        Route(method: method, path: path, action: .hook(run))
+    }
+
+    var operation: String? {
+        if case let .operation(name, _) = action { name } else { nil }
+    }
+}
+
+extension PureCloudEmulator {
+    /// Every endpoint the emulator answers, declared once: Hummingbird's router is built from this
+    /// list (Routing.swift), and so are the 405s' `Allow` headers and `servedOperations`. The
+    /// operations are the 14 of the SDKs' `GroupsApi`, 4 of `UsersApi`, `get_tokens_me` and
+    /// `get_organizations_me`.
+    static let routes: [Route] = [
+        .api(.get, "/api/v2/groups", "get_groups") { h, r in (200, try h.groups.listGroups(r, profiles: false)) },
+        .api(.post, "/api/v2/groups", "post_groups") { h, r in (200, try h.groups.createGroup(r)) },
+        .api(.get, "/api/v2/groups/search", "get_groups_search") { h, r in (200, try h.groups.searchByToken(r)) },
+        .api(.post, "/api/v2/groups/search", "post_groups_search") { h, r in (200, try h.groups.search(r)) },
+        .api(.get, "/api/v2/groups/:id", "get_group") { h, r in (200, try h.groups.getGroup(r.id)) },
+        .api(.put, "/api/v2/groups/:id", "put_group") { h, r in (200, try h.groups.updateGroup(r.id, r)) },
+        .api(.delete, "/api/v2/groups/:id", "delete_group") { h, r in try h.groups.deleteGroup(r.id); return (200, nil) },
+        .api(.get, "/api/v2/groups/:id/members", "get_group_members") { h, r in (200, try h.groups.listMembers(r.id, r)) },
+        .api(.post, "/api/v2/groups/:id/members", "post_group_members") { h, r in _ = try h.groups.addMembers(r.id, r); return (202, nil) },
+        .api(.delete, "/api/v2/groups/:id/members", "delete_group_members") { h, r in _ = try h.groups.removeMembers(r.id, r); return (202, nil) },
+        .api(.get, "/api/v2/groups/:id/individuals", "get_group_individuals") { h, r in (200, try h.groups.listIndividuals(r.id)) },
+        .api(.get, "/api/v2/groups/:id/profile", "get_group_profile") { h, r in (200, try h.groups.getProfile(r.id)) },
+        .api(.get, "/api/v2/profiles/groups", "get_profiles_groups") { h, r in (200, try h.groups.listGroups(r, profiles: true)) },
+        .api(.get, "/api/v2/fieldconfig", "get_fieldconfig") { h, r in (200, try h.groups.fieldConfig(r)) },
+
+        .api(.get, "/api/v2/users", "get_users") { h, r in (200, try h.users.listUsers(r)) },
+        .api(.get, "/api/v2/users/search", "get_users_search") { h, r in (200, try h.users.searchByToken(r)) },
+        .api(.post, "/api/v2/users/search", "post_users_search") { h, r in (200, try h.users.search(r)) },
+        .api(.get, "/api/v2/users/:id", "get_user") { h, r in (200, try h.users.getUser(r.id, r)) },
+
+        .api(.get, "/api/v2/tokens/me", "get_tokens_me") { h, _ in (200, h.identity.tokenInfo()) },
+        .api(.get, "/api/v2/organizations/me", "get_organizations_me") { h, _ in (200, h.identity.organization()) },
+
+        Route(method: .post, path: "/oauth/token", action: .token),
+
+        .hook(.get, "/_emulator/state") { e, _ in (200, e.org.withState { $0.exported() }) },
+        .hook(.get, "/_emulator/stats") { e, _ in (200, e.stats.snapshot()) },
+        .hook(.delete, "/_emulator/stats") { e, _ in e.stats.reset(); return (204, nil) },
+        .hook(.post, "/_emulator/users") { e, r in (201, try e.handlers.users.createUser(r)) },
+        .hook(.patch, "/_emulator/users/:id") { e, r in (200, try e.handlers.users.patchUser(r.id, r)) },
+        .hook(.post, "/_emulator/faults") { e, r in try e.scriptedFaults.add(r); return (204, nil) },
+        .hook(.delete, "/_emulator/faults") { e, _ in e.scriptedFaults.clear(); return (204, nil) },
     ]
 
-    static func notFound(_ path: String) -> APIFailure {
-        APIFailure(status: 404, code: "not.found", message: "The requested resource was not found: \(path)")
-    }
+    /// The operations it serves, by SDK name (for flags and hooks that name one: `--forbid`,
+    /// `POST /_emulator/faults`).
+    public static let servedOperations: Set<String> = Set(routes.compactMap(\.operation))
 }

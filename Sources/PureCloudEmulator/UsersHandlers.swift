@@ -16,14 +16,8 @@ struct UsersHandlers: Sendable {
     func listUsers(_ request: EmulatorRequest) throws -> JSON {
         let query = request.query
         let descending = try parseSortOrder(query)
-        let ids = query.list("id")
-        let jabberIds = query.list("jabberId")
-        if !ids.isEmpty && !jabberIds.isEmpty {
-            throw APIFailure.badRequest("The 'jabberId' parameter cannot be used with the 'id' parameter")
-        }
-        for (name, values) in [("id", ids), ("jabberId", jabberIds)] where values.count > Self.maximumIdsPerGet {
-            throw APIFailure.badRequest("At most \(Self.maximumIdsPerGet) '\(name)' values are allowed, got \(values.count)")
-        }
+        let selection = try ListingSelection(query, maximum: Self.maximumIdsPerGet)
+        let ids = selection.ids, jabberIds = selection.jabberIds
         let stateFilter = try Self.stateParameter(query, allowed: GroupEnums.userListState) ?? "active"
         let expand = try Self.expandParameter(query)
         let page = try PageRequest(query, carrying: ["id", "jabberId", "sortOrder", "expand", "state"])
@@ -61,16 +55,11 @@ struct UsersHandlers: Sendable {
     // MARK: POST /api/v2/users/search, GET /api/v2/users/search?q64=
 
     func search(_ request: EmulatorRequest) throws -> JSON {
-        let body = try BodyReader(model: "UserSearchRequest", request: request)
-        return try run(UserSearch(request: body))
+        try run(UserSearch(SearchRequest(body: request, dialect: UserSearch.dialect)))
     }
 
     func searchByToken(_ request: EmulatorRequest) throws -> JSON {
-        guard let token = request.query.first("q64"), !token.isEmpty else {
-            throw APIFailure.badRequest("Query parameter 'q64' is required")
-        }
-        guard case let .object(members) = try Q64.decode(token) else { throw APIFailure.badRequest("Bad q64") }
-        var search = try UserSearch(request: BodyReader(model: "UserSearchRequest", fields: members))
+        var search = try UserSearch(SearchRequest(token: request, dialect: UserSearch.dialect))
         // `expand` on the GET replaces the one the token carries.
         let expand = try Self.expandParameter(request.query)
         if !expand.isEmpty { search.expand = expand }

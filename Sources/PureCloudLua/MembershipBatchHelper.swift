@@ -7,7 +7,7 @@ import PureCloud
 /// by side (`concurrency` at a time), one writer per group. Returns the reports in order.
 enum MembershipBatchHelper {
     static let name = "apply_memberships"
-    static let options = MembershipHelpers.common + MembershipHelpers.removing
+    static let options = ModuleSurface.helper(name)?.optionNames ?? []
 
     static func run(_ call: LuaCall, session: PurecloudSession) throws -> Int32 {
         let handle = try ApiMethods.handle(GroupsAPI.definition, call, function: name, session: session)

@@ -4,12 +4,10 @@ import PureCloud
 /// `api:add_members`, `api:remove_members`, `api:sync_members`: MembershipJob from Lua. People are
 /// named by id, email, name or user table, mixed; they are resolved before the first write.
 enum MembershipHelpers {
-    static let common = ["dry_run", "plan_only", "skip_unknown", "include_inactive"]
-    static let removing = ["max_removals", "allow_remove_all"]
-
     static func install(_ call: LuaCall, session: PurecloudSession) {
-        for (name, options) in [("add_members", common), ("remove_members", common + removing),
-                                ("sync_members", common + removing + ["add_only", "remove_only", "remove"])] {
+        // Their options are declared in ModuleSurface (which help, completion and definitions read).
+        for name in ["add_members", "remove_members", "sync_members"] {
+            let options = ModuleSurface.helper(name)?.optionNames ?? []
             call.push(function: name) { c in try run(name, options: options, c, session: session) }
             call.setField(-2, name)
         }

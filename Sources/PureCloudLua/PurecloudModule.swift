@@ -183,7 +183,7 @@ public enum PurecloudModule {
         do {
             // print as lua5.4's, clearing the progress line first (the two never share a screen line).
             try state.installPrint(before: clearProgressBeforeOutput)
-            try state.load(Prelude.source, name: "=purecloud.prelude")
+            try state.load(bytes: Prelude.source, name: Prelude.chunkName)
             call.pushValue(module)
             // The prelude's hooks into the session: the iterators' progress line.
             call.newTable()

@@ -16,7 +16,7 @@ enum ResolutionHelpers {
         let references = try MembershipHelpers.usersArgument(name, call, index: 2, position: 1)
         var job = ResolutionJob(client: try session.client(handle: handle))
         if call.type(at: 3) != .none && call.type(at: 3) != .nil {
-            let reader = try OptionReader(call, index: 3, function: name, position: 2, known: ["include_inactive", "batch_size"])
+            let reader = try OptionReader(call, index: 3, function: name, position: 2, known: ModuleSurface.helper(name)?.optionNames ?? [])
             job.includeInactive = try reader.boolean("include_inactive") ?? false
             if let size = try reader.integer("batch_size", in: 1...UsersAPI.maximumValuesPerCriterion) {
                 job.batchSize = size

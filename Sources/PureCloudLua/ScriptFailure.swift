@@ -68,7 +68,7 @@ public struct ScriptFailure {
     public var userTraceback: String? { traceback.map(Self.userFrames) }
 
     /// The chunk name of pclua's Lua part (iterators, collect): never what a user's error points at.
-    public static let internalChunk = "purecloud.prelude"
+    public static var internalChunk: String { Prelude.shownName }
 
     public static func userFrames(_ traceback: String) -> String {
         UserTraceback.frames(traceback, hiding: internalChunk)

@@ -382,7 +382,7 @@ final class TaskScheduler {
         }
         var limit = session.settings.concurrency
         if call.type(at: 3) != .none && call.type(at: 3) != .nil {
-            let options = try OptionReader(call, index: 3, function: name, position: 3, known: ["concurrency"])
+            let options = try OptionReader(call, index: 3, function: name, position: 3, known: ModuleSurface.optionNames("purecloud.map"))
             if let n = try options.integer("concurrency", in: 1...ClientConfiguration.maximumConcurrency) { limit = n }
         }
         guard call.ensureStack(4) else { throw LuaError.memory }

@@ -5,115 +5,133 @@ import PureCloud
 enum UtilityModules {
     static func installCSV(_ call: LuaCall, session: PurecloudSession) {
         call.newTable()
-        // for row, line in purecloud.csv.rows(path) do ... end   (lazy)
-        call.push(function: "rows") { c in
-            guard let path = c.string(at: 1) else {
-                throw LuaArgumentError(position: 1, function: "csv.rows", message: "file path (string) expected, got \(c.typeName(at: 1))")
-            }
-            let table = try CSVTable(path: path, delimiter: try delimiterOption(c, index: 2, function: "csv.rows"))
-            c.push(function: "csv.rows iterator") { c in
-                guard let (row, line) = try table.next() else { return 0 }
-                pushRow(row, c)
-                c.push(line)
-                return 2
-            }
-            return 1
-        }
+        call.push(function: "rows") { c in try rows(c) }
         call.setField(-2, "rows")
-        // local rows, header, info = purecloud.csv.read(path)   (all rows; a malformed file fails
-        // before any is returned). info.lines[i] is the line row i starts on; info.blank_lines the
-        // lines skipped because all their fields are empty.
-        call.push(function: "read") { c in
-            guard let path = c.string(at: 1) else {
-                throw LuaArgumentError(position: 1, function: "csv.read", message: "file path (string) expected, got \(c.typeName(at: 1))")
-            }
-            let table = try CSVTable(path: path, delimiter: try delimiterOption(c, index: 2, function: "csv.read"))
-            var rows: [[(String, String)]] = []
-            var lines: [Int] = []
-            while let (row, line) = try table.next() {
-                rows.append(row)
-                lines.append(line)
-            }
-            c.newTable(arrayCapacity: Int32(min(rows.count, 1 << 24)))
-            c.push(anchor: ModuleAnchors.arrayMT)
-            c.setMetatable(-2)
-            for (index, row) in rows.enumerated() {
-                pushRow(row, c)
-                c.setIndex(-2, index + 1)
-            }
-            pushArray(table.columns, c)
-            c.newTable(recordCapacity: 2)
-            pushArray(lines, c)
-            c.setField(-2, "lines")
-            pushArray(table.blankLines, c)
-            c.setField(-2, "blank_lines")
-            return 3
-        }
+        call.push(function: "read") { c in try read(c) }
         call.setField(-2, "read")
-        // purecloud.csv.write(path, rows, header, { delimiter = ";", bom = true })
-        call.push(function: "write") { c in
-            guard let path = c.string(at: 1) else {
-                throw LuaArgumentError(position: 1, function: "csv.write", message: "file path (string) expected, got \(c.typeName(at: 1))")
-            }
-            guard c.type(at: 2) == .table else {
-                throw LuaArgumentError(position: 2, function: "csv.write", message: "array of rows expected, got \(c.typeName(at: 2))")
-            }
-            guard c.type(at: 3) == .table else {
-                throw LuaArgumentError(position: 3, function: "csv.write", message: "header (array of column names) expected, got \(c.typeName(at: 3))")
-            }
-            // Text only: a name or value that is not UTF-8 is refused, not repaired (repaired, a
-            // column name would no longer find its values, and the file would not read back).
-            let arguments = LuaArguments(c, function: "csv.write")
-            let columns = try arguments.arrayCount(3, maximum: 100_000, what: "column names")
-            var header: [String] = []
-            for index in 0..<columns {
-                c.getIndex(3, index + 1)
-                defer { c.pop() }
-                do throws(LuaValueProblem) {
-                    guard let name = try c.checkedString(at: -1, maxBytes: 64 * 1024) else { throw LuaValueProblem(expected: "a string", got: "nil") }
-                    header.append(name)
-                } catch {
-                    throw LuaArgumentError(position: 3, function: "csv.write", message: "column \(index + 1)'s name must be \(error.expected), got \(error.got)")
-                }
-            }
-            guard !header.isEmpty else { throw LuaArgumentError(position: 3, function: "csv.write", message: "the header is empty") }
-            let count = try arguments.arrayCount(2, maximum: 10_000_000, what: "rows")
-            var rows: [[String]] = []
-            rows.reserveCapacity(count)
-            for index in 1...max(1, count) where count > 0 {
-                c.getIndex(2, index)
-                defer { c.pop() }
-                guard c.type(at: -1) == .table else { throw ConfigurationError("csv.write: row \(index) is a \(c.typeName(at: -1)), not a table") }
-                rows.append(try header.map { name in
-                    c.getField(-1, name)
-                    defer { c.pop() }
-                    switch c.type(at: -1) {
-                    case .nil: return ""
-                    case .string:
-                        guard let text = try? c.checkedString(at: -1, maxBytes: Int.max) else {
-                            throw ConfigurationError("csv.write: row \(index), column '\(LuaText.shown(name))': the value is not UTF-8 text")
-                        }
-                        return text
-                    case .number: return c.isInteger(at: -1) ? String(c.integer(at: -1) ?? 0) : String(c.number(at: -1) ?? 0)
-                    case .boolean: return c.boolean(at: -1) ? "true" : "false"
-                    default: throw ConfigurationError("csv.write: row \(index), column '\(LuaText.shown(name))': a \(c.typeName(at: -1)) cannot be written to CSV")
-                    }
-                })
-            }
-            var bom = false
-            if c.type(at: 4) == .table {
-                bom = try OptionReader(c, index: 4, function: "csv.write", position: 4, known: ["delimiter", "bom"]).boolean("bom") ?? false
-            }
-            let delimiter = try delimiterOption(c, index: 4, function: "csv.write", known: ["delimiter", "bom"]) ?? ","
-            try CSVTable.write(path: path, header: header, rows: rows, delimiter: delimiter, bom: bom)
-            c.push(rows.count)
-            return 1
-        }
+        call.push(function: "write") { c in try write(c) }
         call.setField(-2, "write")
     }
 
+    /// for row, line in purecloud.csv.rows(path) do ... end   (lazy)
+    static func rows(_ c: LuaCall) throws -> Int32 {
+        guard let path = c.string(at: 1) else {
+            throw LuaArgumentError(position: 1, function: "csv.rows", message: "file path (string) expected, got \(c.typeName(at: 1))")
+        }
+        let table = try CSVTable(path: path, delimiter: try delimiterOption(c, index: 2, function: "csv.rows"))
+        c.push(function: "csv.rows iterator") { c in
+            guard let (row, line) = try table.next() else { return 0 }
+            pushRow(row, c)
+            c.push(line)
+            return 2
+        }
+        return 1
+    }
+
+    /// local rows, header, info = purecloud.csv.read(path)   (all rows; a malformed file fails
+    /// before any is returned). info.lines[i] is the line row i starts on; info.blank_lines the
+    /// lines skipped because all their fields are empty.
+    static func read(_ c: LuaCall) throws -> Int32 {
+        guard let path = c.string(at: 1) else {
+            throw LuaArgumentError(position: 1, function: "csv.read", message: "file path (string) expected, got \(c.typeName(at: 1))")
+        }
+        let table = try CSVTable(path: path, delimiter: try delimiterOption(c, index: 2, function: "csv.read"))
+        var rows: [[(String, String)]] = []
+        var lines: [Int] = []
+        while let (row, line) = try table.next() {
+            rows.append(row)
+            lines.append(line)
+        }
+        c.newTable(arrayCapacity: Int32(min(rows.count, 1 << 24)))
+        c.push(anchor: ModuleAnchors.arrayMT)
+        c.setMetatable(-2)
+        for (index, row) in rows.enumerated() {
+            pushRow(row, c)
+            c.setIndex(-2, index + 1)
+        }
+        pushArray(table.columns, c)
+        c.newTable(recordCapacity: 2)
+        pushArray(lines, c)
+        c.setField(-2, "lines")
+        pushArray(table.blankLines, c)
+        c.setField(-2, "blank_lines")
+        return 3
+    }
+
+    /// purecloud.csv.write(path, rows, header, { delimiter = ";", bom = true })
+    static func write(_ c: LuaCall) throws -> Int32 {
+        guard let path = c.string(at: 1) else {
+            throw LuaArgumentError(position: 1, function: "csv.write", message: "file path (string) expected, got \(c.typeName(at: 1))")
+        }
+        guard c.type(at: 2) == .table else {
+            throw LuaArgumentError(position: 2, function: "csv.write", message: "array of rows expected, got \(c.typeName(at: 2))")
+        }
+        guard c.type(at: 3) == .table else {
+            throw LuaArgumentError(position: 3, function: "csv.write", message: "header (array of column names) expected, got \(c.typeName(at: 3))")
+        }
+        // Text only: a name or value that is not UTF-8 is refused, not repaired (repaired, a
+        // column name would no longer find its values, and the file would not read back).
+        let arguments = LuaArguments(c, function: "csv.write")
+        let header = try csvHeader(c, arguments)
+        guard !header.isEmpty else { throw LuaArgumentError(position: 3, function: "csv.write", message: "the header is empty") }
+        let rows = try csvRows(c, arguments, header: header)
+        var bom = false
+        if c.type(at: 4) == .table {
+            bom = try OptionReader(c, index: 4, function: "csv.write", position: 4, known: ModuleSurface.optionNames("purecloud.csv.write")).boolean("bom") ?? false
+        }
+        let delimiter = try delimiterOption(c, index: 4, function: "csv.write", known: ModuleSurface.optionNames("purecloud.csv.write")) ?? ","
+        try CSVTable.write(path: path, header: header, rows: rows, delimiter: delimiter, bom: bom)
+        c.push(rows.count)
+        return 1
+    }
+
+    /// csv.write's header: its column names, as UTF-8 text.
+    static func csvHeader(_ c: LuaCall, _ arguments: LuaArguments) throws -> [String] {
+        var header: [String] = []
+        let columns = try arguments.arrayCount(3, maximum: 100_000, what: "column names")
+        for index in 0..<columns {
+            c.getIndex(3, index + 1)
+            defer { c.pop() }
+            do throws(LuaValueProblem) {
+                guard let name = try c.checkedString(at: -1, maxBytes: 64 * 1024) else { throw LuaValueProblem(expected: "a string", got: "nil") }
+                header.append(name)
+            } catch {
+                throw LuaArgumentError(position: 3, function: "csv.write", message: "column \(index + 1)'s name must be \(error.expected), got \(error.got)")
+            }
+        }
+        return header
+    }
+
+    /// csv.write's rows, each as the header's values (absent: empty).
+    static func csvRows(_ c: LuaCall, _ arguments: LuaArguments, header: [String]) throws -> [[String]] {
+        let count = try arguments.arrayCount(2, maximum: 10_000_000, what: "rows")
+        var rows: [[String]] = []
+        rows.reserveCapacity(count)
+        for index in 1...max(1, count) where count > 0 {
+            c.getIndex(2, index)
+            defer { c.pop() }
+            guard c.type(at: -1) == .table else { throw ConfigurationError("csv.write: row \(index) is a \(c.typeName(at: -1)), not a table") }
+            rows.append(try header.map { name in
+                c.getField(-1, name)
+                defer { c.pop() }
+                switch c.type(at: -1) {
+                case .nil: return ""
+                case .string:
+                    guard let text = try? c.checkedString(at: -1, maxBytes: Int.max) else {
+                        throw ConfigurationError("csv.write: row \(index), column '\(LuaText.shown(name))': the value is not UTF-8 text")
+                    }
+                    return text
+                case .number: return c.isInteger(at: -1) ? String(c.integer(at: -1) ?? 0) : String(c.number(at: -1) ?? 0)
+                case .boolean: return c.boolean(at: -1) ? "true" : "false"
+                default: throw ConfigurationError("csv.write: row \(index), column '\(LuaText.shown(name))': a \(c.typeName(at: -1)) cannot be written to CSV")
+                }
+            })
+        }
+        return rows
+    }
+
     /// `{ delimiter = ";" }` at `index` (`,` `;` or a tab), or nil when not given.
-    static func delimiterOption(_ c: LuaCall, index: Int32, function: String, known: [String] = ["delimiter"]) throws -> UnicodeScalar? {
+    static func delimiterOption(_ c: LuaCall, index: Int32, function: String, known: [String] = ModuleSurface.optionNames("purecloud.csv.rows")) throws -> UnicodeScalar? {
         switch c.type(at: index) {
         case .none, .nil: return nil
         case .table: break

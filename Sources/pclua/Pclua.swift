@@ -8,7 +8,7 @@ struct Pclua: AsyncParsableCommand {
         commandName: "pclua",
         abstract: "The Genesys Cloud Groups and Users APIs as Lua 5.4 scripts, a REPL and an emulator.",
         version: "pclua \(PurecloudVersion.current) (Lua 5.4)",
-        subcommands: [RunCommand.self, EmulatorCommand.self, SnapshotCommand.self, RehearseHelp.self, DiffCommand.self, UndoCommand.self, RestoreCommand.self],
+        subcommands: [RunCommand.self, EmulatorCommand.self, SnapshotCommand.self, RehearseHelp.self, DiffCommand.self, UndoCommand.self, RestoreCommand.self, DefinitionsCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// `pclua --help`, `pclua help` and `pclua run --help`: one page laid out for 80 columns, by
@@ -44,6 +44,8 @@ struct Pclua: AsyncParsableCommand {
           pclua restore --snapshot FILE [--groups PATTERN]
                                          groups back to a snapshot's state, likewise
           pclua emulator [--port N]      serve the emulator (pclua emulator --help)
+          pclua definitions --out DIR    purecloud.d.lua and .luacheckrc for editors
+                                         and luacheck (docs/editors.md)
         Subcommands are recognised by bare name only: ./run or any path is a script.
 
         Lua options (as lua5.4):
@@ -118,7 +120,9 @@ enum Main {
             await RehearseCommand.main(argv, from: 2)
             return
         }
-        if let first, !["emulator", "snapshot", "diff", "undo", "restore", "help", "--help", "--version"].contains(first) {
+        // The subcommands ArgumentParser knows, by the names they declare (run is lua.c's command line).
+        let parsed = Pclua.configuration.subcommands.compactMap { command in command.configuration.commandName }.filter { $0 != "run" } + ["help", "--help", "--version"]
+        if let first, !parsed.contains(first) {
             await runLuaCommandLine(argv, from: first == "run" ? 2 : 1)
             return
         }

@@ -66,12 +66,12 @@ final class PersonMessageTests: EmulatorBackedTestCase {
         XCTAssertTrue(outcome.messages.hasPrefix(prefix + "\(file.path):4: attempt to index a nil value"), outcome.messages)
         XCTAssertTrue(outcome.messages.contains("stack traceback"), outcome.messages)
         XCTAssertTrue(outcome.messages.contains("\(file.path):6:"), "the user's loop is in the traceback: \(outcome.messages)")
-        XCTAssertFalse(outcome.messages.contains("purecloud.prelude"), outcome.messages)
+        XCTAssertFalse(outcome.messages.contains("prelude.lua"), outcome.messages)
 
         // An error raised inside pclua's own Lua is located at the user's line that called it.
         let inside = try pclua(["-e", "local x = 1\npurecloud.collect(42)"])
         XCTAssertTrue(inside.messages.hasPrefix(prefix + "(command line):2: "), inside.messages)
-        XCTAssertFalse(inside.messages.contains("purecloud.prelude"), inside.messages)
+        XCTAssertFalse(inside.messages.contains("prelude.lua"), inside.messages)
     }
 
     func testAMalformedFileOrARefusedPlanIsOneLineEvenThroughPcall() throws {

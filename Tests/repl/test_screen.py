@@ -41,6 +41,15 @@ def test_completion_inside_bodies_constructors_and_enum_arguments(home):
     child.expect(re.escape("ernalContact"))
     child.sendcontrol("c")
     child.expect(PROMPT)
+    # The options of a bulk helper and of configure, from the declared surface.
+    child.send('api:sync_members("g", {}, { allow_\t')
+    child.expect(re.escape("remove_all = "))
+    child.sendcontrol("c")
+    child.expect(PROMPT)
+    child.send('purecloud.configure{ token_\t')
+    child.expect(re.escape("pool = "))
+    child.sendcontrol("c")
+    child.expect(PROMPT)
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
 

@@ -69,7 +69,7 @@ body.memberIds = { users[1].id, users[2].id, users[3].id }
 body.version = api_instance:get_group(group_id).version
 example("post_group_members", function()
   --Add members
-  local result = api_instance:post_group_members(group_id, body)
+  api_instance:post_group_members(group_id, body)
   print("post_group_members: accepted")
 end)
 
@@ -160,7 +160,7 @@ end)
 local ids = users[1].id .. "," .. users[2].id -- String | Comma separated list of userIds to remove.
 example("delete_group_members", function()
   --Remove members
-  local result = api_instance:delete_group_members(group_id, ids)
+  api_instance:delete_group_members(group_id, ids)
   print("delete_group_members: accepted")
 end)
 

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import PureCloud
+import PureCloudLua
+
+/// `pclua definitions --out DIR`: what an editor and luacheck need to know of the `purecloud`
+/// module, written from the declared surface (docs/editors.md).
+struct DefinitionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "definitions",
+        abstract: "Write the purecloud module's definitions for editors (Lua Language Server) and luacheck.",
+        discussion: "Writes DIR/purecloud.d.lua (---@meta: every API, operation, option, model, helper and setting, with its help) and DIR/.luacheckrc (std = \"lua54+pclua\": purecloud and its fields, arg, help). A .luacheckrc that pclua did not write is left alone unless --force. Exit status 0, or 2 when DIR cannot be written. See docs/editors.md.")
+
+    @Option(help: ArgumentHelp("The folder to write to (created if missing).", valueName: "dir")) var out: String
+    @Flag(help: "Replace a .luacheckrc that pclua did not write.") var force = false
+
+    static let marker = "-- luacheck's configuration for pclua scripts"
+
+    func run() throws {
+        let version = PurecloudVersion.current
+        let luacheckPath = (out as NSString).appendingPathComponent(".luacheckrc")
+        let definitionsPath = (out as NSString).appendingPathComponent("purecloud.d.lua")
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            if !force, let existing = FileManager.default.contents(atPath: luacheckPath),
+               !String(decoding: existing.prefix(200), as: UTF8.self).hasPrefix(Self.marker) {
+                printError("pclua definitions: \(luacheckPath) exists and was not written by pclua; nothing was written (--force replaces it)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            try AtomicFile.write(Array(EditorDefinitions.languageServer(version: version).utf8), to: definitionsPath, mode: 0o644)
+            try AtomicFile.write(Array(EditorDefinitions.luacheck(version: version).utf8), to: luacheckPath, mode: 0o644)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError("pclua definitions: \(error)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        emit("pclua definitions: wrote \(definitionsPath) and \(luacheckPath)")
+    }
+}
