@@ -30,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds to open a connection, per try (a connection that never opens is tried 3 times).") var connectTimeout: Double = ClientConfiguration.defaultConnectTimeout
     @Option(help: "Most times one request is sent (1 turns retries off).") var maxAttempts = 8
     @Option(help: "Seconds one call may take with all its retries and waits.") var callBudget: Double = 600
-    @Option(help: "Most requests in flight at once (bulk helpers run groups and batches side by side under one pacer); 1 sends one at a time.") var concurrency = ClientConfiguration.defaultConcurrency
+    @Option(help: "Most requests in flight at once (bulk helpers run groups and batches side by side under one pacer; purecloud.map runs this many tasks); 1 sends one at a time.") var concurrency = ClientConfiguration.defaultConcurrency
     @Option(help: "Fetch this many tokens with the client credentials and spread requests over them, each within its own rate limit (opt-in; see docs/cron.md).") var tokenPool = 1
 
     // lua.c's options (-e, -l, -i, -v, -E, -W, --, -), the script and its arguments are read by
