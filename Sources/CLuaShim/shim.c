@@ -6,10 +6,12 @@
 
 static pclua_dispatch_fn host_dispatch = NULL;
 static pclua_release_fn host_release = NULL;
+static pclua_continue_fn host_continue = NULL;
 
-void pclua_set_host_callbacks(pclua_dispatch_fn dispatch, pclua_release_fn release) {
+void pclua_set_host_callbacks(pclua_dispatch_fn dispatch, pclua_release_fn release, pclua_continue_fn resume) {
     host_dispatch = dispatch;
     host_release = release;
+    host_continue = resume;
 }
 
 /* ---- host functions --------------------------------------------------------------------- */
@@ -42,6 +44,22 @@ static int host_box_gc(lua_State *L) {
     return 0;
 }
 
+static int host_continuation(lua_State *L, int status, lua_KContext ctx);
+
+/* What Swift returned, carried out in C: the results, an error raised (the only place a host call
+ * raises), or the task suspended until what it waits for has ended (tasks.c). Swift has returned
+ * before any of these, so neither the longjmp of an error nor that of a yield crosses its frames;
+ * the state is back in Lua mode. */
+static int host_outcome(lua_State *L, int n) {
+    if (n == PCLUA_SUSPEND) return pclua_suspend(L, host_continuation);
+    if (n < 0) {
+        int kind = PCLUA_RAISE - n;
+        if (kind > PCLUA_KIND_SCRIPT) pclua_mark_error(L, kind);
+        return lua_error(L);
+    }
+    return n;
+}
+
 static int host_trampoline(lua_State *L) {
     HostSlot *slot = to_slot(L, lua_upvalueindex(1));
     if (slot == NULL) return luaL_error(L, "host function's upvalue was replaced (debug.setupvalue); it can no longer be called");
@@ -49,12 +67,19 @@ static int host_trampoline(lua_State *L) {
     int previous = pclua_enter_mode(L, 0); /* Swift pushes: host mode (state.c) */
     int n = host_dispatch(L, slot->box);
     pclua_leave_mode(L, previous);
-    if (n < 0) { /* the only place a host call raises: in C, not in Swift */
-        int kind = PCLUA_RAISE - n;
-        if (kind > PCLUA_KIND_SCRIPT) pclua_mark_error(L, kind);
-        return lua_error(L);
-    }
-    return n;
+    return host_outcome(L, n);
+}
+
+/* A suspended host call resumed by the scheduler: the same call (its closure, its arguments on the
+ * stack) goes on in the Swift continuation it left under the id it waited for (`ctx`). */
+static int host_continuation(lua_State *L, int status, lua_KContext ctx) {
+    (void)status;
+    HostSlot *slot = to_slot(L, lua_upvalueindex(1));
+    if (slot == NULL || !slot->box || !host_continue) return luaL_error(L, "host function's continuation was lost (its upvalue was replaced)");
+    int previous = pclua_enter_mode(L, 0);
+    int n = host_continue(L, slot->box, (lua_Integer)ctx);
+    pclua_leave_mode(L, previous);
+    return host_outcome(L, n);
 }
 
 void pclua_pushhost(lua_State *L, void *box, const char *name) {
@@ -118,6 +143,8 @@ static int kind_of(lua_State *L, int index) {
     lua_pop(L, 2);
     return kind;
 }
+
+int pclua_error_kind(lua_State *L, int index) { return kind_of(L, index); }
 
 int pclua_error_kind_lua(lua_State *L) {
     lua_pushinteger(L, kind_of(L, 1));
@@ -229,11 +256,25 @@ static void interrupt_hook(lua_State *L, lua_Debug *ar) {
 }
 
 void pclua_interrupt(lua_State *L) {
+    pclua_note_interrupt(L, 1);
     lua_sethook(L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 void pclua_clear_interrupt(lua_State *L) {
+    pclua_note_interrupt(L, 0);
     lua_sethook(L, NULL, 0, 0);
+}
+
+/* The interrupt sets the hook on the main thread only (as lua.c); a task runs on a thread of its
+ * own, set by the Lua thread itself before each resume (never from another thread, whose
+ * coroutine could be gone): every 1000 instructions it looks at the state's interrupt flag.
+ * Coroutines a task makes inherit the hook. A hook of the script's own (debug.sethook) stays. */
+static void task_hook(lua_State *L, lua_Debug *ar) {
+    if (pclua_interrupt_requested(L)) interrupt_hook(L, ar);
+}
+
+void pclua_watch_interrupts(lua_State *task) {
+    if (lua_gethook(task) == NULL) lua_sethook(task, task_hook, LUA_MASKCOUNT, 1000);
 }
 
 /* ---- protected helpers ------------------------------------------------------------------ */

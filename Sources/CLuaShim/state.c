@@ -17,6 +17,7 @@
  */
 #include "shim_internal.h"
 #include <mimalloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,10 @@ typedef struct {
     size_t used;   /* bytes Lua holds */
     size_t limit;  /* 0: none */
     int lua_mode;  /* 1: a failed allocation may raise (see above) */
+    /* Not memory, but the state's own record is where it can be found from any of its threads,
+     * also in a signal handler: an interrupt was asked for (Ctrl-C, SIGTERM) and not yet cleared.
+     * The scheduler of tasks and their threads' hooks read it. */
+    volatile sig_atomic_t interrupt;
 } Heap;
 
 static void out_of_memory(void) {
@@ -132,6 +137,7 @@ lua_State *pclua_newstate(size_t limit) {
     }
     lua_atpanic(L, panic);
     lua_setwarnf(L, warn_off, L); /* warnings off until "@on", as luaL_newstate */
+    pclua_clear_thread_flags(L);
     return L;
 }
 
@@ -169,6 +175,16 @@ int pclua_enter_mode(lua_State *L, int lua_mode) {
 void pclua_leave_mode(lua_State *L, int previous) {
     Heap *heap = heap_of(L);
     if (heap) heap->lua_mode = previous;
+}
+
+void pclua_note_interrupt(lua_State *L, int on) {
+    Heap *heap = heap_of(L);
+    if (heap) heap->interrupt = on;
+}
+
+int pclua_interrupt_requested(lua_State *L) {
+    Heap *heap = heap_of(L);
+    return heap ? heap->interrupt != 0 : 0;
 }
 
 int pclua_protected(lua_State *L, int nargs, int nresults, int msgh) {

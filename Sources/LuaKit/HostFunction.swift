@@ -26,7 +26,7 @@ final class HostFunctionBox {
     }
 }
 
-private let callbacksInstalled: Void = pclua_set_host_callbacks(dispatchHostCall, releaseHostBox)
+private let callbacksInstalled: Void = pclua_set_host_callbacks(dispatchHostCall, releaseHostBox, continueHostCall)
 
 private func dispatchHostCall(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?) -> Int32 {
     guard let L, let box else { return 0 }
@@ -36,12 +36,30 @@ private func dispatchHostCall(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointe
         message.withCString { _ = lua_pushstring(L, $0) }
         return PCLUA_RAISE
     }
-    let call = LuaCall(L, state: state)
+    return runHostCall(L, host.name, LuaCall(L, state: state), host.body)
+}
+
+/// A suspended call going on (`LuaCall.suspend`): the continuation it left under `id` runs now.
+private func continueHostCall(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?, _ id: lua_Integer) -> Int32 {
+    guard let L, let box else { return 0 }
+    let host = Unmanaged<HostFunctionBox>.fromOpaque(box).takeUnretainedValue()
+    guard let state = host.state, !state.isClosed, let body = state.continuations.removeValue(forKey: Int(id)) else {
+        let message = "\(luaWhere(L))'\(host.name)' was resumed without a call waiting"
+        message.withCString { _ = lua_pushstring(L, $0) }
+        return PCLUA_RAISE
+    }
+    return runHostCall(L, host.name, LuaCall(L, state: state), body)
+}
+
+/// Runs a host function's body (or its continuation) and turns what it threw into the value the
+/// trampoline raises, marked with its kind.
+private func runHostCall(_ L: OpaquePointer, _ name: String, _ call: LuaCall, _ body: HostFunction) -> Int32 {
     let base = lua_gettop(L)
     do {
-        let results = try host.body(call)
+        let results = try body(call)
+        if results == PCLUA_SUSPEND { return results }  // the id it waits for is on top
         // mlua's StackGuard, in debug builds: the results are values the function pushed.
-        assert(results >= 0 && results <= lua_gettop(L), "'\(host.name)' returned \(results) results with \(lua_gettop(L)) values on the stack")
+        assert(results >= 0 && results <= lua_gettop(L), "'\(name)' returned \(results) results with \(lua_gettop(L)) values on the stack")
         return results
     } catch let raisable as LuaRaisable {
         lua_settop(L, base)

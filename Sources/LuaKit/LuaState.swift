@@ -11,6 +11,8 @@ public final class LuaState {
     public private(set) var lastErrorBytes: [UInt8] = []
     /// Values the host keeps for the life of the state (shared metatables, sentinels), by name.
     var anchors: [String: LuaRef] = [:]
+    /// Host calls suspended in a task (`LuaCall.suspend`), by the id each waits for.
+    var continuations: [Int: HostFunction] = [:]
 
     /// `ignoreEnvironment` is lua.c's `-E`: the package library then ignores LUA_PATH and
     /// LUA_CPATH (it reads the registry's LUA_NOENV when it opens). `memoryLimit` caps Lua's heap

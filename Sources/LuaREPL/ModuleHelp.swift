@@ -100,6 +100,7 @@ enum ModuleHelp {
           purecloud.collect(api:each_group())      every item in one array
           purecloud.table(rows, { "name", "memberCount" })   an aligned table of chosen columns
           api:find_group("Sales EMEA")             a group by name (nil and did-you-mean when none)
+          purecloud.map(ids, function(id) ... end) many calls at once (also purecloud.spawn, task:wait)
         Change members (checked first, chunked, idempotent; dry_run = true shows the plan)
           api:add_members(group, people)           people: ids, emails, names or user tables
           api:remove_members(group, people)        api:sync_members(group, people)

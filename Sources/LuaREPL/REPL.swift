@@ -142,7 +142,8 @@ public final class REPL {
         defer { phase.set(.prompt) }
         do {
             defer { session.clearProgress() }  // results and errors start on a clean line
-            try state.protectedCall(nargs: 0, nresults: LUA_MULTRET)
+            // The tasks the line started run to their end before the prompt (or stop with it).
+            try session.finishingTasks(state) { try state.protectedCall(nargs: 0, nresults: LUA_MULTRET) }
         } catch let error as LuaError {
             let failure = ScriptFailure(error, state: state, session: session)
             // The user's lines, never pclua's Lua internals (the iterators' prelude).
@@ -273,6 +274,7 @@ public final class REPL {
     /// Help for the module's other values: API objects and classes, csv, json, log, configure...
     static func moduleHelp(_ c: LuaCall) -> String? {
         if let api = ModuleHelp.apiObject(at: 1, c) { return ModuleHelp.api(api) }
+        if c.typeName(at: 1) == "purecloud.Task" { return ModuleHelp.texts["purecloud.spawn"] }  // a task of spawn
         guard let path = ModuleHelp.path(of: 1, c) else { return nil }
         if let text = ModuleHelp.texts[path] { return text }
         let parts = path.split(separator: ".").map(String.init)

@@ -169,7 +169,7 @@ public enum Settings {
                 "Space requests by the inin-ratelimit-* headers so long jobs do not run into 429s (on unless false)."),
         Setting(.concurrency, flag: "--concurrency", configure: "concurrency", perConnection: true, .count(1...64, default: 8),
                 commands: connecting, valueName: "n",
-                "Most requests in flight at once (bulk helpers run groups and batches side by side under one pacer); 1 sends one at a time."),
+                "Most requests in flight at once (bulk helpers run groups and batches side by side under one pacer; purecloud.map runs this many tasks); 1 sends one at a time."),
         Setting(.tokenPool, flag: "--token-pool", configure: "token_pool", perConnection: true, .count(1...20, default: 1),
                 commands: connecting, valueName: "n",
                 "Fetch this many tokens with the client credentials and spread requests over them, each within its own rate limit (opt-in; see docs/cron.md)."),

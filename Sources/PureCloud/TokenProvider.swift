@@ -73,7 +73,7 @@ actor TokenProvider {
             do {
                 return try await fetch(deadline: deadline)
             } catch let error as APIError where attempt < retry.maxAttempts && (error.status == 0 || error.status == 429 || error.status >= 500)
-                && !["interrupted", "response.too.large"].contains(error.code) {
+                && !["interrupted", "response.too.large", "network.tls.certificate"].contains(error.code) {
                 let unreachable = error.code == "network.unreachable"
                 if unreachable { connectFailures += 1 }
                 // A Retry-After that is absent, negative or not a number waits a second, never zero.

@@ -257,7 +257,7 @@ public final class Transport: Sendable {
                 // A connection that never opened (refused, unknown name, no answer to connect)
                 // means nobody is there: a few quick tries, each one reported, then fail.
                 if !sent { connectFailures += 1 }
-                guard !sent || safety == .repeatable, attempt < policy.maxAttempts,
+                guard !NetworkFailure(error).isDefinite, !sent || safety == .repeatable, attempt < policy.maxAttempts,
                       sent || connectFailures < policy.maxConnectAttempts else { throw failure }
                 let wait = sent ? policy.backoff(afterAttempt: attempt) : policy.connectBackoff(afterFailure: connectFailures)
                 try checkBudget(wait, deadline: deadline, request: request, attempts: attempt, why: "a retry", last: failure)
@@ -383,42 +383,12 @@ public final class Transport: Sendable {
         try await sleepSeconds(seconds)
     }
 
-    /// Whether the request may have reached the server: only a connection that never opened is
-    /// known not to have.
-    static func mayHaveBeenSent(_ error: any Error) -> Bool {
-        if let error = error as? HTTPClientError, error == .connectTimeout { return false }
-        if error is BoundedExchange.TimedOut { return true }
-        if error is NIOConnectionError { return false }
-        let text = String(describing: error).lowercased()
-        return !(text.contains("connection refused") || text.contains("connecttimeout") || text.contains("connect timeout"))
-    }
+    /// Whether a request that failed without an answer may have reached the server (NetworkFailure).
+    static func mayHaveBeenSent(_ error: any Error) -> Bool { NetworkFailure(error).mayHaveBeenSent }
 
     static func networkError(_ error: any Error, operation: String, host: String, attempts: Int) -> APIError {
         if let api = error as? APIError { return api }
-        if error is CancellationError || (error as? HTTPClientError) == .cancelled {
-            return APIError(status: 0, code: "interrupted", message: "the request was cancelled", operation: operation, attempts: attempts)
-        }
-        let text = String(describing: error)
-        let lower = text.lowercased()
-        let hostName = hostAndPort(host)
-        if !mayHaveBeenSent(error), !lower.contains("refused") {
-            // The connection never opened and nothing refused it: an unknown name, or an address
-            // where nothing answers the connect.
-            return APIError(status: 0, code: "network.unreachable", message: "cannot connect to \(hostName): \(lower.contains("resolve") || lower.contains("dns") ? "the name does not resolve" : "no answer to the connect")", operation: operation, attempts: attempts)
-        }
-        if error is BoundedExchange.TimedOut {
-            return APIError(status: 0, code: "request.timeout", message: "\(hostName) did not finish answering in time", operation: operation, attempts: attempts)
-        }
-        if (error as? HTTPClientError) == .readTimeout || (error as? HTTPClientError) == .deadlineExceeded || lower.contains("timeout") {
-            return APIError(status: 0, code: "request.timeout", message: "\(hostName) did not answer in time", operation: operation, attempts: attempts)
-        }
-        if lower.contains("refused") || error is NIOConnectionError || lower.contains("resolve") || lower.contains("dns") {
-            return APIError(status: 0, code: "network.unreachable", message: "cannot connect to \(hostName): \(lower.contains("refused") ? "connection refused" : text)", operation: operation, attempts: attempts)
-        }
-        if (error as? HTTPClientError) == .remoteConnectionClosed {
-            return APIError(status: 0, code: "network.connection.closed", message: "\(hostName) closed the connection without answering", operation: operation, attempts: attempts)
-        }
-        return APIError(status: 0, code: "network.error", message: "request to \(hostName) failed: \(text)", operation: operation, attempts: attempts)
+        return NetworkFailure(error).apiError(error, operation: operation, host: host, attempts: attempts)
     }
 
     /// `host:port` of a URL, the port spelled out even when it is the scheme's default, so a

@@ -93,9 +93,12 @@ enum ApiMethods {
         let client = try session.client(handle: handle)
         let (operation, request) = try client.prepare(op.name, arguments)
         if op.isWrite { session.forgetGroupListings() }
-        guard let response = try session.wait({ try await client.perform(operation, request) }) else { return 0 }
-        noteGroupNames(op, response, session: session)
-        return try push(response, json)
+        // In a task the request is sent and the task waits for it while others run (issue 23).
+        return try session.valueWhenDone(call, { try await client.perform(operation, request) }) { c, response in
+            guard let response else { return 0 }
+            noteGroupNames(op, response, session: session)
+            return try push(response, LuaJSON(c, anchors: session.anchors))
+        }
     }
 
     /// The REPL completes group names it has seen: those of answers that are groups or pages of them.
@@ -145,9 +148,11 @@ enum ApiMethods {
             guard let id = c.integer(at: 2), let (pending, op) = session.forget(Int(id)) else {
                 throw LuaArgumentError(position: 1, function: "_finish", message: "a handle from _start expected")
             }
-            let response = try session.translatingErrors { try session.bridge.finish(pending) }
-            noteGroupNames(op, response, session: session)
-            return try push(response, LuaJSON(c, anchors: session.anchors))
+            return try session.whenDone(c, started: pending) { c, outcome in
+                let response = try session.translatingErrors { try outcome.get() }
+                noteGroupNames(op, response, session: session)
+                return try push(response, LuaJSON(c, anchors: session.anchors))
+            }
         }
         call.setField(-2, "_finish")
         call.push(function: "_abandon") { c in

@@ -22,23 +22,25 @@ enum GroupLookupHelper {
         }
         let lookup = GroupLookup(client: try session.client(handle: handle))
         let kept = session.groupListing(handle: handle)
-        let (outcome, listing) = try session.wait { try await lookup.find(wanted, listing: kept) }
-        if let listing { session.keepGroupListing(listing, handle: handle) }
-        let shown = wanted.trimmingCharacters(in: .whitespacesAndNewlines)
-        switch outcome {
-        case let .found(group):
-            LuaJSON(call, anchors: session.anchors).push(group)
-            session.noteGroupNames(in: group)
-            return 1
-        case let .absent(suggestions):
-            call.pushNil()
-            let hint = GroupLookup.didYouMean(suggestions)
-            call.push("no group is named '\(shown)'" + (hint.isEmpty ? "" : "; " + hint))
-            UtilityModules.pushArray(suggestions, call)
-            return 3
-        case let .ambiguous(groups):
-            let candidates = groups.map { "\($0.id) ('\($0.name)')" }.joined(separator: ", ")
-            throw ValidationError("\(name): \(groups.count) groups are named '\(shown)': \(candidates); give the id of the one you mean")
+        return try session.valueWhenDone(call, { try await lookup.find(wanted, listing: kept) }) { call, found in
+            let (outcome, listing) = found
+            if let listing { session.keepGroupListing(listing, handle: handle) }
+            let shown = wanted.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch outcome {
+            case let .found(group):
+                LuaJSON(call, anchors: session.anchors).push(group)
+                session.noteGroupNames(in: group)
+                return 1
+            case let .absent(suggestions):
+                call.pushNil()
+                let hint = GroupLookup.didYouMean(suggestions)
+                call.push("no group is named '\(shown)'" + (hint.isEmpty ? "" : "; " + hint))
+                UtilityModules.pushArray(suggestions, call)
+                return 3
+            case let .ambiguous(groups):
+                let candidates = groups.map { "\($0.id) ('\($0.name)')" }.joined(separator: ", ")
+                throw ValidationError("\(name): \(groups.count) groups are named '\(shown)': \(candidates); give the id of the one you mean")
+            }
         }
     }
 }

@@ -20,16 +20,23 @@ enum MembershipBatchHelper {
         let entries = try changesArgument(call, options: jobOptions)
         let base = try session.client(handle: handle)
         let client = dryRun.map { base.with(dryRun: $0 || session.settings.dryRunRequired) } ?? base
+        var batch = MembershipBatchJob(client: client)
+        batch.progress = session.progressReporter()
+        return try session.whenDone(call, { [batch] in try await batch.run(entries, name: name) }) { c, outcome in
+            defer { session.clearProgress() }
+            return try finish(c, outcome, entries: entries, session: session)
+        }
+    }
+
+    static func finish(_ call: LuaCall, _ outcome: Result<[MembershipReport], any Error>, entries: [MembershipBatchJob.Entry],
+                       session: PurecloudSession) throws -> Int32 {
         let reports: [MembershipReport]
         do {
-            var batch = MembershipBatchJob(client: client)
-            batch.progress = session.progressReporter()
-            defer { session.clearProgress() }
-            reports = try session.bridge.run { [batch] in try await batch.run(entries, name: name) }
+            reports = try outcome.get()
         } catch let stopped as MembershipBatchError {
             session.recordBulkFailure()
             // Ctrl-C stopped the writes: the error that says what was done takes its place.
-            if stopped.cause.code == "interrupted" { call.state.withdrawInterrupt() }
+            if stopped.cause.code == "interrupted" { session.withdrawInterrupt(call) }
             var error = stopped.cause
             let added = stopped.reports.reduce(0) { $0 + $1.added.count }, removed = stopped.reports.reduce(0) { $0 + $1.removed.count }
             let notDone = stopped.reports.reduce(0) { $0 + $1.notDone.count }

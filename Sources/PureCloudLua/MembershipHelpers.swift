@@ -34,33 +34,34 @@ enum MembershipHelpers {
         }
         let base = try session.client(handle: handle)
         let client = dryRun.map { base.with(dryRun: $0 || session.settings.dryRunRequired) } ?? base
-        let report: MembershipReport
         let chosen = mode, options = jobOptions
         var job = MembershipJob(client: client)
         job.progress = session.progressReporter()
-        defer { session.clearProgress() }
         let started = job
-        do {
-            report = try session.bridge.run {
-                try await started.run(chosen, groupId: groupId, users: users, options: options, name: name)
+        // In a task, the whole job runs while the task waits (its own requests still side by side).
+        return try session.whenDone(call, { try await started.run(chosen, groupId: groupId, users: users, options: options, name: name) }) { c, outcome in
+            defer { session.clearProgress() }
+            let report: MembershipReport
+            do {
+                report = try outcome.get()
+            } catch let stopped as MembershipJobError {
+                session.recordBulkFailure()
+                // Ctrl-C stopped the writes: the error that says what was done takes its place.
+                if stopped.cause.code == "interrupted" { session.withdrawInterrupt(c) }
+                var error = stopped.cause
+                error.message += " (\(stopped.report.added.count) added, \(stopped.report.removed.count) removed before it stopped; \(stopped.report.notDone.count) not confirmed: see err.report)"
+                throw LuaApiError(error: error, anchors: session.anchors, report: stopped.report.json)
+            } catch let refusal as MembershipRefusal {
+                throw HelperRefusal(refusal)
+            } catch let error as APIError {
+                throw LuaApiError(error: unknownGroup(error, ids: [groupId], name: name), anchors: session.anchors)
+            } catch is CancellationError {
+                throw LuaError.interrupted
             }
-        } catch let stopped as MembershipJobError {
-            session.recordBulkFailure()
-            // Ctrl-C stopped the writes: the error that says what was done takes its place.
-            if stopped.cause.code == "interrupted" { call.state.withdrawInterrupt() }
-            var error = stopped.cause
-            error.message += " (\(stopped.report.added.count) added, \(stopped.report.removed.count) removed before it stopped; \(stopped.report.notDone.count) not confirmed: see err.report)"
-            throw LuaApiError(error: error, anchors: session.anchors, report: stopped.report.json)
-        } catch let refusal as MembershipRefusal {
-            throw HelperRefusal(refusal)
-        } catch let error as APIError {
-            throw LuaApiError(error: unknownGroup(error, ids: [groupId], name: name), anchors: session.anchors)
-        } catch is CancellationError {
-            throw LuaError.interrupted
+            if !report.failed.isEmpty { session.recordBulkFailure() }
+            LuaJSON(c, anchors: session.anchors).push(report.json)
+            return 1
         }
-        if !report.failed.isEmpty { session.recordBulkFailure() }
-        LuaJSON(call, anchors: session.anchors).push(report.json)
-        return 1
     }
 
     /// The options every bulk helper shares (`dry_run`, `plan_only`, `skip_unknown`, ...).

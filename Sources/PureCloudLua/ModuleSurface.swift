@@ -203,6 +203,23 @@ public enum ModuleSurface {
               local groups = purecloud.collect(api:each_group())   (reads every page; mind the size)
             """),
         SurfaceEntry(
+            "purecloud.spawn", arguments: [SurfaceArgument("fn", "function"), SurfaceArgument("...", "any", "fn's arguments")],
+            returns: ["purecloud.Task"], """
+              local task = purecloud.spawn(fn, ...)  -- runs fn(...) as a task: its API calls send their request and let
+              other tasks run while it waits. task:wait() returns fn's results (or raises its error); tasks run
+              while the script waits for them, and the tasks a line or script started end before it does.
+            """),
+        SurfaceEntry(
+            "purecloud.map", arguments: [SurfaceArgument("list", "any[]", "the items (read when the call starts)"),
+                                         SurfaceArgument("fn", "fun(item: any): any", "called with each item, as a task")],
+            options: [SurfaceOption("concurrency", "integer", "most items at once, 1 to 64 (default: --concurrency)")],
+            returns: ["any[]", "table<integer, any>"], """
+              local results, errors = purecloud.map(list, fn[, { concurrency = n }])  -- fn(item) for every item, as
+              tasks, at most n at once (default --concurrency, 8): results[i] is fn(list[i])'s first value, in the
+              list's order; errors[i] the error of an item that failed (the others still run). Requests of all
+              tasks share the pacer: the rate limit is used, never exceeded. Ctrl-C stops them all.
+            """),
+        SurfaceEntry(
             "purecloud.table", arguments: [SurfaceArgument("rows", "table"), SurfaceArgument("columns", "string[]", optional: true)], """
               prints an aligned table of those columns, one line per row, cut to the terminal's width.
               rows: a page (its entities or results), an array of entities, or purecloud.collect(...).
@@ -331,6 +348,9 @@ public enum ModuleSurface {
         SurfaceShape(name: "RetryOptions", summary: "configure's retry table", fields: Settings.configureKeys(prefix: "retry").compactMap { name in
             Settings.all.first { $0.configure == "retry." + name }.map { option(name, $0) }
         }),
+        SurfaceShape(name: "Task", summary: "What purecloud.spawn returns", fields: [
+            SurfaceOption("wait", "fun(self: purecloud.Task): any", "task:wait(): fn's results once it has ended, or its error raised"),
+        ]),
         SurfaceShape(name: "CSVInfo", summary: "csv.read's third value", fields: [
             SurfaceOption("lines", "integer[]", "the file's line of each row"),
             SurfaceOption("blank_lines", "integer[]", "lines skipped because every field was empty"),

@@ -169,6 +169,11 @@ public enum PurecloudModule {
         }
         call.setField(module, "operations")
 
+        // Tasks (issue 23): purecloud.spawn, purecloud.map, and coroutine functions that pass a
+        // task's waits on through the script's own coroutines.
+        TaskFunctions.install(call, module: module, session: session)
+        if pclua_install_coroutines(call.L) != LUA_OK { preconditionFailure("pclua's coroutine functions could not be installed") }
+
         UtilityModules.installCSV(call, session: session)
         call.setField(module, "csv")
         UtilityModules.installLog(call, session: session)

@@ -23,10 +23,11 @@ enum ResolutionHelpers {
             }
         }
         job.progress = session.progressReporter()
-        defer { session.clearProgress() }
         let chosen = job
-        let resolution = try session.wait { try await chosen.run(references) }
-        LuaJSON(call, anchors: session.anchors).push(resolution.json)
-        return 1
+        return try session.valueWhenDone(call, { try await chosen.run(references) }) { c, resolution in
+            defer { session.clearProgress() }
+            LuaJSON(c, anchors: session.anchors).push(resolution.json)
+            return 1
+        }
     }
 }

@@ -209,6 +209,79 @@ public final class PurecloudSession {
         try translatingErrors { try bridge.run(work) }
     }
 
+    /// The tasks of `purecloud.spawn` and `purecloud.map` (issue 23).
+    lazy var tasks = TaskScheduler(session: self)
+    /// More than 0 while a task's code runs: its calls draw no progress line of their own (the
+    /// scheduler's line counts tasks instead).
+    var taskDepth = 0
+
+    /// Async client work for a host function, the way its caller allows: inside a task (where the
+    /// coroutine can be suspended) the work is started and the task waits for it while others run,
+    /// and `then` runs in the host function's continuation when it has ended; elsewhere the Lua
+    /// thread blocks as before and `then` runs at once. `then` gets the outcome as it came.
+    func whenDone<T: Sendable>(_ call: LuaCall, _ work: @escaping @Sendable () async throws -> T,
+                            then: @escaping (LuaCall, Result<T, any Error>) throws -> Int32) throws -> Int32 {
+        guard call.canSuspend else {
+            return try then(call, Result { try bridge.run(work) })
+        }
+        // Nothing new starts after Ctrl-C or SIGTERM, even before the task's hook sees it.
+        if call.state.interruptRequested || bridge.isShuttingDown { throw LuaError.interrupted }
+        return try whenDone(call, started: bridge.start(work), then: then)
+    }
+
+    /// The same for a call started earlier (the iterators' next page).
+    func whenDone<T: Sendable>(_ call: LuaCall, started pending: BlockingBridge.Pending<T>,
+                            then: @escaping (LuaCall, Result<T, any Error>) throws -> Int32) throws -> Int32 {
+        let bridge = self.bridge
+        guard call.canSuspend, bridge.watch(pending) else {  // elsewhere, or already ended
+            return try then(call, Result { try bridge.finish(pending) })
+        }
+        tasks.noteRequest(pending.id) { bridge.abandon(pending) }
+        return call.suspend(waitingFor: pending.id) { c in try then(c, Result { try bridge.finish(pending) }) }
+    }
+
+    /// `whenDone` for callers that take the value, client errors as the Lua values scripts catch.
+    func valueWhenDone<T: Sendable>(_ call: LuaCall, _ work: @escaping @Sendable () async throws -> T,
+                                 then: @escaping (LuaCall, T) throws -> Int32) throws -> Int32 {
+        try whenDone(call, work) { c, outcome in try then(c, try self.translatingErrors { try outcome.get() }) }
+    }
+
+    /// The end of a chunk (a script, a `-e`, a REPL line): the tasks it started run to their end,
+    /// and a task's error nobody waited for is raised (through `state`'s protected call, as any
+    /// Lua error). A chunk that failed stops its tasks instead (`abandonTasks`).
+    public func finishTasks(_ state: LuaState) throws {
+        guard tasks.hasWork else { return }
+        let call = state.main
+        call.push(anchor: TaskFunctions.finisher)
+        try state.protectedCall(nargs: 0, nresults: 0)
+    }
+
+    /// A chunk that failed (or a run that stops): every task still running is stopped, its
+    /// requests cancelled and waited for, and what each finished is logged.
+    public func abandonTasks(_ state: LuaState, why: String) {
+        tasks.abandon(state.main, why: why)
+    }
+
+    /// Runs a chunk's call, then finishes its tasks, or stops them when it failed.
+    public func finishingTasks(_ state: LuaState, _ body: () throws -> Void) throws {
+        do {
+            try body()
+            try finishTasks(state)
+        } catch {
+            var why = "the chunk stopped with an error"
+            if case LuaError.interrupted = error { why = "interrupted" }
+            abandonTasks(state, why: why)
+            throw error
+        }
+    }
+
+    /// A bulk helper that Ctrl-C stopped raises the error saying what it did, not the bare
+    /// "interrupted!" the pending interrupt would put in its place. Not in a task: there the
+    /// interrupt must reach the scheduler, which stops every task (and the report is the run's).
+    func withdrawInterrupt(_ call: LuaCall) {
+        if taskDepth == 0 { call.state.withdrawInterrupt() }
+    }
+
     /// Client errors as the Lua values scripts catch.
     func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
@@ -224,11 +297,34 @@ public final class PurecloudSession {
     /// printed (results, errors, the REPL prompt, `print`), so it never garbles a line.
     private var progressLine: ProgressLine?
 
-    /// A new progress line for a job starting now; nil when progress is off.
+    /// A new progress line for a job starting now; nil when progress is off, and in a task.
     func startProgress() -> ProgressLine? {
+        guard taskDepth == 0 else { return nil }
+        return newProgressLine()
+    }
+
+    private func newProgressLine() -> ProgressLine? {
         progressLine?.finish()
         progressLine = settings.progress ? ProgressLine(log: log) : nil
         return progressLine
+    }
+
+    /// Whether the scheduler's line is the one drawn.
+    private var tasksLineDrawn = false
+
+    /// The scheduler's line: "tasks 12/300".
+    func showTaskProgress(done: Int, total: Int) {
+        if !tasksLineDrawn {
+            _ = newProgressLine()
+            tasksLineDrawn = true
+        }
+        progressLine?.update("tasks", done: done, total: total)
+    }
+
+    func endTaskProgress() {
+        guard tasksLineDrawn else { return }
+        tasksLineDrawn = false
+        progressLine?.finish()
     }
 
     /// The reporting closure jobs take, drawing on a new progress line (nil when progress is off).
@@ -237,13 +333,15 @@ public final class PurecloudSession {
         return { what, done, total in line.update(what, done: done, total: total) }
     }
 
-    /// Updates the current line (the iterators' pages, from the prelude).
+    /// Updates the current line (the iterators' pages, from the prelude); not from a task.
     func updateProgress(_ what: String, done: Int, total: Int?) {
+        guard taskDepth == 0, !tasksLineDrawn else { return }
         progressLine?.update(what, done: done, total: total)
     }
 
-    /// Clears the progress line, if one is drawn.
+    /// Clears the progress line, if one is drawn (not for a task's call: the scheduler's line stays).
     public func clearProgress() {
+        guard taskDepth == 0 else { return }
         progressLine?.finish()
     }
 

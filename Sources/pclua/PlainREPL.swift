@@ -95,7 +95,7 @@ final class PlainREPL {
         pclua_push_line_caller(state.mainThread)
         lua_rotate(state.mainThread, -2, 1)
         do {
-            try state.protectedCall(nargs: 1, nresults: LUA_MULTRET)
+            try session.finishingTasks(state) { try state.protectedCall(nargs: 1, nresults: LUA_MULTRET) }
             return true
         } catch let error as LuaError {
             report(error)

@@ -25,8 +25,14 @@ final class RunEnding: Sendable {
 
     func install() { Self.current.withLock { $0 = self } }
 
+    /// What `os.exit` does before the report (the script runner cancels the calls in flight).
+    private static let preparation = Mutex<(@Sendable () -> Void)?>(nil)
+
+    static func beforeExit(_ prepare: @escaping @Sendable () -> Void) { preparation.withLock { $0 = prepare } }
+
     static let exitHook: @convention(c) (Int32) -> Int32 = { status in
-        current.withLock { $0 }?.finish(status) ?? status
+        preparation.withLock { $0 }?()
+        return current.withLock { $0 }?.finish(status) ?? status
     }
 
     /// The status the run ends with, after reporting what it changed if it did not finish.

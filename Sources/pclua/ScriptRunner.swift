@@ -82,6 +82,10 @@ final class ScriptRunner: @unchecked Sendable {
             state.close()   // pending finalizers run now, as at lua.c's exit (print works there)
         }
         PurecloudModule.install(into: state, session: session)
+        // os.exit (in a task too) first cancels what is in flight and waits for it, so that the
+        // audit log has each write's outcome before the run's report.
+        let bridge = session.bridge
+        RunEnding.beforeExit { bridge.cancelAll(); bridge.drain(seconds: 15) }
         do { try state.installExit(hook: RunEnding.exitHook) } catch {
             printError("\(ProgramName.current): not enough memory")
             return ExitStatus.scriptError
@@ -167,7 +171,10 @@ final class ScriptRunner: @unchecked Sendable {
             try load()
             for argument in arguments { argument.withUnsafeBytes { state.main.push(bytes: $0) } }
             defer { session.clearProgress() }  // what is printed next starts on a clean line
-            try state.protectedCall(nargs: (pushesCaller ? 0 : 1) + loadedArguments + Int32(arguments.count), nresults: 0)
+            // The tasks the chunk started run to their end (or stop with it: issue 23).
+            try session.finishingTasks(state) {
+                try state.protectedCall(nargs: (pushesCaller ? 0 : 1) + loadedArguments + Int32(arguments.count), nresults: 0)
+            }
             return ExitStatus.success
         } catch let error as LuaError {
             return report(error, state: state)

@@ -208,6 +208,19 @@ final class HostileServerTests: XCTestCase {
         XCTAssertEqual(server.count("/api/v2/groups"), 1)
     }
 
+    /// https:// to a server that does not speak TLS: a handshake that fails is a connection that
+    /// did not open (nothing was sent), tried a few times quickly, not a retry storm of 8 with backoff.
+    func testATLSHandshakeThatFailsIsAConnectionThatDidNotOpenTriedAFewTimes() throws {
+        let server = try server { _ in .answer(status: 200, body: HostileServerTests.groupsJSON) }
+        let started = Date()
+        let outcome = try PcluaProcess.run(["--base-url", "https://127.0.0.1:\(server.port)", "-e", Self.probe],
+                                           environment: ["PURECLOUD_CLIENT_ID": "hostile-client", "PURECLOUD_SECRET": Self.secret], timeout: 60)
+        XCTAssertTrue(outcome.stdout.contains("code=network.unreachable"), outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("the TLS handshake failed"), outcome.stdout + outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("attempts=3"), outcome.stdout + outcome.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 15)
+    }
+
     func testServiceUnavailableForeverEndsAfterTheConfiguredAttempts() throws {
         let server = try server { _ in .answer(status: 503, body: #"{"code":"service.unavailable","message":"down"}"#) }
         let run = try pclua(server, ["--max-attempts", "3"], chunk: "purecloud.GroupsApi.new():get_groups{}")

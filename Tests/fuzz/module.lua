@@ -31,6 +31,7 @@ local many = {}; for i = 1, 2000 do many[i] = i end
 local api = purecloud.GroupsApi.new()
 local users = purecloud.UsersApi.new()
 local _, box = debug.getupvalue(purecloud.json.encode, 1)  -- a host function's own userdata
+local task = purecloud.spawn(function(...) return ... end, 1, "two")  -- a task object (ended)
 
 local values = {
   true, false, 0, -1, 1.5, -0.0, math.maxinteger, math.mininteger, math.huge, -math.huge, 0/0, 1e308, -1e308, 1e300,
@@ -52,7 +53,8 @@ local values = {
   { environment = "\0" }, { environment = "\xff" }, { base_url = "ftp://x" }, { base_url = string.rep("h", 100000) },
   { client_id = "a" }, { client_secret = "b" }, { access_token = "" }, { profile = "none" },
   { group = "g", add = big }, { { group = "g", add = { 1 } } }, { { group = cyclic, sync = many } },
-  print, function() end, coroutine.create(print), coroutine.running(), io.stdout, box,
+  print, function() end, coroutine.create(print), coroutine.running(), io.stdout, box, task,
+  function() return coroutine.yield("in a task") end, function() error("from a task") end,
   purecloud.null, purecloud.array_mt, setmetatable({}, purecloud.array_mt), api, users,
   purecloud.GroupsApi.metatable, setmetatable({}, { __name = "purecloud.GroupsApi" }),
 }
@@ -79,7 +81,7 @@ local function walk(name, t, depth)
   if type(mt) == "table" then walk(name .. "<mt>", mt, depth + 1) end
 end
 walk("purecloud", purecloud, 0)
-for _, object in ipairs { api, users, purecloud.null } do
+for _, object in ipairs { api, users, purecloud.null, task } do
   local mt = getmetatable(object)
   for k, v in pairs(mt) do if type(v) == "function" then add(tostring(k), v, object) end end
   if type(mt.__index) == "table" then
@@ -88,9 +90,16 @@ for _, object in ipairs { api, users, purecloud.null } do
 end
 -- csv.write only into the scratch folder, whatever it is given as a path.
 local write = purecloud.csv.write
+-- spawn and map call the function they are given: never print (a 10 MB string would be printed).
+local spawn, map = purecloud.spawn, purecloud.map
+local function quiet(f) if f == print then return tostring end return f end
 for _, target in ipairs(targets) do
   if target.fn == write then
     target.fn = function(path, ...) return write(type(path) == "string" and scratch .. "/written.csv" or path, ...) end
+  elseif target.fn == spawn then
+    target.fn = function(f, ...) return spawn(quiet(f), ...) end
+  elseif target.fn == map then
+    target.fn = function(list, f, ...) return map(list, quiet(f), ...) end
   end
 end
 local names = {}
@@ -98,7 +107,8 @@ for _, target in ipairs(targets) do names[target.name] = true end
 for _, required in ipairs { "purecloud.configure", "purecloud.authenticate_with_client_credentials", "purecloud.GroupsApi.new",
                             "purecloud.UsersApi.new", "purecloud.GroupCreate.new", "purecloud.json.encode", "purecloud.json.decode",
                             "purecloud.csv.read", "purecloud.csv.rows", "purecloud.table", "purecloud.collect", "api:get_groups",
-                            "api:each_group", "api:apply_memberships", "api:resolve", "api:pages" } do
+                            "api:each_group", "api:apply_memberships", "api:resolve", "api:pages", "purecloud.spawn",
+                            "purecloud.map", "api:wait" } do
   assert(names[required], "the fuzz reaches " .. required)
 end
 
@@ -126,6 +136,35 @@ for _ = 1, rounds do
   pcall(purecloud.configure, { timeout = 5, connect_timeout = 1, retry = { max_attempts = 1, total_budget = 10 }, dry_run = false })
 end
 assert(calls == rounds and errors > rounds // 4, calls .. " calls, " .. errors .. " errors")
+
+-- The same calls inside tasks (issue 23), where API calls suspend the task instead of blocking:
+-- spawned and waited for, inside a script's own coroutine in a task, and as a map's items.
+local function draw()
+  local target = targets[random(#targets)]
+  local args, n = {}, random(4) - 1
+  for i = 1, n do args[i] = pick() end
+  if target.self and random(5) > 1 then table.insert(args, 1, target.self); n = n + 1 end
+  return target, args, n
+end
+for round = 1, rounds // 10 do
+  local target, args, n = draw()
+  local body = function() return pcall(target.fn, table.unpack(args, 1, n)) end
+  local how = round % 3
+  local ok, err
+  if how == 0 then
+    local t = spawn(body)
+    ok, err = pcall(t.wait, t)
+  elseif how == 1 then
+    local t = spawn(function() return coroutine.wrap(body)() end)
+    ok, err = pcall(t.wait, t)
+  else
+    local list = {}
+    for i = 1, random(4) do list[i] = pick() end
+    ok, err = pcall(map, list, function(x) return pcall(target.fn, x, table.unpack(args, 1, n)) end, { concurrency = random(3) })
+  end
+  assert(ok or type(err) == "string" or purecloud.ApiError.is(err), target.name .. " in a task raised a " .. type(err))
+  pcall(purecloud.configure, { timeout = 5, connect_timeout = 1, retry = { max_attempts = 1, total_budget = 10 }, dry_run = false })
+end
 
 -- The debug library's way in: a host function's userdata handed to anything, upvalues replaced.
 local gc = debug.getregistry()["pclua.hostbox"].__gc

@@ -143,3 +143,34 @@ def test_io_write_clears_the_progress_line_as_print_does(latency_emulator):
         child.expect(pexpect.EOF)
     finally:
         os.unlink(f.name)
+
+
+TASKS = """
+local api = purecloud.GroupsApi.new()
+local ids = {}
+for group in api:each_group{ page_size = 100 } do ids[#ids + 1] = group.id end
+local counts = purecloud.map(ids, function(id)
+  return #purecloud.collect(api:each_group_member(id, { page_size = 10 }))
+end, { concurrency = 4 })
+print("mapped: " .. #counts)
+"""
+
+
+def test_a_map_counts_tasks_done_and_its_tasks_draw_no_line_of_their_own(latency_emulator):
+    """Issue 23: the line says how many tasks are done; the listings the tasks page through
+    (several pages each) would fight over the line, so they draw none."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(TASKS)
+    try:
+        child = pexpect.spawn(PCLUA, ["--base-url", latency_emulator, *CREDENTIALS, f.name],
+                              env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60, dimensions=(40, 200))
+        child.expect(r"\rtasks (\d+)/20")
+        first = int(child.match.group(1))
+        child.expect(r"\rtasks (\d+)/20")
+        assert int(child.match.group(1)) > first
+        child.expect(r"\r\x1b\[Kmapped: 20\r\n")
+        assert "each_group_member" not in child.before
+        child.expect(pexpect.EOF)
+        assert "each_group_member" not in child.before
+    finally:
+        os.unlink(f.name)

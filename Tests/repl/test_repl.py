@@ -163,6 +163,23 @@ def test_ctrl_c_cancels_a_slow_call_and_the_session_goes_on(home, slow_emulator)
     assert "3" in run(child, "1 + 2")
 
 
+def test_ctrl_c_stops_a_map_of_tasks_and_the_session_goes_on(home, slow_emulator):
+    child = spawn(["--base-url", slow_emulator, "--client-id", "emulator-client", "--client-secret", "emulator-secret"], home)
+    run(child, "api = purecloud.GroupsApi.new(); finished = 0")
+    child.sendline("purecloud.map({ 1, 2, 3, 4, 5, 6, 7, 8 }, function() api:get_groups{}; finished = finished + 1 end, { concurrency = 4 })")
+    time.sleep(1.0)
+    started = time.time()
+    child.sendcontrol("c")
+    child.expect(r"tasks stopped \(interrupted\): 0 of 8 finished \(0 returned, 0 failed\), 4 stopped while waiting, 4 not started")
+    child.expect("interrupted")
+    child.expect(PROMPT)
+    assert time.time() - started < 2, "the tasks' 4 s requests were cancelled"
+    assert "0" in run(child, "finished")
+    # Nothing left running behind the prompt; a map without requests runs at once.
+    out = run(child, "r, e = purecloud.map({ 1, 2, 3 }, function(i) return i * 2 end); return r[1] + r[2] + r[3], next(e)")
+    assert "12" in out and "nil" in out
+
+
 def test_history_survives_a_restart_with_multi_line_entries_whole(home):
     child = spawn(["--emulator"], home)
     child.sendline("function greet(n)")

@@ -77,8 +77,9 @@ def test_help_covers_every_value_of_the_module_and_lists_them_by_task(home):
     assert "purecloud.null" in run(child, "help(purecloud.json)")
     assert "progress" in run(child, "help(purecloud.configure)")
     out = run(child, "help()")
-    for task in ("Connect", "Read", "Change members", "sync_members", "csv", "json", "log", "purecloud.table", "ApiError"):
+    for task in ("Connect", "Read", "Change members", "sync_members", "csv", "json", "log", "purecloud.table", "ApiError", "purecloud.map"):
         assert task in out, task
+    assert "task:wait()" in run(child, "help(purecloud.spawn(function() end))")
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
 

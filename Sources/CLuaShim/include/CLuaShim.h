@@ -8,10 +8,11 @@
 #include <stddef.h>
 
 /*
- * The C side of the Lua boundary. Lua raises errors with longjmp, which must never cross a Swift
- * frame, so every place that may raise lives here:
+ * The C side of the Lua boundary. Lua raises errors (and yields from C functions) with longjmp,
+ * which must never cross a Swift frame, so every place that may raise or yield lives here:
  *  - host functions: Swift code is called through one trampoline; Swift returns a status and the
- *    trampoline (C) raises the error value Swift left on the stack;
+ *    trampoline (C) raises the error value Swift left on the stack, or, in a task, yields with a
+ *    continuation that calls Swift again when the task is resumed (tasks.c);
  *  - protected helpers run through lua_pcall;
  *  - the interrupt hook raises "interrupted!" from C.
  */
@@ -53,9 +54,34 @@ size_t pclua_heap_used(lua_State *L);
 size_t pclua_heap_limit(lua_State *L);
 typedef int (*pclua_dispatch_fn)(lua_State *L, void *box);
 typedef void (*pclua_release_fn)(void *box);
+/* A suspended host call going on (below): `id` is what it waited for. Returns as dispatch does. */
+typedef int (*pclua_continue_fn)(lua_State *L, void *box, lua_Integer id);
 
 /* Set once per process, before any host function is pushed. */
-void pclua_set_host_callbacks(pclua_dispatch_fn dispatch, pclua_release_fn release);
+void pclua_set_host_callbacks(pclua_dispatch_fn dispatch, pclua_release_fn release, pclua_continue_fn resume);
+
+/* ---- tasks: coroutines whose host calls wait without blocking (tasks.c) ---- */
+
+/* A host function that may (pclua_can_suspend) returns PCLUA_SUSPEND after pushing an integer id
+ * of what it waits for: the trampoline yields from C (lua_yieldk) to the task's resumer, and when
+ * the task is resumed the continuation callback runs with that id, in the same call. */
+#define PCLUA_SUSPEND (-1000)
+/* Whether a host function running on L may suspend: L is a task's thread, or a coroutine resumed
+ * (by pclua's coroutine.resume/wrap) from one that may, and Lua allows a yield here. */
+int pclua_can_suspend(lua_State *L);
+/* The scheduler resumes a task (its function and `nargs` arguments on its stack the first time,
+ * nothing later). LUA_OK: it returned, its *nresults results on its stack; LUA_YIELD: it waits
+ * for *wait (> 0), or yielded by itself (*wait 0: run it again later; its values are dropped);
+ * else an error status, the error value on top of its stack. Switches to Lua mode around it. */
+int pclua_task_resume(lua_State *from, lua_State *task, int nargs, int *nresults, lua_Integer *wait);
+/* Closes a task that will not be resumed (its to-be-closed variables run); a LUA_* status. */
+int pclua_task_close(lua_State *task);
+/* Makes coroutine.resume, wrap, status and close pass a task's waits on (tasks.c). */
+int pclua_install_coroutines(lua_State *L);
+/* An interrupt is pending on the state (pclua_interrupt, not yet pclua_clear_interrupt). */
+int pclua_interrupt_requested(lua_State *L);
+/* The kind the error value at `index` was marked with (PCLUA_KIND_SCRIPT when none). */
+int pclua_error_kind(lua_State *L, int index);
 
 /* Pushes a Lua function that calls `box` through the dispatcher. The box is released when the
  * function is collected. Can raise only on out-of-memory: call with a protected caller or at set-up. */
