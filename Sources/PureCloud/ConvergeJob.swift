@@ -25,11 +25,19 @@ public struct ConvergeJob: Sendable {
 
     public func run(_ plan: WayBackPlan) async throws -> Report {
         var report = Report()
-        func key(_ id: String) -> String { id.lowercased() }
         let before = Dictionary(plan.current.groups.map { (key($0.id), $0) }, uniquingKeysWith: { a, _ in a })
-        var ids: [String: String] = [:]  // target id -> the id it has on the platform
+        let ids = try await createGroups(plan, before: before, report: &report)
+        try await changeGroups(plan, before: before, report: &report)
+        try await convergeMembers(plan, before: before, ids: ids, report: &report)
+        try await deleteGroups(plan, report: &report)
+        return report
+    }
 
-        // 1. Groups created (again).
+    private func key(_ id: String) -> String { id.lowercased() }
+
+    /// 1. Groups created (again); returns target id -> the id it has on the platform.
+    private func createGroups(_ plan: WayBackPlan, before: [String: OrgData.Group], report: inout Report) async throws -> [String: String] {
+        var ids: [String: String] = [:]
         for group in plan.target.groups where before[key(group.id)] == nil {
             var body: [(key: String, value: JSONValue)] = [("name", .string(group.name))]
             for field in ["type", "visibility", "rulesVisible"] { body.append((field, group.fields[field] ?? OrgData.groupDefaults[field]!)) }
@@ -44,8 +52,11 @@ public struct ConvergeJob: Sendable {
             ids[key(group.id)] = id
             report.created.append((group.name, id))
         }
+        return ids
+    }
 
-        // 2. Groups changed: name, fields and owners set to the target's, with the version read now.
+    /// 2. Groups changed: name, fields and owners set to the target's, with the version read now.
+    private func changeGroups(_ plan: WayBackPlan, before: [String: OrgData.Group], report: inout Report) async throws {
         for group in plan.target.groups {
             guard let old = before[key(group.id)] else { continue }
             var body: [(key: String, value: JSONValue)] = []
@@ -66,8 +77,10 @@ public struct ConvergeJob: Sendable {
                                       facts: WriteFacts(groupName: group.name))
             report.changed += 1
         }
+    }
 
-        // 3. Members, through the bulk membership job: every add, then every remove.
+    /// 3. Members, through the bulk membership job: every add, then every remove.
+    private func convergeMembers(_ plan: WayBackPlan, before: [String: OrgData.Group], ids: [String: String], report: inout Report) async throws {
         var adds: [MembershipBatchJob.Entry] = [], removes: [MembershipBatchJob.Entry] = []
         var options = MembershipJob.Options()
         options.skipUnknown = true      // the plan already left out who cannot be used
@@ -97,14 +110,15 @@ public struct ConvergeJob: Sendable {
                 throw ConvergeStopped(report: report, cause: stopped.cause)
             }
         }
+    }
 
-        // 4. Groups deleted.
+    /// 4. Groups deleted.
+    private func deleteGroups(_ plan: WayBackPlan, report: inout Report) async throws {
         let after = Set(plan.target.groups.map { key($0.id) })
         for group in plan.current.groups where !after.contains(key(group.id)) {
             _ = try await client.call(.deleteGroup(groupId: group.id), facts: WriteFacts(groupName: group.name))
             report.deleted += 1
         }
-        return report
     }
 }
 

@@ -22,22 +22,8 @@ public struct RestorePlanner: Sendable {
         let wanted = snapshot.groups.filter { chosen($0.name) }
         let reader = OrgReader(client: client)
         let listing = try await reader.groupListing()
-        let byId = Dictionary(listing.compactMap { g in g["id"]?.stringValue.map { ($0.lowercased(), g) } }, uniquingKeysWith: { a, _ in a })
-        let byName = Dictionary(listing.compactMap { g in g["name"]?.stringValue.map { (GroupLookup.key($0), g) } }, uniquingKeysWith: { a, _ in a })
         let snapshotIds = Set(snapshot.groups.map { $0.id.lowercased() })
-
-        // Each wanted group, matched to a group of today: by id, else by name (re-created by hand).
-        var matches: [(wanted: OrgData.Group, now: String?)] = []
-        var taken = Set<String>()
-        for group in wanted {
-            var now = byId[group.id.lowercased()]?["id"]?.stringValue
-            if now == nil, let named = byName[GroupLookup.key(group.name)]?["id"]?.stringValue,
-               !snapshotIds.contains(named.lowercased()), !taken.contains(named.lowercased()) {
-                now = named
-            }
-            if let now { taken.insert(now.lowercased()) }
-            matches.append((group, now))
-        }
+        let (matches, taken) = Self.match(wanted, to: listing, snapshotIds: snapshotIds)
         let createdSince = listing.filter { g in
             guard let id = g["id"]?.stringValue, let name = g["name"]?.stringValue else { return false }
             return !snapshotIds.contains(id.lowercased()) && !taken.contains(id.lowercased()) && chosen(name)
@@ -97,5 +83,25 @@ public struct RestorePlanner: Sendable {
         plan.current.users = Array(people.values)
         plan.target.users = plan.current.users
         return plan
+    }
+
+    /// Each wanted group, matched to a group of today: by id, else by name (re-created by hand);
+    /// and the ids of today's groups so matched.
+    static func match(_ wanted: [OrgData.Group], to listing: [JSONValue], snapshotIds: Set<String>)
+        -> (matches: [(wanted: OrgData.Group, now: String?)], taken: Set<String>) {
+        let byId = Dictionary(listing.compactMap { g in g["id"]?.stringValue.map { ($0.lowercased(), g) } }, uniquingKeysWith: { a, _ in a })
+        let byName = Dictionary(listing.compactMap { g in g["name"]?.stringValue.map { (GroupLookup.key($0), g) } }, uniquingKeysWith: { a, _ in a })
+        var matches: [(wanted: OrgData.Group, now: String?)] = []
+        var taken = Set<String>()
+        for group in wanted {
+            var now = byId[group.id.lowercased()]?["id"]?.stringValue
+            if now == nil, let named = byName[GroupLookup.key(group.name)]?["id"]?.stringValue,
+               !snapshotIds.contains(named.lowercased()), !taken.contains(named.lowercased()) {
+                now = named
+            }
+            if let now { taken.insert(now.lowercased()) }
+            matches.append((group, now))
+        }
+        return (matches, taken)
     }
 }

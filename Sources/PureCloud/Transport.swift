@@ -150,125 +150,159 @@ public final class Transport: Sendable {
         var someAttemptMayHaveApplied = false
     }
 
-    private func attempts(_ request: PreparedRequest, safety: RetrySafety, uncertainty: Uncertainty) async throws -> APIResponse {
-        guard let tokens else { throw missingCredentials }
-        let policy = configuration.retry
-        let deadline = Date().addingTimeInterval(policy.totalBudget)
-        var attempt = 0
+    /// Where one request's attempts stand: the count, the call's deadline, the token a 401 refused
+    /// (renewed once, on the lane that sent it), connections that did not open.
+    private struct Attempts {
+        let deadline: Date
+        var count = 0
         var renewedAfter401 = false
         var rejected: Secret?
         var rejectedLane = -1
         var retryOnLane: Int?
         var connectFailures = 0
+    }
+
+    /// After a failed attempt: wait this long and try again, or try again at once on the same lane.
+    private enum Next {
+        case retry(after: Double)
+        case renewToken
+    }
+
+    private func attempts(_ request: PreparedRequest, safety: RetrySafety, uncertainty: Uncertainty) async throws -> APIResponse {
+        guard tokens != nil else { throw missingCredentials }
+        var state = Attempts(deadline: Date().addingTimeInterval(configuration.retry.totalBudget))
         while true {
-            attempt += 1
-            try await slots.acquire()
-            let lane: Int
-            let outcome: Outcome
-            do {
-                defer { slots.release() }
-                // After a 401 the attempt goes with the same token, so that it is the one renewed.
-                lane = try await chooseLane(request, deadline: deadline, attempts: attempt - 1, only: retryOnLane)
-                retryOnLane = nil
-                let pacer = configuration.pacing ? lanes[lane].pacer : nil
-                var answered = false
-                defer { if !answered { pacer?.abandoned() } }
-                let token = try await lanes[lane].tokens.current(rejected: rejectedLane == lane ? rejected : nil, deadline: deadline)
-                do {
-                    let answer = try await exchange(request, token: token, deadline: deadline, attempts: attempt)
-                    pacer?.completed(count: answer.rateCount, allowed: answer.rateAllowed, resetSeconds: answer.rateReset)
-                    answered = true
-                    outcome = .answer(answer)
-                } catch let error as CancellationError {
-                    throw error
-                } catch let error as APIError {
-                    throw error  // a definite answer that retrying cannot change (too large, time budget spent)
-                } catch {
-                    if Task.isCancelled { throw CancellationError() }
-                    outcome = .failure(error, sent: Transport.mayHaveBeenSent(error))
-                }
-                if case let .answer(answer) = outcome, answer.status == 401 { rejected = token; rejectedLane = lane }
-            }
+            state.count += 1
+            let (outcome, lane) = try await attempt(request, &state)
             stats.update {
                 $0.requests += 1
                 if OperationTable.operation(request.operation)?.isWrite == true { $0.writes += 1 }
             }
             RequestTally.recordRequest()
-
+            let next: Next
             switch outcome {
             case let .answer(response) where (200..<300).contains(response.status):
-                if let failure = Transport.malformed(response, operation: request.operation, attempts: attempt) { throw failure }
-                return APIResponse(status: response.status, body: response.body, correlationId: response.correlationId, attempts: attempt)
-
+                if let failure = Transport.malformed(response, operation: request.operation, attempts: state.count) { throw failure }
+                return APIResponse(status: response.status, body: response.body, correlationId: response.correlationId, attempts: state.count)
             case let .answer(response):
                 // A gateway's 502/504 can come after the platform did the work; a 503 usually
                 // before, but nothing in the answer says so.
                 if response.status >= 500 { uncertainty.someAttemptMayHaveApplied = true }
-                let error = APIError.from(status: response.status, body: response.body, operation: request.operation,
-                                          correlationId: response.correlationId, retryAfter: response.retryAfter, attempts: attempt)
-                if response.status == 401, !(await tokens.canRenew) {
-                    // A token given by the user (--access-token) was refused: that is an
-                    // authentication failure, reported as such (exit status 3), not a failed call.
-                    throw APIError(status: 401, code: "credentials.refused",
-                                   message: "the access token was refused and cannot be renewed (\(error.code)); get a new token or configure client credentials",
-                                   operation: "authenticate", correlationId: error.correlationId, attempts: attempt)
-                }
-                if response.status == 401, !renewedAfter401 {
-                    renewedAfter401 = true
-                    retryOnLane = lane
-                    log.info("token refused; renewing it once", [("operation", .string(request.operation)), ("correlation_id", .string(error.correlationId ?? ""))])
-                    attempt -= 1
-                    continue
-                }
-                let wait: Double
-                if response.status == 429 {
-                    stats.update { $0.rateLimited += 1 }
-                    // No usable Retry-After (absent, negative, not a number): wait a second, never zero.
-                    let after = Double(max(response.retryAfter ?? 1, 1))
-                    if after > policy.maxRetryAfter {
-                        var failure = error
-                        failure.code = "rate.limit.wait.too.long"
-                        failure.message = "the platform asked to wait \(ServerNumbers.format(after)) s before retrying, more than the \(ServerNumbers.format(policy.maxRetryAfter)) s allowed (retry.max_retry_after); \(error.message)"
-                        throw failure
-                    }
-                    if configuration.pacing {
-                        lanes[lane].pacer.observeRetryAfter(after)
-                        wait = 0  // the pacer waits before the next attempt
-                    } else {
-                        wait = after
-                    }
-                } else if [502, 503, 504].contains(response.status) && safety == .repeatable {
-                    wait = policy.backoff(afterAttempt: attempt)
-                } else {
-                    throw error
-                }
-                guard attempt < policy.maxAttempts else { throw error }
-                try checkBudget(wait, deadline: deadline, request: request, attempts: attempt, why: "a retry", last: error)
-                stats.update { $0.retries += 1 }
-                log.info("retrying after HTTP \(response.status)", [
-                    ("operation", .string(request.operation)), ("attempt", .int(Int64(attempt + 1))),
-                    ("wait_seconds", .double((wait * 100).rounded() / 100)), ("correlation_id", .string(error.correlationId ?? "")),
-                ])
-                try await sleep(wait)
-
+                next = try await afterAnswer(response, request, safety: safety, lane: lane, &state)
             case let .failure(error, sent):
                 if sent { uncertainty.someAttemptMayHaveApplied = true }
-                let failure = Transport.networkError(error, operation: request.operation, host: configuration.environment.apiBase, attempts: attempt)
-                // A connection that never opened (refused, unknown name, no answer to connect)
-                // means nobody is there: a few quick tries, each one reported, then fail.
-                if !sent { connectFailures += 1 }
-                guard !NetworkFailure(error).isDefinite, !sent || safety == .repeatable, attempt < policy.maxAttempts,
-                      sent || connectFailures < policy.maxConnectAttempts else { throw failure }
-                let wait = sent ? policy.backoff(afterAttempt: attempt) : policy.connectBackoff(afterFailure: connectFailures)
-                try checkBudget(wait, deadline: deadline, request: request, attempts: attempt, why: "a retry", last: failure)
-                stats.update { $0.retries += 1 }
-                log.log(sent ? .info : .warn, sent ? "retrying after a connection failure" : "cannot connect; retrying", [
-                    ("operation", .string(request.operation)), ("attempt", .int(Int64(attempt + 1))),
-                    ("wait_seconds", .double((wait * 100).rounded() / 100)), ("error", .string(failure.message)),
-                ])
+                next = try afterFailure(error, sent: sent, request, safety: safety, &state)
+            }
+            switch next {
+            case .renewToken:
+                state.retryOnLane = lane
+                state.count -= 1
+            case let .retry(wait):
                 try await sleep(wait)
             }
         }
+    }
+
+    /// One attempt: a slot, a lane (the same one after a 401, so that its token is renewed), its
+    /// token, the exchange.
+    private func attempt(_ request: PreparedRequest, _ state: inout Attempts) async throws -> (Outcome, lane: Int) {
+        try await slots.acquire()
+        defer { slots.release() }
+        let lane = try await chooseLane(request, deadline: state.deadline, attempts: state.count - 1, only: state.retryOnLane)
+        state.retryOnLane = nil
+        let pacer = configuration.pacing ? lanes[lane].pacer : nil
+        var answered = false
+        defer { if !answered { pacer?.abandoned() } }
+        let token = try await lanes[lane].tokens.current(rejected: state.rejectedLane == lane ? state.rejected : nil, deadline: state.deadline)
+        do {
+            let answer = try await exchange(request, token: token, deadline: state.deadline, attempts: state.count)
+            pacer?.completed(count: answer.rateCount, allowed: answer.rateAllowed, resetSeconds: answer.rateReset)
+            answered = true
+            if answer.status == 401 {
+                state.rejected = token
+                state.rejectedLane = lane
+            }
+            return (.answer(answer), lane)
+        } catch let error as CancellationError {
+            throw error
+        } catch let error as APIError {
+            throw error  // a definite answer that retrying cannot change (too large, time budget spent)
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            return (.failure(error, sent: Transport.mayHaveBeenSent(error)), lane)
+        }
+    }
+
+    /// An answer that is not a success: renew a refused token once, wait out a 429, back off after
+    /// a gateway error of a repeatable request; anything else is the call's error.
+    private func afterAnswer(_ response: RawAnswer, _ request: PreparedRequest, safety: RetrySafety, lane: Int, _ state: inout Attempts) async throws -> Next {
+        let policy = configuration.retry
+        let error = APIError.from(status: response.status, body: response.body, operation: request.operation,
+                                  correlationId: response.correlationId, retryAfter: response.retryAfter, attempts: state.count)
+        if response.status == 401, let tokens, !(await tokens.canRenew) {
+            // A token given by the user (--access-token) was refused: that is an
+            // authentication failure, reported as such (exit status 3), not a failed call.
+            throw APIError(status: 401, code: "credentials.refused",
+                           message: "the access token was refused and cannot be renewed (\(error.code)); get a new token or configure client credentials",
+                           operation: "authenticate", correlationId: error.correlationId, attempts: state.count)
+        }
+        if response.status == 401, !state.renewedAfter401 {
+            state.renewedAfter401 = true
+            log.info("token refused; renewing it once", [("operation", .string(request.operation)), ("correlation_id", .string(error.correlationId ?? ""))])
+            return .renewToken
+        }
+        let wait: Double
+        if response.status == 429 {
+            wait = try waitForRateLimit(response, error: error, lane: lane)
+        } else if [502, 503, 504].contains(response.status) && safety == .repeatable {
+            wait = policy.backoff(afterAttempt: state.count)
+        } else {
+            throw error
+        }
+        guard state.count < policy.maxAttempts else { throw error }
+        try checkBudget(wait, deadline: state.deadline, request: request, attempts: state.count, why: "a retry", last: error)
+        stats.update { $0.retries += 1 }
+        log.info("retrying after HTTP \(response.status)", [
+            ("operation", .string(request.operation)), ("attempt", .int(Int64(state.count + 1))),
+            ("wait_seconds", .double((wait * 100).rounded() / 100)), ("correlation_id", .string(error.correlationId ?? "")),
+        ])
+        return .retry(after: wait)
+    }
+
+    /// A 429: the wait it asks for (a second when it says nothing usable, never zero); with pacing
+    /// the lane's pacer does the waiting before its next request.
+    private func waitForRateLimit(_ response: RawAnswer, error: APIError, lane: Int) throws -> Double {
+        let policy = configuration.retry
+        stats.update { $0.rateLimited += 1 }
+        let after = Double(max(response.retryAfter ?? 1, 1))
+        if after > policy.maxRetryAfter {
+            var failure = error
+            failure.code = "rate.limit.wait.too.long"
+            failure.message = "the platform asked to wait \(ServerNumbers.format(after)) s before retrying, more than the \(ServerNumbers.format(policy.maxRetryAfter)) s allowed (retry.max_retry_after); \(error.message)"
+            throw failure
+        }
+        guard configuration.pacing else { return after }
+        lanes[lane].pacer.observeRetryAfter(after)
+        return 0
+    }
+
+    /// No answer: a request that may have arrived is tried again only if repeatable; a connection
+    /// that never opened (refused, unknown name, no answer to connect) means nobody is there: a
+    /// few quick tries, each one reported, then fail.
+    private func afterFailure(_ error: any Error, sent: Bool, _ request: PreparedRequest, safety: RetrySafety, _ state: inout Attempts) throws -> Next {
+        let policy = configuration.retry
+        let failure = Transport.networkError(error, operation: request.operation, host: configuration.environment.apiBase, attempts: state.count)
+        if !sent { state.connectFailures += 1 }
+        guard !NetworkFailure(error).isDefinite, !sent || safety == .repeatable, state.count < policy.maxAttempts,
+              sent || state.connectFailures < policy.maxConnectAttempts else { throw failure }
+        let wait = sent ? policy.backoff(afterAttempt: state.count) : policy.connectBackoff(afterFailure: state.connectFailures)
+        try checkBudget(wait, deadline: state.deadline, request: request, attempts: state.count, why: "a retry", last: failure)
+        stats.update { $0.retries += 1 }
+        log.log(sent ? .info : .warn, sent ? "retrying after a connection failure" : "cannot connect; retrying", [
+            ("operation", .string(request.operation)), ("attempt", .int(Int64(state.count + 1))),
+            ("wait_seconds", .double((wait * 100).rounded() / 100)), ("error", .string(failure.message)),
+        ])
+        return .retry(after: wait)
     }
 
     private enum Outcome {

@@ -97,20 +97,44 @@ enum RehearseCommand {
             index += 1
         }
 
-        let line: LuaCommandLine
-        let command: RunCommand
+        let (line, command) = parsed(rest, typed: argv, from: start)
+        let (snapshot, before) = checkedBeforeRunning(line, command, options)
+
+        atexit { _ = RehearseCommand.printPendingPlan() }
+        let chosen = options
+        var status = ExitStatus.success
         do {
-            line = try LuaCommandLine.parse(rest, from: start)
+            try await command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot, typed: argv) { emulator in
+                pending.withLock { $0 = { report(before: before, emulator: emulator, options: chosen) } }
+            })
+        } catch let code as ExitCode {
+            status = code.rawValue
+        } catch {
+            OperatorMessage.error("\(error)", json: json, prefix: "pclua rehearse")
+            status = ExitStatus.scriptError
+        }
+        if !printPendingPlan() && status == ExitStatus.success { status = ExitStatus.usage }
+        exit(status)
+    }
+
+    /// lua.c's command line and pclua's flags, without rehearse's own.
+    static func parsed(_ rest: [[UInt8]], typed argv: [[UInt8]], from start: Int) -> (LuaCommandLine, RunCommand) {
+        do {
+            let line = try LuaCommandLine.parse(rest, from: start)
             json = OperatorMessage.wantsJSON(line.longFlags)
             var typed = line
             typed.argv = argv  // the corrected command line keeps rehearse's own flags
             if let misplaced = FlagPlacement.unknownBeforeScript(typed, from: start) { fail(misplaced.description) }
-            command = try RunCommand.parse(line.longFlags)
+            return (line, try RunCommand.parse(line.longFlags))
         } catch let error as LuaCommandLine.UsageError {
             fail("\(error)")
         } catch {
             fail(RunCommand.message(for: error))
         }
+    }
+
+    /// What a rehearsal refuses or needs, checked before anything runs; the snapshot's path and contents.
+    static func checkedBeforeRunning(_ line: LuaCommandLine, _ command: RunCommand, _ options: Options) -> (String, OrgData) {
         // What the rehearsal refuses comes first: it is the reason, whatever else is missing.
         let refused = ["--emulator", "--emulator-data", "--base-url", "--environment", "--profile", "--client-id", "--client-secret", "--access-token"]
             .filter { flag in line.longFlags.contains { $0 == flag || $0.hasPrefix(flag + "=") } }
@@ -134,22 +158,7 @@ enum RehearseCommand {
         if command.auditLog != nil {
             fail("--audit-log records writes to a real org; a rehearsal's writes go to its copy (its plan is the record: --plan-out)")
         }
-
-        atexit { _ = RehearseCommand.printPendingPlan() }
-        let chosen = options
-        var status = ExitStatus.success
-        do {
-            try await command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot, typed: argv) { emulator in
-                pending.withLock { $0 = { report(before: before, emulator: emulator, options: chosen) } }
-            })
-        } catch let code as ExitCode {
-            status = code.rawValue
-        } catch {
-            OperatorMessage.error("\(error)", json: json, prefix: "pclua rehearse")
-            status = ExitStatus.scriptError
-        }
-        if !printPendingPlan() && status == ExitStatus.success { status = ExitStatus.usage }
-        exit(status)
+        return (snapshot, before)
     }
 
     /// `pclua rehearse --snapshot FILE undo|restore ...`: the undo or restore runs in full (planned

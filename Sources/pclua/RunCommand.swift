@@ -124,41 +124,10 @@ struct RunCommand: AsyncParsableCommand {
         settings.dryRunRequired = dryRun
         settings.progress = !quiet
         tuning.apply(to: &settings)
-        var runningEmulator: RunningEmulator?
-        var server: PureCloudEmulator?
-        var audit: AuditLog?
+        let runningEmulator: RunningEmulator?
+        let audit: AuditLog?
         do {
-            if emulator || emulatorData != nil || rehearsal != nil {
-                var configuration = EmulatorConfiguration()
-                if let emulatorData { configuration.data = .file(emulatorData) }
-                if let rehearsal {
-                    configuration.data = .file(rehearsal.snapshot)
-                    configuration.rateLimit = 0  // the copy answers at once; the plan estimates the real pace
-                }
-                do { server = try PureCloudEmulator(configuration: configuration) } catch {
-                    throw ConfigurationError("\(error)")
-                }
-                guard let server else { throw ConfigurationError("the emulator did not start") }
-                rehearsal?.started(server)
-                let running = try await server.start()
-                runningEmulator = running
-                settings.environment = try Environment.baseURL(running.baseURL)
-                settings.credentials = .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(EmulatorConfiguration.defaultClientSecret))
-                try settings.seal()  // a rehearsal: nothing the script calls can leave the emulator
-                log.info("started the in-process emulator", [("url", .string(running.baseURL))])
-            } else {
-                let environment = ProcessInfo.processInfo.environment
-                let home = environment["HOME"] ?? NSHomeDirectory()
-                settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: home))
-                if let warning = settings.profiles?.warning { log.warn(warning) }
-                if let warning = try CredentialSources.apply(flags: self, environment: environment, to: &settings) { log.warn(warning) }
-            }
-            if let auditLog {
-                audit = try AuditLog(path: auditLog)
-                if let torn = audit?.skippedLines, !torn.isEmpty {
-                    log.warn("the audit log \(auditLog) has \(torn.count) line\(torn.count == 1 ? "" : "s") that \(torn.count == 1 ? "is" : "are") not a whole record (a crash mid-line?); skipped: line\(torn.count == 1 ? "" : "s") \(torn.prefix(5).map(String.init).joined(separator: ", "))")
-                }
-            }
+            (runningEmulator, audit) = try await connect(&settings, rehearsal: rehearsal, log: log)
         } catch let error as ConfigurationError {
             report("\(error)")
             throw ExitCode(ExitStatus.usage)
@@ -200,6 +169,47 @@ struct RunCommand: AsyncParsableCommand {
         FlagPlacement.runEnded(status: status)
         await runningEmulator?.stop()
         if status != ExitStatus.success { throw ExitCode(status) }
+    }
+
+    /// Where the run's requests go: the in-process emulator (--emulator, --emulator-data, a
+    /// rehearsal's copy, sealed so nothing leaves it), or the org the credentials name; and the
+    /// audit log, opened before anything is sent.
+    private func connect(_ settings: inout SessionSettings, rehearsal: Rehearsal?, log: EventLog) async throws -> (RunningEmulator?, AuditLog?) {
+        var runningEmulator: RunningEmulator?
+        var server: PureCloudEmulator?
+        var audit: AuditLog?
+        if emulator || emulatorData != nil || rehearsal != nil {
+            var configuration = EmulatorConfiguration()
+            if let emulatorData { configuration.data = .file(emulatorData) }
+            if let rehearsal {
+                configuration.data = .file(rehearsal.snapshot)
+                configuration.rateLimit = 0  // the copy answers at once; the plan estimates the real pace
+            }
+            do { server = try PureCloudEmulator(configuration: configuration) } catch {
+                throw ConfigurationError("\(error)")
+            }
+            guard let server else { throw ConfigurationError("the emulator did not start") }
+            rehearsal?.started(server)
+            let running = try await server.start()
+            runningEmulator = running
+            settings.environment = try Environment.baseURL(running.baseURL)
+            settings.credentials = .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(EmulatorConfiguration.defaultClientSecret))
+            try settings.seal()  // a rehearsal: nothing the script calls can leave the emulator
+            log.info("started the in-process emulator", [("url", .string(running.baseURL))])
+        } else {
+            let environment = ProcessInfo.processInfo.environment
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: home))
+            if let warning = settings.profiles?.warning { log.warn(warning) }
+            if let warning = try CredentialSources.apply(flags: self, environment: environment, to: &settings) { log.warn(warning) }
+        }
+        if let auditLog {
+            audit = try AuditLog(path: auditLog)
+            if let torn = audit?.skippedLines, !torn.isEmpty {
+                log.warn("the audit log \(auditLog) has \(torn.count) line\(torn.count == 1 ? "" : "s") that \(torn.count == 1 ? "is" : "are") not a whole record (a crash mid-line?); skipped: line\(torn.count == 1 ? "" : "s") \(torn.prefix(5).map(String.init).joined(separator: ", "))")
+            }
+        }
+        return (runningEmulator, audit)
     }
 }
 

@@ -36,65 +36,30 @@ struct WayBackRun {
     /// A rehearsal passes its in-process emulator's client settings instead of the flags'.
     var configuration: ClientConfiguration?
 
-    func run() async throws {
-        let runId = RunContext.newId()
-        let log = connection.log.with(context: [("run_id", .string(runId))])
-        let json = log.format == .json
-        func fail(_ message: String, _ status: Int32) -> ExitCode {
-            OperatorMessage.error(message, json: json, prefix: "pclua \(name)")
-            return ExitCode(status)
-        }
-        var held: LockFile?
-        if let lock = options.lock {
-            do { held = try LockFile(path: lock, runId: runId) } catch let failure as LockFile.Failure {
-                if case .held = failure { throw fail("\(failure)", ExitStatus.lockHeld) }
-                throw fail("\(failure)", ExitStatus.usage)
-            }
-        }
-        defer { _ = held }
-        if let planOut = options.planOut {
-            do { _ = try AtomicFile.target(planOut) } catch { throw fail("--plan-out: \(error)", ExitStatus.usage) }
-        }
-        let audit: AuditLog?
-        let configuration: ClientConfiguration
-        do {
-            audit = try auditPath.map { try AuditLog(path: $0) }
-            configuration = try self.configuration ?? connection.clientConfiguration(log: log)
-        } catch {
-            throw fail("\(error)", ExitStatus.usage)
-        }
-        let onTerminal = isatty(STDERR_FILENO) != 0
-        let quiet = options.quiet
-        let run = RunContext(id: runId, log: log, expectedOrg: connection.expectedOrg, announces: !options.dryRun && self.configuration == nil,
-                             announce: { line in if !(quiet && onTerminal) { writeStandardError(line + "\n") } },
-                             audit: audit, command: "pclua \(name)")
-        let client = APIClient(configuration: configuration, log: log, run: run)
-        let ending = RunEnding(run: run, log: log, auditPath: auditPath)
+    /// What a run of the way back holds from start to end: its id, log, lock, client and ending.
+    private struct Started {
+        let runId: String
+        let log: EventLog
+        let held: LockFile?
+        let run: RunContext
+        let client: APIClient
+        let ending: RunEnding
+    }
 
-        // Which org, then the plan: reads only.
-        let planned: (OrgIdentity, WayBackPlan)
-        do {
-            let name = self.name, checkOrg = self.checkOrg, makePlan = self.makePlan
-            planned = try await cancellable {
-                let identity = try await client.transport.identity()
-                try run.check(identity, operation: name)
-                if let refusal = checkOrg(identity) { throw WayBackRefusal(message: refusal) }
-                return (identity, try await makePlan(client))
-            }
-        } catch let refusal as WayBackRefusal {
-            throw fail(refusal.message + "; nothing was written", ExitStatus.wrongOrg)
-        } catch let error as APIError where ["org.mismatch", "org.unknown"].contains(error.code) {
-            throw fail(error.message, ExitStatus.wrongOrg)
-        } catch is CancellationError {
-            throw fail("interrupted while reading the org; nothing was written", ExitStatus.interrupted)
-        } catch {
-            throw fail("\(error); nothing was written", Self.status(of: error))
-        }
-        let (identity, plan) = planned
+    private func fail(_ message: String, _ status: Int32, json: Bool) -> ExitCode {
+        OperatorMessage.error(message, json: json, prefix: "pclua \(name)")
+        return ExitCode(status)
+    }
+
+    func run() async throws {
+        let started = try start()
+        defer { _ = started.held }
+        let (identity, plan) = try await readPlan(started)
         show(plan, identity: identity)
+        let json = started.log.format == .json
         if let planOut = options.planOut {
             do { try AtomicFile.write(Self.json(plan, rate: options.rateLimit).encodedLines(), to: planOut) } catch {
-                throw fail("--plan-out: \(error)", ExitStatus.usage)
+                throw fail("--plan-out: \(error)", ExitStatus.usage, json: json)
             }
         }
         if plan.plan.isEmpty {
@@ -102,49 +67,111 @@ struct WayBackRun {
             return
         }
         if let limit = options.maxRemovals, plan.removals > limit {
-            throw fail("the plan removes \(plan.removals) members, more than --max-removals \(limit); nothing was written", ExitStatus.scriptError)
+            throw fail("the plan removes \(plan.removals) members, more than --max-removals \(limit); nothing was written", ExitStatus.scriptError, json: json)
         }
         guard !options.dryRun else {
             emit("Dry run: nothing was written.")
             return
         }
-        if !options.yes {
-            guard isatty(STDIN_FILENO) != 0 else {
-                throw fail("nothing was written: there is no terminal to ask on; add --yes to apply this plan (or --dry-run to only show it)", ExitStatus.usage)
-            }
-            emitPrompt("Apply these changes to org \(identity.orgDescription)? Only 'yes' or 'y' goes on [y/N] ")
-            let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-            guard answer == "y" || answer == "yes" else {
-                emit("Nothing was written.")
-                return
+        guard try confirmed(identity, json: json) else {
+            emit("Nothing was written.")
+            return
+        }
+        try await write(plan, started)
+    }
+
+    /// The lock, the plan file's folder, the audit log and the connection, all checked before anything is read.
+    private func start() throws -> Started {
+        let runId = RunContext.newId()
+        let log = connection.log.with(context: [("run_id", .string(runId))])
+        let json = log.format == .json
+        var held: LockFile?
+        if let lock = options.lock {
+            do { held = try LockFile(path: lock, runId: runId) } catch let failure as LockFile.Failure {
+                if case .held = failure { throw fail("\(failure)", ExitStatus.lockHeld, json: json) }
+                throw fail("\(failure)", ExitStatus.usage, json: json)
             }
         }
+        if let planOut = options.planOut {
+            do { _ = try AtomicFile.target(planOut) } catch { throw fail("--plan-out: \(error)", ExitStatus.usage, json: json) }
+        }
+        let audit: AuditLog?
+        let configuration: ClientConfiguration
+        do {
+            audit = try auditPath.map { try AuditLog(path: $0) }
+            configuration = try self.configuration ?? connection.clientConfiguration(log: log)
+        } catch {
+            throw fail("\(error)", ExitStatus.usage, json: json)
+        }
+        let onTerminal = isatty(STDERR_FILENO) != 0
+        let quiet = options.quiet
+        let run = RunContext(id: runId, log: log, expectedOrg: connection.expectedOrg, announces: !options.dryRun && self.configuration == nil,
+                             announce: { line in if !(quiet && onTerminal) { writeStandardError(line + "\n") } },
+                             audit: audit, command: "pclua \(name)")
+        let client = APIClient(configuration: configuration, log: log, run: run)
+        return Started(runId: runId, log: log, held: held, run: run, client: client, ending: RunEnding(run: run, log: log, auditPath: auditPath))
+    }
 
-        // The writes.
+    /// Which org, then the plan: reads only.
+    private func readPlan(_ started: Started) async throws -> (OrgIdentity, WayBackPlan) {
+        let json = started.log.format == .json
+        do {
+            let name = self.name, checkOrg = self.checkOrg, makePlan = self.makePlan, client = started.client, run = started.run
+            return try await cancellable {
+                let identity = try await client.transport.identity()
+                try run.check(identity, operation: name)
+                if let refusal = checkOrg(identity) { throw WayBackRefusal(message: refusal) }
+                return (identity, try await makePlan(client))
+            }
+        } catch let refusal as WayBackRefusal {
+            throw fail(refusal.message + "; nothing was written", ExitStatus.wrongOrg, json: json)
+        } catch let error as APIError where ["org.mismatch", "org.unknown"].contains(error.code) {
+            throw fail(error.message, ExitStatus.wrongOrg, json: json)
+        } catch is CancellationError {
+            throw fail("interrupted while reading the org; nothing was written", ExitStatus.interrupted, json: json)
+        } catch {
+            throw fail("\(error); nothing was written", Self.status(of: error), json: json)
+        }
+    }
+
+    /// --yes, or a y/N question on a terminal; without either, nothing is written.
+    private func confirmed(_ identity: OrgIdentity, json: Bool) throws -> Bool {
+        if options.yes { return true }
+        guard isatty(STDIN_FILENO) != 0 else {
+            throw fail("nothing was written: there is no terminal to ask on; add --yes to apply this plan (or --dry-run to only show it)", ExitStatus.usage, json: json)
+        }
+        emitPrompt("Apply these changes to org \(identity.orgDescription)? Only 'yes' or 'y' goes on [y/N] ")
+        let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return answer == "y" || answer == "yes"
+    }
+
+    /// The writes, and what they did.
+    private func write(_ plan: WayBackPlan, _ started: Started) async throws {
+        let name = self.name, client = started.client
         var job = ConvergeJob(client: client)
-        let progress = ProgressLine(enabled: !options.quiet, log: log)
+        let progress = ProgressLine(enabled: !options.quiet, log: started.log)
         job.progress = { what, done, total in progress.update("\(name): \(what)", done: done, total: total) }
-        let started = Date()
+        let began = Date()
         do {
             let converge = job
             let report = try await cancellable { try await converge.run(plan) }
             progress.finish()
-            let seconds = (Date().timeIntervalSince(started) * 10).rounded() / 10
-            emit("\(name) done (run \(runId)): \(report.created.count) group\(report.created.count == 1 ? "" : "s") created, \(report.changed) changed, "
+            let seconds = (Date().timeIntervalSince(began) * 10).rounded() / 10
+            emit("\(name) done (run \(started.runId)): \(report.created.count) group\(report.created.count == 1 ? "" : "s") created, \(report.changed) changed, "
                 + "\(report.deleted) deleted; \(report.added.grouped) members added, \(report.removed.grouped) removed"
                 + (report.failed > 0 ? ", \(report.failed) could not be changed" : "")
                 + "; \(client.transport.counts.requests.grouped) requests, \(seconds) s")
             for (groupName, id) in report.created { emit("  '\(groupName)' has the new id \(id)") }
-            if report.failed > 0 { throw ExitCode(ending.finish(ExitStatus.partialFailure)) }
+            if report.failed > 0 { throw ExitCode(started.ending.finish(ExitStatus.partialFailure)) }
         } catch let code as ExitCode {
             throw code
         } catch is CancellationError {
             progress.finish()
-            throw ExitCode(ending.finish(ExitStatus.interrupted))
+            throw ExitCode(started.ending.finish(ExitStatus.interrupted))
         } catch {
             progress.finish()
-            OperatorMessage.error("\(error)", json: json, prefix: "pclua \(name)")
-            throw ExitCode(ending.finish(Self.status(of: error)))
+            OperatorMessage.error("\(error)", json: started.log.format == .json, prefix: "pclua \(name)")
+            throw ExitCode(started.ending.finish(Self.status(of: error)))
         }
     }
 
