@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import LuaKit
 import PureCloud
 
@@ -12,7 +10,7 @@ public enum PurecloudModule {
         defer { call.settop(base) }
 
         // purecloud.null: a unique userdata that prints as "purecloud.null".
-        _ = pclua_newuserdata(call.L, 1)
+        _ = call.newUserdata(size: 1)
         call.newTable()
         call.push("purecloud.null"); call.setField(-2, "__name")
         call.push(function: "tostring") { c in c.push("purecloud.null"); return 1 }
@@ -151,7 +149,7 @@ public enum PurecloudModule {
         call.newTable()
         call.push(anchor: ModuleAnchors.null)
         call.push(anchor: ModuleAnchors.arrayMT)
-        lua_pushcclosure(call.L, pclua_json_decode_lua, 2)
+        call.pushJSONDecodeFunction()
         call.setField(-2, "decode")
         call.push(function: "encode") { c in
             let value = try LuaJSON(c, anchors: session.anchors).value(at: 1, path: "value")
@@ -172,7 +170,7 @@ public enum PurecloudModule {
         // Tasks (issue 23): purecloud.spawn, purecloud.map, and coroutine functions that pass a
         // task's waits on through the script's own coroutines.
         TaskFunctions.install(call, module: module, session: session)
-        if pclua_install_coroutines(call.L) != LUA_OK { preconditionFailure("pclua's coroutine functions could not be installed") }
+        if !call.installTaskCoroutines() { preconditionFailure("pclua's coroutine functions could not be installed") }
 
         UtilityModules.installCSV(call, session: session)
         call.setField(module, "csv")
@@ -204,11 +202,11 @@ public enum PurecloudModule {
             call.setField(-2, "columns")
             // An error's kind (a message for a person, the interrupt) survives an iterator adding
             // the page it happened on.
-            lua_pushcclosure(call.L, pclua_error_kind_lua, 0)
+            call.pushErrorKindFunction()
             call.setField(-2, "error_kind")
-            lua_pushcclosure(call.L, pclua_mark_error_lua, 0)
+            call.pushMarkErrorFunction()
             call.setField(-2, "mark_error")
-            call.push(Int(PCLUA_KIND_INTERRUPT))
+            call.push(LuaCall.interruptErrorKind)
             call.setField(-2, "interrupt_kind")
             call.newTable()
             for (api, methods) in methodTables {
