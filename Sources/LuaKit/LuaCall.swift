@@ -21,12 +21,13 @@ public enum LuaType: Int32 {
 
 /// A view of one Lua thread's stack, as seen by a host function (or by the host on the main
 /// thread). Only calls that cannot raise are made here; anything that might run a metamethod
-/// goes through a protected helper of CLuaShim.
+/// goes through a protected helper of CLuaShim. The `lua_State` itself stays inside LuaKit, the
+/// only target that imports the Lua C API.
 public struct LuaCall {
-    public let L: OpaquePointer
+    let L: OpaquePointer
     public unowned let state: LuaState
 
-    public init(_ L: OpaquePointer, state: LuaState) {
+    init(_ L: OpaquePointer, state: LuaState) {
         self.L = L
         self.state = state
     }
@@ -44,6 +45,9 @@ public struct LuaCall {
         lua_rotate(L, index, -1)
         lua_settop(L, -2)
     }
+
+    /// lua_rotate: rotates the values from `index` to the top `n` positions towards the top.
+    public func rotate(_ index: Int32, _ n: Int32) { lua_rotate(L, index, n) }
 
     /// Moves the top value into `index` (popping it).
     public func replace(_ index: Int32) {
@@ -156,6 +160,17 @@ public struct LuaCall {
         pclua_pushhost(L, Unmanaged.passRetained(box).toOpaque(), name)
     }
 
+    /// Pushes a new full userdata of `size` bytes (one user value, no metatable) and returns its
+    /// memory; nil when Lua has no memory for it.
+    public func newUserdata(size: Int) -> UnsafeMutableRawPointer? { pclua_newuserdata(L, size) }
+
+    /// Sets the user value of the userdata at `index` to the value on top (popped).
+    public func setUserValue(_ index: Int32) { lua_setiuservalue(L, index, 1) }
+
+    /// Pushes the user value of the userdata at `index` and returns its type.
+    @discardableResult
+    public func getUserValue(_ index: Int32) -> LuaType { LuaType(rawValue: lua_getiuservalue(L, index, 1)) ?? .none }
+
     /// Pushes a value kept by the state under `name` (see `LuaState.setAnchor`), or nil.
     public func push(anchor name: String) {
         if let ref = state.anchor(name) { ref.push(L) } else { lua_pushnil(L) }
@@ -221,4 +236,7 @@ public struct LuaCall {
 
     /// Pops the top value into the registry.
     public func ref() -> LuaRef { LuaRef(popping: L, owner: state) }
+
+    /// The results a call keeps: all of them (LUA_MULTRET).
+    public static let allResults = LUA_MULTRET
 }

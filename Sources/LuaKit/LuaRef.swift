@@ -6,7 +6,7 @@ import CLuaShim
 /// `@unchecked Sendable` only because Swift errors must be Sendable and `LuaError` carries one;
 /// like the state itself it is used on the state's thread only.
 public final class LuaRef: @unchecked Sendable {
-    public let state: OpaquePointer
+    let state: OpaquePointer
     public let ref: Int32
     public private(set) weak var owner: LuaState?
 
@@ -18,7 +18,7 @@ public final class LuaRef: @unchecked Sendable {
     }
 
     /// Pushes the value onto the stack of `L` (any thread of the same state).
-    public func push(_ L: OpaquePointer) {
+    func push(_ L: OpaquePointer) {
         lua_rawgeti(L, pclua_registryindex(), lua_Integer(ref))
     }
 

@@ -5,7 +5,8 @@ import Foundation
 /// One Lua 5.4 state. Not thread-safe: create it, call it and drop it on one thread
 /// (DESIGN.md §3). Every entry into Lua runs under `lua_pcall` with a traceback handler.
 public final class LuaState {
-    public let mainThread: OpaquePointer
+    /// The `lua_State` stays inside LuaKit: other targets reach Lua through `main` (a `LuaCall`).
+    let mainThread: OpaquePointer
     /// The last error message that was a string, as bytes (the messages in `LuaError` are
     /// Swift strings, which repair invalid UTF-8; a host printing like lua.c prints these).
     public private(set) var lastErrorBytes: [UInt8] = []

@@ -1,6 +1,6 @@
 import CEditLine
-import CLuaShim
 import Foundation
+import LuaKit
 
 /// Line editing with libedit's readline interface: Emacs keys, history kept in a file (a
 /// multi-line chunk is one entry), Tab completion, and Ctrl-C that clears the line instead of
@@ -124,13 +124,13 @@ final class LineEditor {
     /// libedit's source of keys: the terminal, or the wake pipe.
     private func readKey() -> Int32 {
         if !pending.isEmpty { return Int32(pending.removeFirst()) }
-        if pclua_signal_taken() == SIGTERM { return -1 }  // it came while a line ran
+        if LuaHost.signalTaken == SIGTERM { return -1 }  // it came while a line ran
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
         while true {
             let ready = poll(&fds, 2, -1)
             if ready < 0 {
                 // SIGTERM (pclua's handler took it) ends the REPL as it ends lua5.4; the caller exits 130.
-                if errno == EINTR { if pclua_signal_taken() == SIGTERM { return -1 } else { continue } }
+                if errno == EINTR { if LuaHost.signalTaken == SIGTERM { return -1 } else { continue } }
                 return -1
             }
             if fds[1].revents & Int16(POLLIN) != 0 {

@@ -1,4 +1,3 @@
-import CLua
 import Dispatch
 import Foundation
 import LuaKit
@@ -122,7 +121,7 @@ public final class REPL {
     func evaluate(_ chunk: String) -> Outcome {
         let code = chunk.hasPrefix("=") ? "return " + chunk.dropFirst() : chunk
         let base = state.top
-        defer { lua_settop(state.mainThread, base) }
+        defer { state.main.settop(base) }
         do {
             do {
                 try state.load("return " + code + ";", name: "=stdin")
@@ -143,7 +142,7 @@ public final class REPL {
         do {
             defer { session.clearProgress() }  // results and errors start on a clean line
             // The tasks the line started run to their end before the prompt (or stop with it).
-            try session.finishingTasks(state) { try state.protectedCall(nargs: 0, nresults: LUA_MULTRET) }
+            try session.finishingTasks(state) { try state.protectedCall(nargs: 0, nresults: LuaCall.allResults) }
         } catch let error as LuaError {
             let failure = ScriptFailure(error, state: state, session: session)
             // The user's lines, never pclua's Lua internals (the iterators' prelude).
@@ -171,7 +170,7 @@ public final class REPL {
         // `_` is the first result; the printer gets them all.
         state.setGlobal("_") { $0.pushValue(base + 1) }
         state.main.push(anchor: "pclua.printer")
-        lua_rotate(state.mainThread, base + 1, 1)
+        state.main.rotate(base + 1, 1)
         do {
             try state.protectedCall(nargs: results, nresults: 1)
             print(state.main.string(at: -1) ?? "")
@@ -184,7 +183,7 @@ public final class REPL {
     /// The error lua.c reports when the input ends inside an unfinished chunk.
     private func reportUnfinished(_ chunk: String) {
         let base = state.top
-        defer { lua_settop(state.mainThread, base) }
+        defer { state.main.settop(base) }
         do {
             try state.load(chunk, name: "=stdin")
         } catch {

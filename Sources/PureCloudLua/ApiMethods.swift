@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import LuaKit
 import PureCloud
 
@@ -40,7 +38,7 @@ enum ApiMethods {
             session.noteSealed(ignoring: try ConnectionOptions.apply(reader, to: &settings), by: "\(api.name).new")
             handle = session.addClient(try settings.clientConfiguration())
         }
-        let slot = pclua_newuserdata(call.L, MemoryLayout<Int>.size)!
+        let slot = call.newUserdata(size: MemoryLayout<Int>.size)!
         slot.storeBytes(of: handle, as: Int.self)
         call.push(anchor: ModuleAnchors.apiMT(api))
         call.setMetatable(-2)

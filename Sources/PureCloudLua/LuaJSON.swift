@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import LuaKit
 import PureCloud
 
@@ -15,7 +13,7 @@ struct LuaJSON {
     let nullIdentity: UnsafeRawPointer?
     let arrayMTIdentity: UnsafeRawPointer?
     /// The same depth the decoder accepts, so what decodes encodes again.
-    static let maximumDepth = Int(PCLUA_JSON_MAX_DEPTH)
+    static let maximumDepth = LuaCall.jsonMaximumDepth
 
     init(_ call: LuaCall, anchors: ModuleAnchors) {
         self.call = call
@@ -128,17 +126,12 @@ struct LuaJSON {
     func push(jsonBytes bytes: [UInt8]) throws {
         call.push(anchor: ModuleAnchors.null)
         call.push(anchor: ModuleAnchors.arrayMT)
-        let status = bytes.withUnsafeBufferPointer { buffer in
-            pclua_json_decode(call.L, UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
-                              buffer.count, -2, -1, 512)
-        }
-        if status != LUA_OK {
-            let message = call.string(at: -1) ?? "invalid JSON"
-            call.pop(3)
+        if let message = call.decodeJSON(bytes, null: -2, arrayMetatable: -1, maxDepth: 512) {
+            call.pop(2)
             throw ConversionError(description: message)
         }
         // [null, array_mt, value] -> [value]
-        lua_rotate(call.L, -3, 1)
+        call.rotate(-3, 1)
         call.pop(2)
     }
 

@@ -1,33 +1,69 @@
-import CLua
-import CLuaShim
 import LuaKit
 import PureCloud
 
 /// Installs the `purecloud` module (DESIGN.md §4) into a Lua state: `require "purecloud"` and the
-/// global `purecloud`.
+/// global `purecloud`. Each part is installed by a function of its own, in the order below: the
+/// shared values (anchors) first, then the module table that refers to them, then the Lua prelude.
 public enum PurecloudModule {
     public static func install(into state: LuaState, session: PurecloudSession) {
         let call = state.main
         let base = call.top
         defer { call.settop(base) }
 
-        // purecloud.null: a unique userdata that prints as "purecloud.null".
-        _ = pclua_newuserdata(call.L, 1)
+        installNull(call, session: session)
+        installArrayMetatable(call, session: session)
+        installErrorMetatable(call, session: session)
+        let methodTables = installAPIMetatables(call, session: session)
+
+        // The module table.
+        call.newTable()
+        let module = call.top
+        installValues(call, module: module)
+        call.setFunctions([configure(session), authenticate(session)], in: module)
+        installClasses(call, module: module, session: session)
+        installJSON(call, module: module, session: session)
+        installOperationNames(call, module: module)
+
+        // Tasks (issue 23): purecloud.spawn, purecloud.map, and coroutine functions that pass a
+        // task's waits on through the script's own coroutines.
+        TaskFunctions.install(call, module: module, session: session)
+        if !call.installTaskCoroutines() { preconditionFailure("pclua's coroutine functions could not be installed") }
+
+        UtilityModules.installCSV(call, session: session)
+        call.setField(module, "csv")
+        UtilityModules.installLog(call, session: session)
+        call.setField(module, "log")
+
+        installPrelude(call, module: module, methodTables: methodTables, session: session)
+
+        call.pushValue(module)
+        state.registerModule("purecloud")
+    }
+
+    // MARK: Shared values (anchors)
+
+    /// purecloud.null: a unique userdata that prints as "purecloud.null".
+    private static func installNull(_ call: LuaCall, session: PurecloudSession) {
+        _ = call.newUserdata(size: 1)
         call.newTable()
         call.push("purecloud.null"); call.setField(-2, "__name")
         call.push(function: "tostring") { c in c.push("purecloud.null"); return 1 }
         call.setField(-2, "__tostring")
         call.setMetatable(-2)
         session.anchors.nullIdentity = call.identity(at: -1)
-        state.setAnchor(ModuleAnchors.null)
+        call.state.setAnchor(ModuleAnchors.null)
+    }
 
-        // purecloud.array_mt: marks decoded arrays so `{}` goes back as [].
+    /// purecloud.array_mt: marks decoded arrays so `{}` goes back as [].
+    private static func installArrayMetatable(_ call: LuaCall, session: PurecloudSession) {
         call.newTable()
         call.push("purecloud.array"); call.setField(-2, "__name")
         session.anchors.arrayMTIdentity = call.identity(at: -1)
-        state.setAnchor(ModuleAnchors.arrayMT)
+        call.state.setAnchor(ModuleAnchors.arrayMT)
+    }
 
-        // The ApiError metatable.
+    /// The ApiError metatable.
+    private static func installErrorMetatable(_ call: LuaCall, session: PurecloudSession) {
         call.newTable()
         call.push("purecloud.ApiError"); call.setField(-2, "__name")
         call.push(function: "__tostring") { c in c.push(LuaApiError.describe(c)); return 1 }
@@ -44,10 +80,13 @@ public enum PurecloudModule {
         }
         call.setField(-2, "is")
         session.anchors.errorMTIdentity = call.identity(at: -1)
-        state.setAnchor(ModuleAnchors.errorMT)
+        call.state.setAnchor(ModuleAnchors.errorMT)
+    }
 
-        // One metatable per API of the operation table (GroupsApi, UsersApi), whose __index is its
-        // methods table: the generated operations, then the helpers built on them.
+    /// One metatable per API of the operation table (GroupsApi, UsersApi), whose __index is its
+    /// methods table: the generated operations, then the helpers built on them. Returns the
+    /// methods tables, for the prelude.
+    private static func installAPIMetatables(_ call: LuaCall, session: PurecloudSession) -> [(APIDefinition, LuaRef)] {
         var methodTables: [(APIDefinition, LuaRef)] = []
         for api in OperationTable.apis {
             call.newTable()
@@ -70,18 +109,24 @@ public enum PurecloudModule {
             }
             call.setField(-2, "__tostring")
             session.anchors.apiIdentities[api.name] = call.identity(at: -1)
-            state.setAnchor(ModuleAnchors.apiMT(api))
+            call.state.setAnchor(ModuleAnchors.apiMT(api))
         }
+        return methodTables
+    }
 
-        // The module table.
-        call.newTable()
-        let module = call.top
+    // MARK: The module table
+
+    /// purecloud.version, and the shared values under their names.
+    private static func installValues(_ call: LuaCall, module: Int32) {
         call.push(PurecloudVersion.current); call.setField(module, "version")
         call.push(anchor: ModuleAnchors.null); call.setField(module, "null")
         call.push(anchor: ModuleAnchors.arrayMT); call.setField(module, "array_mt")
         call.push(anchor: ModuleAnchors.errorMT); call.setField(module, "ApiError")
+    }
 
-        call.push(function: "configure") { c in
+    /// purecloud.configure{...}: the session's settings.
+    private static func configure(_ session: PurecloudSession) -> HostFunctionSpec {
+        HostFunctionSpec("configure") { c in
             let reader = try OptionReader(c, index: 1, function: "configure", position: 1, known: ConnectionOptions.configureKeys)
             var settings = session.settings
             var ignored = try ConnectionOptions.apply(reader, to: &settings)
@@ -93,9 +138,11 @@ public enum PurecloudModule {
             session.update { $0 = settings }
             return 0
         }
-        call.setField(module, "configure")
+    }
 
-        call.push(function: "authenticate_with_client_credentials") { c in
+    /// purecloud.authenticate_with_client_credentials(id, secret [, environment]): the token.
+    private static func authenticate(_ session: PurecloudSession) -> HostFunctionSpec {
+        HostFunctionSpec("authenticate_with_client_credentials") { c in
             let name = "authenticate_with_client_credentials"
             let arguments = LuaArguments(c, function: name)
             guard c.type(at: 1) == .string, let id = try arguments.string(1), !id.isEmpty else {
@@ -127,8 +174,10 @@ public enum PurecloudModule {
             c.push(token.exposed)
             return 1
         }
-        call.setField(module, "authenticate_with_client_credentials")
+    }
 
+    /// purecloud.GroupsApi and purecloud.UsersApi, and the model constructors.
+    private static func installClasses(_ call: LuaCall, module: Int32, session: PurecloudSession) {
         // purecloud.GroupsApi, purecloud.UsersApi
         for api in OperationTable.apis {
             call.newTable()
@@ -146,12 +195,14 @@ public enum PurecloudModule {
             call.push(model); call.setField(-2, "name")
             call.setField(module, model)
         }
+    }
 
-        // purecloud.json
+    /// purecloud.json: decode (C, CLuaShim's json_decode.c) and encode.
+    private static func installJSON(_ call: LuaCall, module: Int32, session: PurecloudSession) {
         call.newTable()
         call.push(anchor: ModuleAnchors.null)
         call.push(anchor: ModuleAnchors.arrayMT)
-        lua_pushcclosure(call.L, pclua_json_decode_lua, 2)
+        call.pushJSONDecodeFunction()
         call.setField(-2, "decode")
         call.push(function: "encode") { c in
             let value = try LuaJSON(c, anchors: session.anchors).value(at: 1, path: "value")
@@ -160,34 +211,41 @@ public enum PurecloudModule {
         }
         call.setField(-2, "encode")
         call.setField(module, "json")
+    }
 
-        // purecloud.operations: the names of every API's operations, for discovery.
+    /// purecloud.operations: the names of every API's operations, for discovery.
+    private static func installOperationNames(_ call: LuaCall, module: Int32) {
         call.newTable()
         for (i, op) in OperationTable.apis.flatMap(\.operations).enumerated() {
             call.push(op.name)
             call.setIndex(-2, i + 1)
         }
         call.setField(module, "operations")
+    }
 
-        // Tasks (issue 23): purecloud.spawn, purecloud.map, and coroutine functions that pass a
-        // task's waits on through the script's own coroutines.
-        TaskFunctions.install(call, module: module, session: session)
-        if pclua_install_coroutines(call.L) != LUA_OK { preconditionFailure("pclua's coroutine functions could not be installed") }
+    // MARK: The prelude
 
-        UtilityModules.installCSV(call, session: session)
-        call.setField(module, "csv")
-        UtilityModules.installLog(call, session: session)
-        call.setField(module, "log")
-
-        // The Lua part: iterators and collect (Prelude.swift), generated from the table's paging facts.
+    /// The Lua part: iterators and collect (Prelude.swift), generated from the table's paging facts.
+    private static func installPrelude(_ call: LuaCall, module: Int32, methodTables: [(APIDefinition, LuaRef)], session: PurecloudSession) {
+        let state = call.state
         do {
             // print as lua5.4's, clearing the progress line first (the two never share a screen line).
             try state.installPrint(before: clearProgressBeforeOutput)
             try state.load(bytes: Prelude.source, name: Prelude.chunkName)
             call.pushValue(module)
-            // The prelude's hooks into the session: the iterators' progress line.
-            call.newTable()
-            call.push(function: "progress") { c in
+            pushPreludeHooks(call, session: session)
+            pushPagingFacts(call, methodTables: methodTables)
+            try state.protectedCall(nargs: 3, nresults: 0)
+        } catch {
+            preconditionFailure("the purecloud prelude failed to load: \(error)")  // a bug in pclua itself, caught by every test
+        }
+    }
+
+    /// The prelude's hooks into the session: the iterators' progress line, and error kinds.
+    private static func pushPreludeHooks(_ call: LuaCall, session: PurecloudSession) {
+        call.newTable()
+        call.setFunctions([
+            HostFunctionSpec("progress") { c in
                 // Reachable from Lua (debug.getupvalue): every value checked like any other.
                 let counts = 0...1_000_000_000_000_000
                 if c.boolean(at: 4) { _ = session.startProgress() }
@@ -196,50 +254,46 @@ public enum PurecloudModule {
                 let what = (try? c.checkedString(at: 1, maxBytes: 200)).flatMap { $0 } ?? ""
                 session.updateProgress(what, done: done, total: total)
                 return 0
-            }
-            call.setField(-2, "progress")
-            call.push(function: "clear") { _ in session.clearProgress(); return 0 }
-            call.setField(-2, "clear")
-            call.push(function: "columns") { c in c.push(TerminalWidth.columns()); return 1 }
-            call.setField(-2, "columns")
-            // An error's kind (a message for a person, the interrupt) survives an iterator adding
-            // the page it happened on.
-            lua_pushcclosure(call.L, pclua_error_kind_lua, 0)
-            call.setField(-2, "error_kind")
-            lua_pushcclosure(call.L, pclua_mark_error_lua, 0)
-            call.setField(-2, "mark_error")
-            call.push(Int(PCLUA_KIND_INTERRUPT))
-            call.setField(-2, "interrupt_kind")
-            call.newTable()
-            for (api, methods) in methodTables {
-                call.newTable()
-                call.push(methods); call.setField(-2, "methods")
-                call.push(anchor: ModuleAnchors.apiMT(api)); call.setField(-2, "metatable")
-                call.push("purecloud.\(api.name)"); call.setField(-2, "class")
-                call.push(api.variable); call.setField(-2, "variable")
-                call.newTable()
-                for op in api.operations {
-                    guard let paging = op.paging, let iterator = op.iterator else { continue }
-                    call.newTable()
-                    call.push(iterator); call.setField(-2, "iterator")
-                    call.push(paging == .entityListing ? "entities" : "results"); call.setField(-2, "key")
-                    call.push(op.iteratorPageSize ?? 25); call.setField(-2, "page_size")
-                    // Positional arguments before the options (a search's body counts as one).
-                    call.push(op.positional.count); call.setField(-2, "positional")
-                    if let body = op.body, body.required { call.push(body.model); call.setField(-2, "body_model") }
-                    if let next = op.nextPageOperation { call.push(next); call.setField(-2, "next_page") }
-                    call.setField(-2, op.name)
-                }
-                call.setField(-2, "paged")
-                call.setField(-2, api.name)
-            }
-            try state.protectedCall(nargs: 3, nresults: 0)
-        } catch {
-            preconditionFailure("the purecloud prelude failed to load: \(error)")  // a bug in pclua itself, caught by every test
-        }
+            },
+            HostFunctionSpec("clear") { _ in session.clearProgress(); return 0 },
+            HostFunctionSpec("columns") { c in c.push(TerminalWidth.columns()); return 1 },
+        ], in: -1)
+        // An error's kind (a message for a person, the interrupt) survives an iterator adding
+        // the page it happened on.
+        call.pushErrorKindFunction()
+        call.setField(-2, "error_kind")
+        call.pushMarkErrorFunction()
+        call.setField(-2, "mark_error")
+        call.push(LuaCall.interruptErrorKind)
+        call.setField(-2, "interrupt_kind")
+    }
 
-        call.pushValue(module)
-        state.registerModule("purecloud")
+    /// Per API: its methods table, metatable, class and variable names, and the paging facts of
+    /// each operation that has an iterator.
+    private static func pushPagingFacts(_ call: LuaCall, methodTables: [(APIDefinition, LuaRef)]) {
+        call.newTable()
+        for (api, methods) in methodTables {
+            call.newTable()
+            call.push(methods); call.setField(-2, "methods")
+            call.push(anchor: ModuleAnchors.apiMT(api)); call.setField(-2, "metatable")
+            call.push("purecloud.\(api.name)"); call.setField(-2, "class")
+            call.push(api.variable); call.setField(-2, "variable")
+            call.newTable()
+            for op in api.operations {
+                guard let paging = op.paging, let iterator = op.iterator else { continue }
+                call.newTable()
+                call.push(iterator); call.setField(-2, "iterator")
+                call.push(paging == .entityListing ? "entities" : "results"); call.setField(-2, "key")
+                call.push(op.iteratorPageSize ?? 25); call.setField(-2, "page_size")
+                // Positional arguments before the options (a search's body counts as one).
+                call.push(op.positional.count); call.setField(-2, "positional")
+                if let body = op.body, body.required { call.push(body.model); call.setField(-2, "body_model") }
+                if let next = op.nextPageOperation { call.push(next); call.setField(-2, "next_page") }
+                call.setField(-2, op.name)
+            }
+            call.setField(-2, "paged")
+            call.setField(-2, api.name)
+        }
     }
 }
 

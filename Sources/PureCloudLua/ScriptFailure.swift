@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import LuaKit
 
 /// An error that ended Lua code run by a host, sorted by kind: the one classifier the script
@@ -89,17 +87,6 @@ public struct ScriptFailure {
 
     /// The text lua.c prints for a non-string error value, and whether a traceback follows it.
     public static func errorText(of value: LuaRef, in state: LuaState) -> (String, Bool) {
-        let L = state.mainThread
-        var length = 0
-        if let text = pclua_last_tostring(L, &length) {  // __tostring, called when it was raised
-            return (String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self), false)
-        }
-        value.push(L)
-        defer { lua_settop(L, -2) }
-        var withTraceback: Int32 = 0
-        let ok = pclua_error_text(L, -1, &withTraceback)
-        defer { lua_settop(L, -2) }
-        let text = state.main.string(at: -1) ?? "?"
-        return (ok != 0 ? text : "(error in __tostring: \(text))", withTraceback != 0)
+        state.errorText(of: value)
     }
 }

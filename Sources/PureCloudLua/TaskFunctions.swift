@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import LuaKit
 
 /// `purecloud.spawn(fn, ...)`, `purecloud.map(list, fn [, options])` and the task objects'

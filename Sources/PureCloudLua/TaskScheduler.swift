@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import LuaKit
 import PureCloud
 
@@ -24,7 +22,8 @@ final class TaskScheduler {
     final class Task {
         let id: Int
         let thread: LuaRef
-        let L: OpaquePointer
+        /// The coroutine's stack, to recognise it when it is pinned (`pin`).
+        let co: LuaCall
         /// The object `purecloud.spawn` returned (nil for an item of a map).
         var handle: LuaRef?
         let group: MapGroup?
@@ -33,10 +32,10 @@ final class TaskScheduler {
         var nargs: Int32
         var waitingFor: Int?
 
-        init(id: Int, thread: LuaRef, L: OpaquePointer, handle: LuaRef?, group: MapGroup?, index: Int, nargs: Int32) {
+        init(id: Int, thread: LuaRef, co: LuaCall, handle: LuaRef?, group: MapGroup?, index: Int, nargs: Int32) {
             self.id = id
             self.thread = thread
-            self.L = L
+            self.co = co
             self.handle = handle
             self.group = group
             self.index = index
@@ -163,49 +162,47 @@ final class TaskScheduler {
         // registry that anchors it, debug.getregistry), and believed only if it is still the same.
         guard let co = pin(task, call) else { return lost(task, call) }
         defer { call.pop() }
-        var nresults: Int32 = 0
-        var wait: lua_Integer = 0
         let nargs = task.nargs
         task.nargs = 0
         running.append(task.id)
         session.taskDepth += 1
-        let status = pclua_task_resume(call.L, co, nargs, &nresults, &wait)
+        let step = call.resume(task: co, nargs: nargs)
         session.taskDepth -= 1
         running.removeLast()
-        switch status {
-        case LUA_YIELD where wait > 0:
-            task.waitingFor = Int(wait)
-            waits[Int(wait)] = task.id
-        case LUA_YIELD:
+        switch step {
+        case let .waiting(wait):
+            task.waitingFor = wait
+            waits[wait] = task.id
+        case .yielded:
             ready.append(task.id)  // coroutine.yield() in a task: the others go first
-        case LUA_OK:
+        case let .returned(nresults):
             returned(task, co, results: nresults, call)
-        default:
+        case .failed:
             failed(task, co, call)
         }
     }
 
     /// Pushes the task's coroutine and returns it, if the registry still holds it.
-    private func pin(_ task: Task, _ call: LuaCall) -> OpaquePointer? {
+    private func pin(_ task: Task, _ call: LuaCall) -> LuaCall? {
         guard call.ensureStack(4) else { return nil }
         call.push(task.thread)
-        guard call.type(at: -1) == .thread, let co = lua_tothread(call.L, -1), co == task.L else {
+        guard call.type(at: -1) == .thread, let co = call.thread(at: -1), co.isSameThread(as: task.co) else {
             call.pop()
             return nil
         }
         return co
     }
 
-    private func returned(_ task: Task, _ co: OpaquePointer, results: Int32, _ call: LuaCall) {
+    private func returned(_ task: Task, _ co: LuaCall, results: Int32, _ call: LuaCall) {
         tasks[task.id] = nil
         ended += 1
         if let group = task.group {
-            if results > 0, lua_checkstack(co, 1) != 0 {
-                lua_pushvalue(co, lua_gettop(co) - results + 1)  // the first result
-                lua_xmove(co, call.L, 1)
+            if results > 0, co.ensureStack(1) {
+                co.pushValue(co.top - results + 1)  // the first result
+                co.move(1, to: call)
                 store(into: group.results, group.id, task.index, call)
             }
-            lua_settop(co, 0)
+            co.settop(0)
             itemEnded(group, call)
         } else {
             setBox(task, status: Status.returned, results: Int(results), call)
@@ -215,12 +212,12 @@ final class TaskScheduler {
         becomeIdle()
     }
 
-    private func failed(_ task: Task, _ co: OpaquePointer, _ call: LuaCall) {
-        if pclua_error_kind(co, -1) == PCLUA_KIND_INTERRUPT { interruptSeen = true }
-        if task.group != nil, lua_checkstack(co, 1) != 0 {
-            lua_pushvalue(co, -1)
-            lua_xmove(co, call.L, 1)
-            lua_settop(co, 0)
+    private func failed(_ task: Task, _ co: LuaCall, _ call: LuaCall) {
+        if co.isInterruptError(at: -1) { interruptSeen = true }
+        if task.group != nil, co.ensureStack(1) {
+            co.pushValue(-1)
+            co.move(1, to: call)
+            co.settop(0)
         } else {
             call.pushNil()
         }
@@ -259,8 +256,8 @@ final class TaskScheduler {
         guard call.ensureStack(2) else { call.pop(); return }
         call.push(table)
         if call.type(at: -1) == .table {
-            lua_rotate(call.L, -2, 1)
-            lua_rawseti(call.L, -2, lua_Integer(index))
+            call.rotate(-2, 1)
+            call.setIndex(-2, index)
             call.pop()
         } else {
             call.pop(2)
@@ -288,22 +285,22 @@ final class TaskScheduler {
         let nargs = call.top
         guard call.ensureStack(nargs + 5) else { throw TaskError(description: "spawn: too many arguments") }
         let id = session.bridge.newId()
-        guard let box = pclua_newuserdata(call.L, MemoryLayout<TaskBox>.size) else { throw LuaError.memory }
+        guard let box = call.newUserdata(size: MemoryLayout<TaskBox>.size) else { throw LuaError.memory }
         box.storeBytes(of: TaskBox(check: TaskBox.check(box), id: id, status: Status.running, results: 0), as: TaskBox.self)
         let handle = call.top
         call.push(anchor: TaskFunctions.metatable)
         call.setMetatable(handle)
-        guard let co = lua_newthread(call.L), lua_checkstack(co, nargs + 1) != 0 else {
+        guard let co = call.newThread(), co.ensureStack(nargs + 1) else {
             call.settop(handle)
             throw TaskError(description: "spawn: too many arguments")
         }
-        for index in 1...nargs { lua_pushvalue(call.L, index) }
-        lua_xmove(call.L, co, nargs)  // the function and its arguments
+        for index in 1...nargs { call.pushValue(index) }
+        call.move(nargs, to: co)  // the function and its arguments
         call.pushValue(-1)
         let thread = call.ref()
-        lua_setiuservalue(call.L, handle, 1)  // the object keeps the coroutine (and so its outcome)
+        call.setUserValue(handle)  // the object keeps the coroutine (and so its outcome)
         call.pushValue(handle)
-        let task = Task(id: id, thread: thread, L: co, handle: call.ref(), group: nil, index: 0, nargs: nargs - 1)
+        let task = Task(id: id, thread: thread, co: co, handle: call.ref(), group: nil, index: 0, nargs: nargs - 1)
         tasks[id] = task
         made += 1
         resume(task, from: call)
@@ -346,26 +343,26 @@ final class TaskScheduler {
     /// The outcome of the ended task at 1: its results pushed, or its error thrown.
     private func outcome(_ call: LuaCall) throws -> Int32 {
         guard let box = box(call, at: 1) else { return 0 }
-        guard call.ensureStack(2), lua_getiuservalue(call.L, 1, 1) == LUA_TTHREAD, let co = lua_tothread(call.L, -1) else {
+        guard call.ensureStack(2), call.getUserValue(1) == .thread, let co = call.thread(at: -1) else {
             throw LuaError.memory
         }
         call.pop()
         switch box.status {
         case Status.returned:
-            let first = lua_gettop(co) - Int32(box.results) + 1
-            guard first >= 1, call.ensureStack(Int32(box.results) + 1), lua_checkstack(co, 1) != 0 else {
+            let first = co.top - Int32(box.results) + 1
+            guard first >= 1, call.ensureStack(Int32(box.results) + 1), co.ensureStack(1) else {
                 throw TaskError(description: "task:wait(): too many results")
             }
             for position in first..<(first + Int32(box.results)) {
-                lua_pushvalue(co, position)
-                lua_xmove(co, call.L, 1)
+                co.pushValue(position)
+                co.move(1, to: call)
             }
             return Int32(box.results)
         case Status.failed:
             unobserved.removeAll { $0.id == box.id }
-            guard lua_gettop(co) >= 1, lua_checkstack(co, 1) != 0 else { throw TaskCancelled() }
-            lua_pushvalue(co, -1)
-            lua_xmove(co, call.L, 1)
+            guard co.top >= 1, co.ensureStack(1) else { throw TaskCancelled() }
+            co.pushValue(-1)
+            co.move(1, to: call)
             throw LuaError.runtime(message: "", traceback: nil, value: call.ref())
         default:
             throw TaskCancelled()
@@ -435,14 +432,14 @@ final class TaskScheduler {
         while group.running < group.limit, group.next <= group.total, !group.cancelled, !stopping(call.state) {
             let index = group.next
             group.next += 1
-            guard call.ensureStack(4), let co = lua_newthread(call.L), lua_checkstack(co, 2) != 0 else { return }
+            guard call.ensureStack(4), let co = call.newThread(), co.ensureStack(2) else { return }
             call.push(group.function)
             call.push(group.items)
-            if call.type(at: -1) == .table { lua_rawgeti(call.L, -1, lua_Integer(index)) } else { call.pushNil() }
-            lua_rotate(call.L, -2, -1)
+            if call.type(at: -1) == .table { call.getIndex(-1, index) } else { call.pushNil() }
+            call.rotate(-2, -1)
             call.pop()  // the items table
-            lua_xmove(call.L, co, 2)  // fn, item
-            let task = Task(id: session.bridge.newId(), thread: call.ref(), L: co, handle: nil, group: group, index: index, nargs: 1)
+            call.move(2, to: co)  // fn, item
+            let task = Task(id: session.bridge.newId(), thread: call.ref(), co: co, handle: nil, group: group, index: index, nargs: 1)
             tasks[task.id] = task
             group.running += 1
             resume(task, from: call)
@@ -487,10 +484,10 @@ final class TaskScheduler {
             let mark = call.top
             defer { call.settop(mark) }
             call.push(handle)
-            guard box(call, at: -1)?.id == taskId, lua_getiuservalue(call.L, -1, 1) == LUA_TTHREAD, let co = lua_tothread(call.L, -1),
-                  lua_gettop(co) >= 1, lua_checkstack(co, 1) != 0 else { continue }
-            lua_pushvalue(co, -1)
-            lua_xmove(co, call.L, 1)
+            guard box(call, at: -1)?.id == taskId, call.getUserValue(-1) == .thread, let co = call.thread(at: -1),
+                  co.top >= 1, co.ensureStack(1) else { continue }
+            co.pushValue(-1)
+            co.move(1, to: call)
             if taskId == id {
                 kept = call.ref()
             } else {
@@ -517,7 +514,7 @@ final class TaskScheduler {
             tasks[id] = nil
             setBox(task, status: Status.cancelled, results: 0, call)
             if let co = pin(task, call) {
-                _ = pclua_task_close(co)
+                co.closeTask()
                 call.pop()
             }
             stopped += 1

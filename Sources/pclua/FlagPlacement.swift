@@ -1,5 +1,5 @@
-import CLuaShim
 import Foundation
+import LuaKit
 import PureCloud
 import Synchronization
 
@@ -94,7 +94,7 @@ enum FlagPlacement {
 
     static func sayIfRefused(_ say: @escaping @Sendable () -> Void) {
         pendingNote.withLock { $0 = say }
-        atexit { if pclua_exit_status_given() == ExitStatus.usage { FlagPlacement.sayPendingNote() } }
+        atexit { if LuaHost.exitStatusGiven == ExitStatus.usage { FlagPlacement.sayPendingNote() } }
     }
 
     /// At the end of a run that returned (not through os.exit) with `status`.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import CLuaShim
+import LuaKit
 import PureCloud
 
 struct Pclua: AsyncParsableCommand {
@@ -102,7 +102,7 @@ struct Pclua: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
-        pclua_record_initial_signals()  // what os.execute's and io.popen's children get back
+        LuaHost.recordInitialSignals()  // what os.execute's and io.popen's children get back
         // A file over the size limit (ulimit -f) is a write error to report (the audit log stops
         // the run cleanly), not a signal that kills pclua mid-write.
         signal(SIGXFSZ, SIG_IGN)

@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import Foundation
 import LuaKit
 import PureCloudLua
@@ -31,17 +29,17 @@ final class PlainREPL {
     /// Runs until the end of standard input; returns the exit status.
     func run() -> Int32 {
         let base = state.top
-        defer { lua_settop(state.mainThread, base) }
+        defer { state.main.settop(base) }
         while true {
-            lua_settop(state.mainThread, base)
+            state.main.settop(base)
             guard let loaded = loadLine() else { break }
             if !loaded { continue }
             if call() { printResults(from: base) }
-            if pclua_signal_taken() == SIGTERM { return ExitStatus.interrupted }
-            if pclua_take_signal() != 0 { pclua_signals_rearm() }  // lua.c arms SIGINT for each call
+            if LuaHost.signalTaken == SIGTERM { return ExitStatus.interrupted }
+            if LuaHost.takeSignal() != 0 { LuaHost.rearmSignals() }  // lua.c arms SIGINT for each call
         }
-        if pclua_signal_taken() != 0 { return ExitStatus.interrupted }
-        pclua_repl_end()
+        if LuaHost.signalTaken != 0 { return ExitStatus.interrupted }
+        LuaHost.endREPL()
         return ExitStatus.success
     }
 
@@ -60,7 +58,7 @@ final class PlainREPL {
                 return true
             } catch let LuaError.syntax(_, incomplete) where incomplete {
                 guard let more = readLine(firstLine: false) else {
-                    if pclua_signal_taken() != 0 { return nil }
+                    if LuaHost.signalTaken != 0 { return nil }
                     report(.syntax(message: "", incomplete: true))
                     return false
                 }
@@ -78,13 +76,8 @@ final class PlainREPL {
     /// Writes the prompt to stdout and reads one line from stdin (C's stdin, which `io.read` in a
     /// line shares, as in lua.c), without its newline; nil at the end of input or on a signal.
     private func readLine(firstLine: Bool) -> [UInt8]? {
-        pclua_repl_prompt(state.mainThread, firstLine ? 1 : 0)
-        var buffer: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(buffer) }
-        let count = pclua_repl_read_line(&buffer, &capacity)
-        guard count >= 0, let buffer else { return nil }
-        var line = Array(UnsafeRawBufferPointer(start: buffer, count: count))
+        state.writePrompt(firstLine: firstLine)
+        guard var line = LuaHost.readLine() else { return nil }
         if line.last == UInt8(ascii: "\n") { line.removeLast() }
         return line
     }
@@ -92,10 +85,10 @@ final class PlainREPL {
     /// lua.c's docall; false after reporting an error.
     private func call() -> Bool {
         // Called from C, as lua.c calls it, so a traceback ends the same way.
-        pclua_push_line_caller(state.mainThread)
-        lua_rotate(state.mainThread, -2, 1)
+        state.pushLineCaller()
+        state.main.rotate(-2, 1)
         do {
-            try session.finishingTasks(state) { try state.protectedCall(nargs: 1, nresults: LUA_MULTRET) }
+            try session.finishingTasks(state) { try state.protectedCall(nargs: 1, nresults: LuaCall.allResults) }
             return true
         } catch let error as LuaError {
             report(error)
@@ -107,17 +100,15 @@ final class PlainREPL {
 
     /// lua.c's l_print: the results through the global `print`.
     private func printResults(from base: Int32) {
-        let L = state.mainThread
         let count = state.top - base
         guard count > 0 else { return }
-        for index in (base + 1)...state.top where lua_type(L, index) == LUA_TSTRING {
+        for index in (base + 1)...state.top where state.main.type(at: index) == .string {
             if let text = state.main.string(at: index), session.isSecret(text) {
                 state.main.push("<redacted>")
-                lua_copy(L, -1, index)
-                lua_settop(L, -2)
+                state.main.replace(index)
             }
         }
-        if pclua_repl_print(L, count) != LUA_OK {
+        if !state.printValues(count) {
             writeStandardError(bytes: (state.main.bytes(at: -1) ?? []) + [UInt8(ascii: "\n")])
         }
     }
@@ -139,7 +130,7 @@ final class PlainREPL {
             text = Array(failure.message.utf8)
             if withTraceback, let traceback = failure.traceback { text += Array(("\n" + traceback).utf8) }
         }
-        pclua_flush_stdout()  // lua.c's stdout is flushed at each prompt; keep the order on a shared pipe
+        LuaHost.flushStandardOutput()  // lua.c's stdout is flushed at each prompt; keep the order on a shared pipe
         writeStandardError(bytes: text + [UInt8(ascii: "\n")])
     }
 }

@@ -1,5 +1,3 @@
-import CLua
-import CLuaShim
 import Foundation
 import LuaKit
 import LuaREPL
@@ -58,20 +56,20 @@ final class ScriptRunner: @unchecked Sendable {
     private func runSteps() -> Int32 {
         // lua.c's -i implies -v; pclua's terminal REPL has its own banner instead.
         if line.showVersion || (interactiveLabel != nil && !onTerminal) {
-            emit(String(cString: pclua_copyright()))
+            emit(LuaHost.copyright)
         }
         let state: LuaState
         do { state = try LuaState(ignoreEnvironment: line.ignoreEnvironment) } catch {
             say("cannot create a Lua state: \(error)")
             return ExitStatus.scriptError
         }
-        guard pclua_install_process_functions(state.mainThread) == LUA_OK else {
+        guard state.installProcessFunctions() else {
             say("not enough memory")
             return ExitStatus.scriptError
         }
         if session.log.format == .json {  // warn() and -W: log lines, not "Lua warning: ..." text
             warningLog = session.log
-            pclua_send_warnings_to(state.mainThread) { message in
+            state.sendWarnings { message in
                 guard let message else { return }
                 warningLog?.warn("Lua warning: " + String(cString: message))
             }
@@ -91,7 +89,7 @@ final class ScriptRunner: @unchecked Sendable {
             return ExitStatus.scriptError
         }
         setArgTable(state)
-        pclua_gc_generational(state.mainThread)
+        state.useGenerationalCollector()
         if !line.ignoreEnvironment {
             let status = runInit(state)
             if status != ExitStatus.success { return status }
@@ -106,7 +104,7 @@ final class ScriptRunner: @unchecked Sendable {
             let path: [UInt8]? = script == [UInt8(ascii: "-")] && !afterDoubleDash ? nil : script
             let status = execute(in: state, loadedArguments: 1, pushesCaller: true) {
                 // f(script) reads the script's arguments from `arg` when it starts, as lua.c does.
-                pclua_push_script_caller(state.mainThread)
+                state.pushScriptCaller()
                 try state.loadFile(path: path)
             }
             if status != ExitStatus.success { return status }
@@ -120,7 +118,7 @@ final class ScriptRunner: @unchecked Sendable {
             let history = REPL.defaultHistoryPath(environment: ProcessInfo.processInfo.environment)
             let status = REPL(state: state, session: session, label: label, historyPath: history).run()
             // SIGTERM ends the REPL (the line editor gives up on it) as it ends lua5.4.
-            return pclua_signal_taken() == SIGTERM ? ExitStatus.interrupted : status
+            return LuaHost.signalTaken == SIGTERM ? ExitStatus.interrupted : status
         }
         if session.bulkFailures > 0 {
             say("\(session.bulkFailures) bulk membership call\(session.bulkFailures == 1 ? "" : "s") reported ids that could not be changed (see the log)")
@@ -151,9 +149,9 @@ final class ScriptRunner: @unchecked Sendable {
             return execute(in: state) { try state.load(bytes: code, name: "=(command line)") }
         case let .library(global, module):
             // global = require(module), called like any chunk so errors read the same.
-            return execute(in: state, arguments: [global, module], pushesCaller: true) { pclua_push_require_function(state.mainThread) }
+            return execute(in: state, arguments: [global, module], pushesCaller: true) { state.pushRequireFunction() }
         case .warningsOn:
-            lua_warning(state.mainThread, "@on", 0)
+            state.turnWarningsOn()
             return ExitStatus.success
         }
     }
@@ -164,10 +162,10 @@ final class ScriptRunner: @unchecked Sendable {
     private func execute(in state: LuaState, arguments: [[UInt8]] = [], loadedArguments: Int32 = 0, pushesCaller: Bool = false,
                          load: () throws -> Void) -> Int32 {
         let base = state.top
-        defer { lua_settop(state.mainThread, base) }
+        defer { state.main.settop(base) }
         do {
             // Called from C, as lua.c's pmain calls everything (unless `load` pushes a C caller).
-            if !pushesCaller { pclua_push_chunk_caller(state.mainThread) }
+            if !pushesCaller { state.pushChunkCaller() }
             try load()
             for argument in arguments { argument.withUnsafeBytes { state.main.push(bytes: $0) } }
             defer { session.clearProgress() }  // what is printed next starts on a clean line

@@ -1,4 +1,3 @@
-import CLuaShim
 import Dispatch
 import Foundation
 import LuaKit
@@ -33,11 +32,11 @@ final class SignalHandling: Sendable {
 
     /// Called on the Lua thread once the state exists: that thread takes the signals.
     func watch(_ state: LuaState) {
-        var fds: [Int32] = [0, 0]
-        guard pclua_notify_pipe(&fds) == 0 else {
-            pclua_signals_watch(state.mainThread, -1, watchesInterrupt ? 1 : 0)
+        guard let pipe = LuaHost.makeNotifyPipe() else {
+            LuaHost.watchSignals(state, notify: -1, interrupt: watchesInterrupt)
             return
         }
+        let fds = [pipe.read, pipe.write]
         let source = DispatchSource.makeReadSource(fileDescriptor: fds[0], queue: .global())
         let bridge = self.bridge
         let readEnd = fds[0]
@@ -54,12 +53,12 @@ final class SignalHandling: Sendable {
         }
         source.resume()
         watcher.withLock { $0 = Watcher(source: source) }
-        pclua_signals_watch(state.mainThread, fds[1], watchesInterrupt ? 1 : 0)
+        LuaHost.watchSignals(state, notify: fds[1], interrupt: watchesInterrupt)
     }
 
     /// Called on the Lua thread before the state closes.
     func stop() {
-        pclua_signals_unwatch()
+        LuaHost.unwatchSignals()
         watcher.withLock { current in
             current?.source.cancel()
             current = nil

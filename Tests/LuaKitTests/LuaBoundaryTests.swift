@@ -67,7 +67,7 @@ final class LuaBoundaryTests: XCTestCase {
         let state = try makeState()
         XCTAssertThrowsError(try state.run("fail_table('top.level')", name: "=test")) { error in
             guard case let .runtime(_, traceback, value?) = error as? LuaError else { return XCTFail("\(error)") }
-            value.push(state.mainThread)
+            state.main.push(value)
             state.main.getField(-1, "code")
             XCTAssertEqual(state.main.string(at: -1), "top.level")
             state.main.pop(2)
