@@ -201,7 +201,9 @@ enum RehearseCommand {
             running = try await emulator.start()
         } catch { fail("\(error)") }
         var rehearsed = wayBack
-        var client = ClientConfiguration(environment: try! Environment.baseURL(running.baseURL),
+        let environment: Environment
+        do { environment = try Environment.baseURL(running.baseURL) } catch { fail("\(error)") }
+        var client = ClientConfiguration(environment: environment,
                                          credentials: .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(EmulatorConfiguration.defaultClientSecret)))
         client.concurrency = wayBack.connection.tuning.concurrency
         rehearsed.configuration = client
