@@ -21,7 +21,7 @@ struct DefinitionsCommand: ParsableCommand {
         let luacheckPath = (out as NSString).appendingPathComponent(".luacheckrc")
         let definitionsPath = (out as NSString).appendingPathComponent("purecloud.d.lua")
         do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try Self.makeFolder(out)
             if !force, let existing = FileManager.default.contents(atPath: luacheckPath),
                !String(decoding: existing.prefix(200), as: UTF8.self).hasPrefix(Self.marker) {
                 printError("pclua definitions: \(luacheckPath) exists and was not written by pclua; nothing was written (--force replaces it)")
@@ -36,5 +36,20 @@ struct DefinitionsCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         emit("pclua definitions: wrote \(definitionsPath) and \(luacheckPath)")
+    }
+
+    /// `mkdir -p`, with the system's reason when a part cannot be made ("Not a directory").
+    static func makeFolder(_ path: String) throws {
+        var built = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            built += "/" + part
+            if mkdir(built, 0o755) != 0 && errno != EEXIST {
+                throw ConfigurationError("cannot make the folder \(built): \(String(cString: strerror(errno)))")
+            }
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ConfigurationError("\(path) is not a folder")
+        }
     }
 }

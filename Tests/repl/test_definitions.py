@@ -84,3 +84,13 @@ def test_a_luacheckrc_pclua_did_not_write_is_left_alone(tmp_path):
     assert done.returncode == 0, done.stderr
     again = subprocess.run([PCLUA, "definitions", "--out", str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_folder_that_cannot_be_made_is_one_line_a_person_reads(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    done = subprocess.run([PCLUA, "definitions", "--out", str(blocker / "defs")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "pclua definitions: cannot make the folder %s: Not a directory" % (blocker / "defs"), done.stderr
+    done = subprocess.run([PCLUA, "definitions", "--out", str(blocker)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "is not a folder" in done.stderr, done.stderr
