@@ -96,7 +96,7 @@ struct LuaDefinitionsWriter {
         for entry in ModuleSurface.module {
             comment(entry.help)
             if entry.isFunction {
-                function(entry.path, entry, selfCall: false)
+                function(entry.path, entry)
             } else if entry.returns == ["table"] {
                 line("\(entry.path) = {}")
             } else {
@@ -117,7 +117,7 @@ struct LuaDefinitionsWriter {
     }
 
     /// A function of the module or a method of an API, with its options table as a class of its own.
-    mutating func function(_ path: String, _ entry: SurfaceEntry, selfCall: Bool, optionsClass: String? = nil) {
+    mutating func function(_ path: String, _ entry: SurfaceEntry, optionsClass: String? = nil) {
         var names: [String] = []
         for argument in entry.arguments ?? [] {
             let name = argument.name == "..." ? "..." : argument.name
@@ -159,7 +159,7 @@ struct LuaDefinitionsWriter {
         }
         for helper in ModuleSurface.helpers(of: api.name) {
             comment(helper.help)
-            function("\(cls):\(helper.name)", helper, selfCall: true, optionsClass: "\(cls).\(helper.name).Options")
+            function("\(cls):\(helper.name)", helper, optionsClass: "\(cls).\(helper.name).Options")
             blank()
         }
     }

@@ -14,13 +14,7 @@ struct RunCommand: AsyncParsableCommand {
     // The help lines, value names, defaults and ranges are the declaration's (PureCloud/Settings.swift).
     @Flag(help: .setting(.emulator)) var emulator = false
     @Option(help: .setting(.emulatorData)) var emulatorData: String?
-    @Option(help: .setting(.baseURL)) var baseUrl: String?
-    @Option(help: .setting(.environment)) var environment: String?
-    @Option(help: .setting(.clientId)) var clientId: String?
-    @Option(help: .setting(.clientSecret)) var clientSecret: String?
-    @Option(help: .setting(.accessToken)) var accessToken: String?
-    @Option(help: .setting(.profile)) var profile: String?
-    @Option(help: .setting(.expectOrg)) var expectOrg: String?
+    @OptionGroup var org: OrgFlags
     @Flag(help: .setting(.dryRun)) var dryRun = false
     @Flag(help: .setting(.progress)) var quiet = false
     @Option(help: .setting(.lock)) var lock: String?
@@ -31,10 +25,9 @@ struct RunCommand: AsyncParsableCommand {
     // LuaCommandLine, which hands the long flags above to ArgumentParser.
 
     func validate() throws {
-        if (emulator || emulatorData != nil) && (baseUrl != nil || environment != nil) {
+        if (emulator || emulatorData != nil) && (org.baseUrl != nil || org.environment != nil) {
             throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
         }
-        if baseUrl != nil && environment != nil { throw ArgumentParser.ValidationError("give --base-url or --environment, not both") }
     }
 
     /// Reached only through ArgumentParser (`pclua` parsed as a root command); Main normally
@@ -145,7 +138,7 @@ struct RunCommand: AsyncParsableCommand {
         let onTerminal = isatty(STDERR_FILENO) != 0
         let quiet = self.quiet
         settings.run = RunContext(
-            id: runId, log: log, expectedOrg: expectOrg ?? ProcessInfo.processInfo.environment["PCLUA_EXPECT_ORG"],
+            id: runId, log: log, expectedOrg: org.expectedOrg,
             announces: !dryRun && runningEmulator == nil && !(repl && terminal),
             announce: { line in if !(quiet && onTerminal) { writeStandardError(line + "\n") } },
             audit: audit, command: line.script.map { String(decoding: $0, as: UTF8.self) } ?? (line.hasChunk ? "-e" : nil))
@@ -201,7 +194,7 @@ struct RunCommand: AsyncParsableCommand {
             let home = environment["HOME"] ?? NSHomeDirectory()
             settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: home))
             if let warning = settings.profiles?.warning { log.warn(warning) }
-            if let warning = try CredentialSources.apply(flags: self, environment: environment, to: &settings) { log.warn(warning) }
+            if let warning = try CredentialSources.apply(flags: org, environment: environment, to: &settings) { log.warn(warning) }
         }
         if let auditLog {
             audit = try AuditLog(path: auditLog)
@@ -228,7 +221,7 @@ enum CredentialSources {
 
     /// Fills `settings` and returns a warning when set environment variables were ignored.
     @discardableResult
-    static func apply(flags: some CredentialFlags, environment env: [String: String], to settings: inout SessionSettings) throws -> String? {
+    static func apply(flags: OrgFlags, environment env: [String: String], to settings: inout SessionSettings) throws -> String? {
         func value(_ names: String...) -> String? {
             names.lazy.compactMap { env[$0] }.first { !$0.isEmpty }
         }
@@ -279,4 +272,3 @@ enum CredentialSources {
         return warning
     }
 }
-extension RunCommand: CredentialFlags {}
