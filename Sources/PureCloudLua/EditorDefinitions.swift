@@ -106,9 +106,11 @@ struct LuaDefinitionsWriter {
             blank()
         }
         line("---@class purecloud.ConnectionOptions")
-        for option in ModuleSurface.configureOptions where option.name != "progress" { field(option) }
+        // *Api.new{} takes the settings of one connection; configure{} those of the session too.
+        let perConnection = Set(ConnectionOptions.keys)
+        for option in ModuleSurface.configureOptions where perConnection.contains(option.name) { field(option) }
         line("---@class purecloud.ConfigureOptions: purecloud.ConnectionOptions")
-        if let progress = ModuleSurface.configureOptions.first(where: { $0.name == "progress" }) { field(progress) }
+        for option in ModuleSurface.configureOptions where !perConnection.contains(option.name) { field(option) }
         blank()
     }
 
