@@ -14,7 +14,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -73,7 +72,6 @@ let package = Package(
             name: "pclua",
             dependencies: [
                 "LuaKit", "PureCloud", "PureCloudLua", "PureCloudEmulator", "LuaREPL",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Lua C modules (lpeg, cjson) find the Lua API in the executable, as under lua5.4.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),

@@ -4,11 +4,14 @@ public enum SettingValue: Sendable, Equatable {
     case text(String)
     case integer(Int)
     case seconds(Double)
+    /// A share, from 0 to 1.
+    case fraction(Double)
 
     public var isOn: Bool { if case let .on(value) = self { value } else { false } }
     public var text: String? { if case let .text(value) = self { value } else { nil } }
     public var integer: Int? { if case let .integer(value) = self { value } else { nil } }
     public var seconds: Double? { if case let .seconds(value) = self { value } else { nil } }
+    public var fraction: Double? { if case let .fraction(value) = self { value } else { nil } }
 }
 
 /// A value that does not fit its setting, said with the name it was given by
@@ -33,6 +36,7 @@ extension Setting {
         case let .choice(_, chosen): .text(chosen)
         case let .count(_, number): number.map(SettingValue.integer)
         case let .seconds(_, number): .seconds(number)
+        case let .fraction(number): .fraction(number)
         }
     }
 
@@ -56,11 +60,15 @@ extension Setting {
                 throw SettingProblem(description: "\(name) must be a number between \(Self.bounds(range)), got '\(Self.shown(text))'")
             }
             return try check(.seconds(number), as: name)
+        case .fraction:
+            guard let number = Double(text), number.isFinite else {
+                throw SettingProblem(description: "\(name) must be a number from 0 to 1, got '\(Self.shown(text))'")
+            }
+            return try check(.fraction(number), as: name)
         }
     }
 
-    /// The same checks for a value a parser has already typed (ArgumentParser's `Int` and
-    /// `Double` options): in its declared range, one of the choices, text neither empty nor huge.
+    /// The same checks for a value a parser has already typed (Lua's numbers): in its declared range, one of the choices, text neither empty nor huge.
     public func check(_ given: SettingValue, as name: String) throws(SettingProblem) -> SettingValue {
         switch (value, given) {
         case (.flag, .on):
@@ -86,6 +94,11 @@ extension Setting {
                 throw SettingProblem(description: "\(name) must be between \(Self.bounds(range)), got \(ServerNumbers.format(number))")
             }
             return given
+        case let (.fraction, .fraction(number)):
+            guard number.isFinite, (0...1).contains(number) else {
+                throw SettingProblem(description: "\(name) must be from 0 to 1, got \(ServerNumbers.format(number))")
+            }
+            return given
         default:
             throw SettingProblem(description: "\(name) takes \(valueSummary), got \(given)")
         }
@@ -100,6 +113,7 @@ extension Setting {
         case let .count(range, number): "integer \(range.lowerBound)..\(range.upperBound)" + (number.map { ", default \($0)" } ?? "")
         case let .seconds(range, number):
             "seconds \(ServerNumbers.format(range.lowerBound))..\(ServerNumbers.format(range.upperBound)), default \(ServerNumbers.format(number))"
+        case let .fraction(number): "number 0..1, default \(ServerNumbers.format(number))"
         }
     }
 

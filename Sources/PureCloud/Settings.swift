@@ -21,7 +21,14 @@ public struct Setting: Sendable {
         // The commands' own.
         case out, groups, snapshot, planOut = "plan_out", limit, rateLimit = "rate_limit", yes, maxRemovals = "max_removals"
         case undoAuditLog = "undo_audit_log", run, list, force, membersOnly = "members_only", deleteCreated = "delete_created"
-        case allowUnknownOrg = "allow_unknown_org"
+        case allowUnknownOrg = "allow_unknown_org", planJSON = "plan_json", definitionsOut = "definitions_out"
+        case replaceLuacheckrc = "replace_luacheckrc"
+        // The emulator's (pclua emulator): what it serves and how it misbehaves on purpose.
+        case port, host, emulatorFile = "emulator_file", seedUsers = "seed_users", seedGroups = "seed_groups"
+        case acceptedClientId = "accepted_client_id", acceptedClientSecret = "accepted_client_secret", clientName = "client_name"
+        case tokenTTL = "token_ttl", requestsPerMinute = "requests_per_minute", rateWindow = "rate_window"
+        case faultRate = "fault_rate", dropRate = "drop_rate", latency, faultSeed = "fault_seed"
+        case orgName = "org_name", orgId = "org_id", forbid, indexDelay = "index_delay"
     }
 
     public enum Value: Sendable, Equatable {
@@ -32,6 +39,8 @@ public struct Setting: Sendable {
         /// A whole number.
         case count(ClosedRange<Int>, default: Int?)
         case seconds(ClosedRange<Double>, default: Double)
+        /// A share of something, from 0 to 1.
+        case fraction(default: Double)
     }
 
     /// Where the flag may stand on `pclua`'s command line (lua.c's: pclua's flags before the
@@ -47,8 +56,10 @@ public struct Setting: Sendable {
         case refusedAfterScript
     }
 
+    /// Every subcommand of pclua: each one's flags are read by one parser from this table
+    /// (pclua's CommandFlags), and its help lists them from here.
     public enum Command: String, Sendable, CaseIterable {
-        case run, snapshot, rehearse, undo, restore
+        case run, snapshot, rehearse, undo, restore, diff, emulator, definitions
     }
 
     public let id: ID
@@ -73,11 +84,14 @@ public struct Setting: Sendable {
     public let choosesOrg: Bool
     /// What the flag's value is, in the help: `--lock <path>`.
     public let valueName: String?
+    /// The flag may be given several times, each value kept (`--forbid`); otherwise the last wins.
+    public let repeatable: Bool
     public let help: String
 
     init(_ id: ID, flag: String? = nil, configure: String? = nil, perConnection: Bool = false, environment: [String] = [],
          profileKey: String? = nil, _ value: Value, flagTurnsOff: Bool = false, placement: Placement = .beforeScript,
-         commands: Set<Command> = [], required: Set<Command> = [], choosesOrg: Bool = false, valueName: String? = nil, _ help: String) {
+         commands: Set<Command> = [], required: Set<Command> = [], choosesOrg: Bool = false, valueName: String? = nil,
+         repeatable: Bool = false, _ help: String) {
         self.id = id
         self.flag = flag
         self.configure = configure
@@ -91,6 +105,7 @@ public struct Setting: Sendable {
         self.required = required
         self.choosesOrg = choosesOrg
         self.valueName = valueName
+        self.repeatable = repeatable
         self.help = help
     }
 }
@@ -101,6 +116,8 @@ public enum Settings {
     static let connecting: Set<Setting.Command> = [.run, .snapshot, .undo, .restore]
     static let wayBack: Set<Setting.Command> = [.undo, .restore]
     static let plans: Set<Setting.Command> = [.rehearse, .undo, .restore]
+    /// The commands that print a plan (`diff` reads two files, the others make one).
+    static let printsPlans: Set<Setting.Command> = plans.union([.diff])
     /// Seconds a timeout or budget may be: finite and at most a day, so no conversion to a duration can overflow.
     static let seconds: ClosedRange<Double> = 0.001...86_400
     static let delay: ClosedRange<Double> = 0...86_400
@@ -195,10 +212,53 @@ public enum Settings {
         Setting(.maxRemovals, flag: "--max-removals", .count(manyPeople, default: nil), commands: wayBack, valueName: "n",
                 "Stop, writing nothing, if the plan removes more than this many members in all."),
         Setting(.planOut, flag: "--plan-out", .text, commands: plans, valueName: "file", "Also write the plan as JSON (mode 0600)."),
-        Setting(.limit, flag: "--limit", .count(manyPeople, default: 10), commands: plans, valueName: "n",
+        Setting(.limit, flag: "--limit", .count(manyPeople, default: 10), commands: printsPlans, valueName: "n",
                 "People listed per group and direction in the plan (0: all)."),
-        Setting(.rateLimit, flag: "--rate-limit", .count(1...1_000_000, default: 300), commands: plans, valueName: "n",
+        Setting(.rateLimit, flag: "--rate-limit", .count(1...1_000_000, default: 300), commands: printsPlans, valueName: "n",
                 "Requests a minute the real org allows, for the time estimate."),
+        Setting(.planJSON, flag: "--json", .flag(default: false), commands: [.diff], "Print the plan as JSON instead of text."),
+        Setting(.definitionsOut, flag: "--out", .text, commands: [.definitions], required: [.definitions], valueName: "dir",
+                "The folder to write to (created if missing)."),
+        Setting(.replaceLuacheckrc, flag: "--force", .flag(default: false), commands: [.definitions], "Replace a .luacheckrc that pclua did not write."),
+    ] + emulatorSettings
+
+    /// `pclua emulator`'s flags: the org it serves, the client it accepts, and its limits and faults.
+    static let emulatorSettings: [Setting] = [
+        Setting(.port, flag: "--port", .count(0...65_535, default: 8787), commands: [.emulator], valueName: "n", "Port to listen on (0 picks a free one)."),
+        Setting(.host, flag: "--host", .text, commands: [.emulator], valueName: "address", "Address to listen on (default: 127.0.0.1)."),
+        Setting(.emulatorFile, flag: "--data", .text, commands: [.emulator], valueName: "file",
+                "Load the org from this JSON file (format in docs/emulator.md)."),
+        Setting(.seedUsers, flag: "--seed-users", .count(manyPeople, default: 200), commands: [.emulator], valueName: "n",
+                "Number of users of the generated demo org."),
+        Setting(.seedGroups, flag: "--seed-groups", .count(0...100_000, default: 20), commands: [.emulator], valueName: "n",
+                "Number of groups of the generated demo org."),
+        Setting(.acceptedClientId, flag: "--client-id", .text, commands: [.emulator], valueName: "id",
+                "OAuth client id accepted by /oauth/token (default: the demo client's, printed at start)."),
+        Setting(.acceptedClientSecret, flag: "--client-secret", .text, commands: [.emulator], valueName: "secret",
+                "OAuth client secret accepted by /oauth/token (default: the demo client's, printed at start)."),
+        Setting(.clientName, flag: "--client-name", .text, commands: [.emulator], valueName: "name",
+                "The OAuth client's name, as tokens/me gives it (default: the demo client's)."),
+        Setting(.tokenTTL, flag: "--token-ttl", .count(1...31_536_000, default: 86_400), commands: [.emulator], valueName: "seconds",
+                "Seconds an access token stays valid."),
+        Setting(.requestsPerMinute, flag: "--rate-limit", .count(0...1_000_000, default: 300), commands: [.emulator], valueName: "n",
+                "Requests per minute per token (0: no limit)."),
+        Setting(.rateWindow, flag: "--rate-window", .count(1...86_400, default: 60), commands: [.emulator], valueName: "seconds",
+                "Seconds in one rate-limit window (60 on the platform; shorter for quick tests)."),
+        Setting(.faultRate, flag: "--fault-rate", .fraction(default: 0), commands: [.emulator], valueName: "share",
+                "Share of API requests answered with a random 502/503/504 (0 to 1)."),
+        Setting(.dropRate, flag: "--drop-rate", .fraction(default: 0), commands: [.emulator], valueName: "share",
+                "Share of API requests whose connection is dropped without an answer (0 to 1)."),
+        Setting(.latency, flag: "--latency-ms", .count(0...600_000, default: 0), commands: [.emulator], valueName: "ms",
+                "Milliseconds added before every answer."),
+        Setting(.faultSeed, flag: "--fault-seed", .count(0...4_294_967_295, default: 1), commands: [.emulator], valueName: "n",
+                "Seed that makes the sequence of faults reproducible."),
+        Setting(.orgName, flag: "--org-name", .text, commands: [.emulator], valueName: "name",
+                "The org's name, as tokens/me and organizations/me give it (default: the data file's, else \"Demo Org\")."),
+        Setting(.orgId, flag: "--org-id", .text, commands: [.emulator], valueName: "id", "The org's id (default: the data file's, else the demo org's)."),
+        Setting(.forbid, flag: "--forbid", .text, commands: [.emulator], valueName: "operation", repeatable: true,
+                "Answer this operation with 403 missing.permissions (SDK name, e.g. get_tokens_me; repeatable)."),
+        Setting(.indexDelay, flag: "--index-delay", .seconds(delay, default: 0), commands: [.emulator], valueName: "seconds",
+                "Seconds before a user created or changed through /_emulator/users is seen by user search (the platform's search is eventually consistent)."),
     ]
 
     public static subscript(_ id: Setting.ID) -> Setting {

@@ -83,6 +83,7 @@ public enum ConnectionOptions {
             return .text(text)
         case let .count(range, _): return try reader.integer(key, in: range).map(SettingValue.integer)
         case let .seconds(range, _): return try reader.number(key, in: range).map(SettingValue.seconds)
+        case .fraction: return try reader.number(key, in: 0...1).map(SettingValue.fraction)
         }
     }
 

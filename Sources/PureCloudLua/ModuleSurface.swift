@@ -292,7 +292,7 @@ public enum ModuleSurface {
         case .flag: "boolean"
         case .text, .choice: "string"
         case .count: "integer"
-        case .seconds: "number"
+        case .seconds, .fraction: "number"
         }
         let only = setting.perConnection ? "" : " (configure only)"
         return SurfaceOption(name, type, "\(setting.help) [\(setting.valueSummary)]\(only)")

@@ -1,18 +1,23 @@
-import ArgumentParser
 import Foundation
 import PureCloud
 import PureCloudLua
 
 /// `pclua definitions --out DIR`: what an editor and luacheck need to know of the `purecloud`
 /// module, written from the declared surface (docs/editors.md).
-struct DefinitionsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "definitions",
+struct DefinitionsCommand {
+    static let subcommand = Subcommand(
+        command: .definitions, usage: "pclua definitions --out <dir> [--force]",
         abstract: "Write the purecloud module's definitions for editors (Lua Language Server) and luacheck.",
-        discussion: "Writes DIR/purecloud.d.lua (---@meta: every API, operation, option, model, helper and setting, with its help) and DIR/.luacheckrc (std = \"lua54+pclua\": purecloud and its fields, arg, help). A .luacheckrc that pclua did not write is left alone unless --force. Exit status 0, or 2 when DIR cannot be written. See docs/editors.md.")
+        discussion: "Writes DIR/purecloud.d.lua (---@meta: every API, operation, option, model, helper and setting, with its help) and DIR/.luacheckrc (std = \"lua54+pclua\": purecloud and its fields, arg, help). A .luacheckrc that pclua did not write is left alone unless --force. Exit status 0, or 2 when DIR cannot be written. See docs/editors.md.",
+        run: { flags in try DefinitionsCommand(flags).run() })
 
-    @Option(help: ArgumentHelp("The folder to write to (created if missing).", valueName: "dir")) var out: String
-    @Flag(help: "Replace a .luacheckrc that pclua did not write.") var force = false
+    let out: String
+    let force: Bool
+
+    init(_ flags: CommandFlags) {
+        out = flags.text(.definitionsOut) ?? ""  // required: the parser checked
+        force = flags.isOn(.replaceLuacheckrc)
+    }
 
     static let marker = "-- luacheck's configuration for pclua scripts"
 

@@ -1,53 +1,51 @@
-import ArgumentParser
 import Foundation
 import PureCloudEmulator
 
-struct EmulatorCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "emulator",
+struct EmulatorCommand {
+    static let subcommand = Subcommand(
+        command: .emulator, usage: "pclua emulator [--port <n>] [--data <file>] [options]",
         abstract: "Serve a local emulator of the Genesys Cloud Groups and Users APIs.",
         discussion: """
-            Prints the listening URL and the accepted client credentials, then serves until interrupted.
+            Prints the listening URL and the accepted client credentials, then serves until interrupted. \
             Point pclua at it with --base-url, or with environment localhost:PORT. See docs/emulator.md.
-            """)
+            """,
+        run: { flags in try await EmulatorCommand(flags).run() })
 
-    @Option(help: "Port to listen on (0 picks a free one).") var port = 8787
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Load the org from this JSON file (format in docs/emulator.md).") var data: String?
-    @Option(help: "Number of users of the generated demo org.") var seedUsers = 200
-    @Option(help: "Number of groups of the generated demo org.") var seedGroups = 20
-    @Option(help: "OAuth client id accepted by /oauth/token.") var clientId = EmulatorConfiguration.defaultClientId
-    @Option(help: "OAuth client secret accepted by /oauth/token.") var clientSecret = EmulatorConfiguration.defaultClientSecret
-    @Option(help: "Seconds an access token stays valid.") var tokenTtl = 86400
-    @Option(help: "Requests per minute per token (0 = no limit).") var rateLimit = 300
-    @Option(help: "Seconds in one rate-limit window (60 on the platform; shorter for quick tests).") var rateWindow = 60
-    @Option(help: "Share of API requests answered with a random 502/503/504 (0...1).") var faultRate = 0.0
-    @Option(help: "Share of API requests whose connection is dropped without an answer (0...1).") var dropRate = 0.0
-    @Option(help: "Milliseconds added before every answer.") var latencyMs = 0
-    @Option(help: "Seed that makes the sequence of faults reproducible.") var faultSeed: UInt64 = 1
-    @Option(help: ArgumentHelp("The org's name, as tokens/me and organizations/me give it (default: the data file's, else \"\(PureCloudEmulator.defaultOrganizationName)\").", valueName: "name")) var orgName: String?
-    @Option(help: ArgumentHelp("The org's id (default: the data file's, else the demo org's).", valueName: "id")) var orgId: String?
-    @Option(help: ArgumentHelp("The OAuth client's name, as tokens/me gives it.", valueName: "name")) var clientName = EmulatorConfiguration.defaultClientName
-    @Option(help: ArgumentHelp("Answer this operation with 403 missing.permissions (SDK name, e.g. get_tokens_me; repeatable).", valueName: "operation")) var forbid: [String] = []
-    @Option(help: ArgumentHelp("Seconds before a user created or changed through /_emulator/users is seen by user search (the platform's search is eventually consistent).", valueName: "seconds")) var indexDelay = 0.0
+    let port, seedUsers, seedGroups, tokenTtl, rateLimit, rateWindow, latencyMs: Int
+    let host, clientId, clientSecret, clientName: String
+    let data, orgName, orgId: String?
+    let faultRate, dropRate, indexDelay: Double
+    let faultSeed: UInt64
+    let forbid: [String]
 
-    func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
-        guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1, got \(faultRate)") }
-        guard (0...1).contains(dropRate) else { throw ValidationError("--drop-rate must be between 0 and 1, got \(dropRate)") }
-        guard faultRate + dropRate <= 1 else { throw ValidationError("--fault-rate plus --drop-rate must not exceed 1") }
-        guard tokenTtl >= 1 else { throw ValidationError("--token-ttl must be at least 1 second, got \(tokenTtl)") }
-        guard rateWindow >= 1 else { throw ValidationError("--rate-window must be at least 1 second, got \(rateWindow)") }
-        guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or more, got \(rateLimit)") }
-        guard indexDelay.isFinite, (0...86400).contains(indexDelay) else { throw ValidationError("--index-delay must be between 0 and 86400 seconds, got \(indexDelay)") }
-        guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative, got \(latencyMs)") }
-        guard seedUsers >= 0, seedGroups >= 0 else { throw ValidationError("--seed-users and --seed-groups must not be negative") }
-        guard !clientId.isEmpty, !clientSecret.isEmpty else { throw ValidationError("--client-id and --client-secret must not be empty") }
+    /// The flags, each checked against its declared range by the parser; what no single range says
+    /// is checked here.
+    init(_ flags: CommandFlags) throws {
+        port = flags.count(.port)
+        host = flags.text(.host) ?? "127.0.0.1"
+        data = flags.text(.emulatorFile)
+        seedUsers = flags.count(.seedUsers)
+        seedGroups = flags.count(.seedGroups)
+        clientId = flags.text(.acceptedClientId) ?? EmulatorConfiguration.defaultClientId
+        clientSecret = flags.text(.acceptedClientSecret) ?? EmulatorConfiguration.defaultClientSecret
+        clientName = flags.text(.clientName) ?? EmulatorConfiguration.defaultClientName
+        tokenTtl = flags.count(.tokenTTL)
+        rateLimit = flags.count(.requestsPerMinute)
+        rateWindow = flags.count(.rateWindow)
+        faultRate = flags.fraction(.faultRate)
+        dropRate = flags.fraction(.dropRate)
+        latencyMs = flags.count(.latency)
+        faultSeed = UInt64(clamping: flags.count(.faultSeed))  // declared 0 and up
+        orgName = flags.text(.orgName)
+        orgId = flags.text(.orgId)
+        forbid = flags.texts(.forbid)
+        indexDelay = flags.seconds(.indexDelay)
+        guard faultRate + dropRate <= 1 else { throw CommandFlags.UsageError(description: "--fault-rate plus --drop-rate must not exceed 1") }
         for (flag, value) in [("--org-name", orgName), ("--org-id", orgId), ("--client-name", clientName)] {
-            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("\(flag) must not be empty") }
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw CommandFlags.UsageError(description: "\(flag) must not be blank") }
         }
         for operation in forbid where !PureCloudEmulator.servedOperations.contains(operation) {
-            throw ValidationError("--forbid \(operation): not an operation the emulator serves; use one of \(PureCloudEmulator.servedOperations.sorted().joined(separator: ", "))")
+            throw CommandFlags.UsageError(description: "--forbid \(operation): not an operation the emulator serves; use one of \(PureCloudEmulator.servedOperations.sorted().joined(separator: ", "))")
         }
     }
 

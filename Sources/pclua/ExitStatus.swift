@@ -54,3 +54,10 @@ private func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
         }
     }
 }
+
+/// Ends a command with this exit status; whatever it had to say has been said.
+struct ExitCode: Error {
+    let rawValue: Int32
+
+    init(_ rawValue: Int32) { self.rawValue = rawValue }
+}

@@ -18,14 +18,14 @@ enum FlagPlacement {
     /// Before the script: the first long flag pclua does not know (`line.longFlags`), as a
     /// Misplaced to report, or nil when every flag is pclua's.
     static func unknownBeforeScript(_ line: LuaCommandLine, from start: Int) -> Misplaced? {
-        let known = LuaCommandLine.knownLongFlags
+        let known = line.knownFlags
         var index = 0
         var unknown: String?
         while index < line.longFlags.count {
             let token = line.longFlags[index]
             let name = String(token.prefix { $0 != "=" })
             if !known.contains(name) { unknown = token; break }
-            index += LuaCommandLine.longFlagsWithValue.contains(name) && !token.contains("=") ? 2 : 1
+            index += line.flagsWithValue.contains(name) && !token.contains("=") ? 2 : 1
         }
         guard let unknown else { return nil }
         let name = String(unknown.prefix { $0 != "=" })

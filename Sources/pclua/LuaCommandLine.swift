@@ -22,8 +22,10 @@ struct LuaCommandLine {
     var interactive = false       // -i
     var showVersion = false       // -v
     var ignoreEnvironment = false // -E
-    /// pclua's long flags (and their values) in order, for ArgumentParser.
+    /// pclua's long flags (and their values) in order, for CommandFlags.
     var longFlags: [String] = []
+    /// Whose flags the long flags are: `run`'s, or `rehearse`'s and `run`'s.
+    var commands: [Setting.Command] = [.run]
     /// The index of the script in `argv`, if there is one (`-` means standard input).
     var scriptIndex: Int?
 
@@ -60,19 +62,33 @@ struct LuaCommandLine {
     /// The long flags of `pclua run` that take a value (the next argument, or `--flag=value`), from
     /// the declaration RunCommand's options are made from (PureCloud/Settings.swift), so that an
     /// option added there never swallows the script name here.
-    static let longFlagsWithValue: Set<String> = Set(Settings.flags(of: .run).filter { !$0.isOnOff }.compactMap(\.flag))
+    static let longFlagsWithValue = flagsWithValue([.run])
 
     /// Every long flag of `pclua run`, with a value or not (`--dry-run`, `--quiet`, `--emulator`...).
-    static let knownLongFlags: Set<String> = Set(Settings.flags(of: .run).compactMap(\.flag)).union(["--help"])
+    static let knownLongFlags = knownFlags([.run])
+
+    static func flagsWithValue(_ commands: [Setting.Command]) -> Set<String> {
+        Set(CommandFlags.declared(commands).values.filter { !$0.isOnOff }.compactMap(\.flag))
+    }
+
+    static func knownFlags(_ commands: [Setting.Command]) -> Set<String> {
+        Set(CommandFlags.declared(commands).keys).union(["--help"])
+    }
+
+    /// The flags of this command line's commands that take a value, and all of them.
+    var flagsWithValue: Set<String> { commands == [.run] ? Self.longFlagsWithValue : Self.flagsWithValue(commands) }
+    var knownFlags: Set<String> { commands == [.run] ? Self.knownLongFlags : Self.knownFlags(commands) }
 
     /// pclua's flags that decide where writes go (or whether they happen), and what a cron line
     /// relies on (`--lock`, `--audit-log`). After the script name they would be the script's
     /// arguments; `--dry-run` is honoured there, the others refused (their declared placement).
     static let placementSensitiveFlags: [String] = Settings.flags(of: .run).filter { $0.placement == .refusedAfterScript }.compactMap(\.flag)
 
-    /// Parses `argv` from `start` (1, or 2 after `pclua run`).
-    static func parse(_ argv: [[UInt8]], from start: Int) throws -> LuaCommandLine {
+    /// Parses `argv` from `start` (1, or 2 after `pclua run` or `pclua rehearse`).
+    static func parse(_ argv: [[UInt8]], from start: Int, commands: [Setting.Command] = [.run]) throws -> LuaCommandLine {
         var line = LuaCommandLine(argv: argv)
+        line.commands = commands
+        let withValue = line.flagsWithValue
         let dash = UInt8(ascii: "-")
         var i = start
         scan: while i < argv.count {
@@ -90,7 +106,7 @@ struct LuaCommandLine {
                 guard argument[2] != dash else { throw UsageError(option: text) }  // "---..." is no flag
                 line.longFlags.append(text)
                 let name = String(text.prefix { $0 != "=" })
-                if !text.contains("="), longFlagsWithValue.contains(name), i + 1 < argv.count {
+                if !text.contains("="), withValue.contains(name), i + 1 < argv.count {
                     i += 1
                     line.longFlags.append(String(decoding: argv[i], as: UTF8.self))
                 }

@@ -1,24 +1,14 @@
-import ArgumentParser
 import Foundation
 import LuaKit
 import PureCloud
 
-struct Pclua: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pclua",
-        abstract: "The Genesys Cloud Groups and Users APIs as Lua 5.4 scripts, a REPL and an emulator.",
-        version: "pclua \(PurecloudVersion.current) (Lua 5.4)",
-        subcommands: [RunCommand.self, EmulatorCommand.self, SnapshotCommand.self, RehearseHelp.self, DiffCommand.self, UndoCommand.self, RestoreCommand.self, DefinitionsCommand.self],
-        defaultSubcommand: RunCommand.self)
+enum Pclua {
+    static let version = "pclua \(PurecloudVersion.current) (Lua 5.4)"
 
-    /// `pclua --help`, `pclua help` and `pclua run --help`: one page laid out for 80 columns, by
-    /// hand (ArgumentParser re-wraps discussion text mid-sentence), with the run flags taken from
-    /// RunCommand's own definitions so they cannot drift from what is parsed.
+    /// `pclua --help`, `pclua help` and `pclua run --help`: one page laid out for 80 columns, with
+    /// the run flags listed from their declaration (CommandHelp), as every subcommand's page.
     static var helpPage: String {
-        let flags = RunCommand.helpMessage(columns: 80)
-        let options = flags.range(of: "OPTIONS:\n").map { String(flags[$0.upperBound...]) } ?? flags
-        let list = options.replacingOccurrences(of: "\n\n", with: "\n").trimmingCharacters(in: .newlines)
-        return intro + "\npclua's options (before the script name):\n" + list + "\n" + outro + "\n"
+        intro + "\npclua's options (before the script name):\n" + CommandHelp.options([.run]) + "\n" + outro + "\n"
     }
 
     static let intro = """
@@ -97,8 +87,8 @@ struct Pclua: AsyncParsableCommand {
         """
 }
 
-/// The entry point: ArgumentParser's own, except that usage errors exit with 2 (the documented
-/// status for usage and configuration errors) instead of its 64.
+/// The entry point: a bare subcommand name goes to that subcommand (read by CommandFlags);
+/// anything else is lua.c's command line, read as bytes. `pclua run ...` is the same command line.
 @main
 enum Main {
     static func main() async {
@@ -107,43 +97,27 @@ enum Main {
         // the run cleanly), not a signal that kills pclua mid-write.
         signal(SIGXFSZ, SIG_IGN)
         let argv = LuaCommandLine.processArguments()
-        let first = argv.count > 1 ? String(decoding: argv[1], as: UTF8.self) : nil
-        // A bare subcommand name (or pclua's help and version) goes to ArgumentParser; anything
-        // else is lua.c's command line, read as bytes. `pclua run ...` is the same command line.
+        let words = argv.map { String(decoding: $0, as: UTF8.self) }
+        let first = words.count > 1 ? words[1] : nil
         // `-h` is lua.c's: an unrecognized option (its usage message points to --help).
-        if argv.count == 2 && ["--help", "help"].contains(first) || argv.count == 3 && first == "run" && argv[2] == Array("--help".utf8) {
+        switch first {
+        case "--help" where words.count == 2, "help" where words.count == 2:
             emit(Pclua.helpPage, terminator: "")
-            return
-        }
-        if first == "rehearse" || first == "help" && argv.count == 3 && argv[2] == Array("rehearse".utf8) {
-            if first == "help" { emit(RehearseCommand.usage, terminator: ""); return }
-            await RehearseCommand.main(argv, from: 2)
-            return
-        }
-        // The subcommands ArgumentParser knows, by the names they declare (run is lua.c's command line).
-        let parsed = Pclua.configuration.subcommands.compactMap { command in command.configuration.commandName }.filter { $0 != "run" } + ["help", "--help", "--version"]
-        if let first, !parsed.contains(first) {
-            await runLuaCommandLine(argv, from: first == "run" ? 2 : 1)
-            return
-        }
-        do {
-            var command = try Pclua.parseAsRoot()
-            if var asynchronous = command as? AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            let code = Pclua.exitCode(for: error)
-            if code == .validationFailure {
-                if OperatorMessage.wantsJSON(argv.map { String(decoding: $0, as: UTF8.self) }) {
-                    OperatorMessage.error(Pclua.message(for: error), json: true, prefix: "pclua \(first ?? "")")
-                } else {
-                    printError(Pclua.fullMessage(for: error))
-                }
+        case "--version" where words.count == 2:
+            emit(Pclua.version)
+        case "help" where words.count == 3:
+            if words[2] == "run" { emit(Pclua.helpPage, terminator: ""); return }
+            if words[2] == "rehearse" { emit(RehearseCommand.usage, terminator: ""); return }
+            guard let subcommand = Subcommand.named(words[2]) else {
+                printError("pclua help: no command \(words[2]); the commands are run, rehearse, \(Subcommand.all.map(\.name).joined(separator: ", "))")
                 exit(ExitStatus.usage)
             }
-            Pclua.exit(withError: error)
+            emit(subcommand.help, terminator: "")
+        case "rehearse":
+            await RehearseCommand.main(argv, from: 2)
+        default:
+            if let subcommand = Subcommand.named(first) { await subcommand.main(Array(words.dropFirst(2))) }
+            await runLuaCommandLine(argv, from: first == "run" ? 2 : 1)
         }
     }
 
@@ -159,18 +133,21 @@ enum Main {
                 OperatorMessage.error(misplaced.description, json: json, fields: misplaced.corrected.map { [("corrected", .string($0))] } ?? [])
                 exit(ExitStatus.usage)
             }
-            let command = try RunCommand.parse(line.longFlags)
+            let command = try RunCommand(CommandFlags.parse(line.longFlags, for: [.run]))
             try await command.run(line)
+        } catch is CommandFlags.HelpRequested {
+            emit(Pclua.helpPage, terminator: "")
         } catch let error as LuaCommandLine.UsageError {
             OperatorMessage.error("\(error)", json: json)
             exit(ExitStatus.usage)
+        } catch let error as CommandFlags.UsageError {
+            OperatorMessage.error(error.description, json: json)
+            exit(ExitStatus.usage)
+        } catch let code as ExitCode {
+            exit(code.rawValue)
         } catch {
-            if RunCommand.exitCode(for: error) == .validationFailure {
-                // ArgumentParser's own text would name a `run` command the user never typed.
-                OperatorMessage.error(RunCommand.message(for: error), json: json)
-                exit(ExitStatus.usage)
-            }
-            RunCommand.exit(withError: error)
+            OperatorMessage.error("\(error)", json: json)
+            exit(ExitStatus.scriptError)
         }
     }
 }

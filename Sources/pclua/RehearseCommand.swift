@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import PureCloud
 import PureCloudEmulator
@@ -8,31 +7,33 @@ import Synchronization
 /// in full against an in-process emulator loaded from the snapshot, sealed like any `--emulator-data`
 /// run, and its effect on the copy is printed as a plan (the same plan `pclua diff` prints).
 enum RehearseCommand {
-    static let usage = """
-        usage: pclua rehearse --snapshot FILE [--plan-out FILE] [--limit N]
-                              [--rate-limit N] [pclua and lua options]
-                              script.lua [args...]
+    static let usage = CommandHelp.page(
+        usage: "pclua rehearse --snapshot <file> [options] script.lua [args...]",
+        abstract: "Run a script on a copy of an org (a snapshot), then print what it would change.",
+        discussion: """
+            Runs the script on an in-process copy of the org in FILE (pclua snapshot writes one; any \
+            emulator data file works); nothing can reach a real org. When the script ends, however \
+            it ends, prints what it changed on the copy: groups created, renamed, changed and \
+            deleted, and the people added and removed. The script's output and exit status are \
+            kept. Besides the options below, it takes pclua's and lua's (pclua --help), except \
+            those that choose an org. pclua rehearse --snapshot FILE undo ... (or restore ...) \
+            rehearses the way back. See docs/rehearse.md.
+            """,
+        commands: [.rehearse])
 
-        Runs the script on an in-process copy of the org in FILE (pclua snapshot writes
-        one; any emulator data file works); nothing can reach a real org. When the
-        script ends, however it ends, prints what it changed on the copy: groups
-        created, renamed, changed and deleted, and the people added and removed.
-
-          --snapshot FILE   the org to rehearse on
-          --plan-out FILE   also write the plan as JSON (mode 0600)
-          --limit N         people listed per group and direction (default 10; 0: all)
-          --rate-limit N    requests a minute the real org allows, for the time
-                            estimate (default 300)
-
-        The script's output and exit status are kept. See docs/rehearse.md.
-
-        """
-
+    /// Rehearse's own flags (declared for `rehearse` in PureCloud/Settings.swift).
     struct Options: Sendable {
         var snapshot: String?
         var planOut: String?
         var limit = Settings.defaultCount(.limit)
         var rateLimit = Settings.defaultCount(.rateLimit)
+
+        init(_ flags: CommandFlags) {
+            snapshot = flags.text(.snapshot)
+            planOut = flags.text(.planOut)
+            limit = flags.count(.limit)
+            rateLimit = flags.count(.rateLimit)
+        }
     }
 
     /// The plan still to print: set once the emulator exists, taken by whichever comes first, the
@@ -44,68 +45,26 @@ enum RehearseCommand {
         return report()
     }
 
-    /// Reads rehearse's own flags (anywhere among the options before the script, beside pclua's
-    /// and lua.c's), then hands the rest to lua.c's command line.
+    /// Reads the command line as `pclua run` reads it (lua.c's options, the script, its
+    /// arguments), with rehearse's flags declared beside run's, so they may stand anywhere among
+    /// the options before the script; `undo` or `restore` in the script's place rehearses that.
     static func main(_ argv: [[UInt8]], from start: Int) async {
-        var options = Options()
-        var rest = Array(argv[..<start])
-        var index = start
         json = OperatorMessage.wantsJSON(argv.dropFirst(start).map { String(decoding: $0, as: UTF8.self) })
-        func value(_ name: String, _ inline: String?) -> String {
-            if let inline { return inline }
-            guard index + 1 < argv.count else { fail("\(name) needs a value") }
-            index += 1
-            return String(decoding: argv[index], as: UTF8.self)
+        let (line, flags) = parsed(argv, from: start)
+        let options = Options(flags)
+        if let index = line.scriptIndex, let kind = line.script.map({ String(decoding: $0, as: UTF8.self) }), ["undo", "restore"].contains(kind) {
+            // The way back, rehearsed: the same plan and writes, on the copy.
+            await rehearseWayBack(kind, Array(argv[(index + 1)...]), options: options)
         }
-        scan: while index < argv.count {
-            let text = String(decoding: argv[index], as: UTF8.self)
-            let (name, inline) = text.hasPrefix("--") && text.contains("=")
-                ? (String(text.prefix { $0 != "=" }), Optional(String(text.drop { $0 != "=" }.dropFirst()))) : (text, nil)
-            switch name {
-            case "--snapshot":
-                guard options.snapshot == nil else { fail("--snapshot is given twice") }
-                options.snapshot = value(name, inline)
-            case "--plan-out":
-                guard options.planOut == nil else { fail("--plan-out is given twice") }
-                options.planOut = value(name, inline)
-            case "--limit", "--rate-limit":
-                let raw = value(name, inline)
-                let number: Int
-                do { number = try Settings[name == "--limit" ? .limit : .rateLimit].read(raw, as: name).integer ?? 0 } catch {
-                    fail(error.description)
-                }
-                if name == "--limit" { options.limit = number } else { options.rateLimit = number }
-            case "-h", "--help":
-                emit(usage, terminator: "")
-                exit(ExitStatus.success)
-            case "undo", "restore":
-                // The way back, rehearsed: the same plan and writes, on the copy.
-                await rehearseWayBack(text, Array(argv[(index + 1)...]), options: options)
-            default:
-                // The script (or "-", or "--" before it): the rest is lua.c's and the script's.
-                guard text.hasPrefix("-"), text != "-", text != "--" else {
-                    rest += argv[index...]
-                    break scan
-                }
-                rest.append(argv[index])  // pclua's flag or lua.c's option, with its value
-                let takesValue = inline == nil && LuaCommandLine.longFlagsWithValue.contains(name) || text == "-e" || text == "-l"
-                if takesValue, index + 1 < argv.count {
-                    index += 1
-                    rest.append(argv[index])
-                }
-            }
-            index += 1
-        }
-
-        let (line, command) = parsed(rest, typed: argv, from: start)
-        let (snapshot, before) = checkedBeforeRunning(line, command, options)
+        let command: RunCommand
+        do { command = try RunCommand(flags) } catch { fail("\(error)") }
+        let (snapshot, before) = checkedBeforeRunning(line, command, options, flags)
 
         atexit { _ = RehearseCommand.printPendingPlan() }
-        let chosen = options
         var status = ExitStatus.success
         do {
             try await command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot, typed: argv) { emulator in
-                pending.withLock { $0 = { report(before: before, emulator: emulator, options: chosen) } }
+                pending.withLock { $0 = { report(before: before, emulator: emulator, options: options) } }
             })
         } catch let code as ExitCode {
             status = code.rawValue
@@ -117,27 +76,33 @@ enum RehearseCommand {
         exit(status)
     }
 
-    /// lua.c's command line and pclua's flags, without rehearse's own.
-    static func parsed(_ rest: [[UInt8]], typed argv: [[UInt8]], from start: Int) -> (LuaCommandLine, RunCommand) {
+    /// lua.c's command line with rehearse's and run's flags, or the reason it is refused (or the help).
+    static func parsed(_ argv: [[UInt8]], from start: Int) -> (LuaCommandLine, CommandFlags) {
         do {
-            let line = try LuaCommandLine.parse(rest, from: start)
+            let line = try LuaCommandLine.parse(argv, from: start, commands: [.rehearse, .run])
             json = OperatorMessage.wantsJSON(line.longFlags)
-            var typed = line
-            typed.argv = argv  // the corrected command line keeps rehearse's own flags
-            if let misplaced = FlagPlacement.unknownBeforeScript(typed, from: start) { fail(misplaced.description) }
-            return (line, try RunCommand.parse(line.longFlags))
+            if let misplaced = FlagPlacement.unknownBeforeScript(line, from: start) { fail(misplaced.description) }
+            // --snapshot is checked after the flags a rehearsal refuses: those are the reason, whatever else is missing.
+            return (line, try CommandFlags.parse(line.longFlags, for: [.rehearse, .run], checkRequired: false))
+        } catch is CommandFlags.HelpRequested {
+            help()
         } catch let error as LuaCommandLine.UsageError {
+            if error.option == "-h" { help() }
             fail("\(error)")
         } catch {
-            fail(RunCommand.message(for: error))
+            fail("\(error)")
         }
     }
 
+    static func help() -> Never {
+        emit(usage, terminator: "")
+        exit(ExitStatus.success)
+    }
+
     /// What a rehearsal refuses or needs, checked before anything runs; the snapshot's path and contents.
-    static func checkedBeforeRunning(_ line: LuaCommandLine, _ command: RunCommand, _ options: Options) -> (String, OrgData) {
+    static func checkedBeforeRunning(_ line: LuaCommandLine, _ command: RunCommand, _ options: Options, _ flags: CommandFlags) -> (String, OrgData) {
         // What the rehearsal refuses comes first: it is the reason, whatever else is missing.
-        let refused = ["--emulator", "--emulator-data", "--base-url", "--environment", "--profile", "--client-id", "--client-secret", "--access-token"]
-            .filter { flag in line.longFlags.contains { $0 == flag || $0.hasPrefix(flag + "=") } }
+        let refused = Settings.flags(of: .run).filter { $0.choosesOrg && flags.has($0.id) }.compactMap(\.flag)
         if !refused.isEmpty {
             fail("a rehearsal runs on its snapshot only, never on a real org or another emulator; leave out \(refused.joined(separator: ", ")) (it takes no org and no credentials)")
         }
@@ -179,18 +144,21 @@ enum RehearseCommand {
         let wayBack: WayBackRun
         do {
             if kind == "undo" {
-                let command = try UndoCommand.parse(words)
+                let command = try UndoCommand(CommandFlags.parse(words, for: [.undo]))
                 guard !command.list else { try await command.run(); exit(ExitStatus.success) }
                 wayBack = try command.wayBack()
             } else {
-                let command = try RestoreCommand.parse(words)
+                let command = try RestoreCommand(CommandFlags.parse(words, for: [.restore]))
                 guard command.auditLog == nil else { fail("--audit-log records writes to a real org; a rehearsal's writes go to its copy") }
                 wayBack = command.wayBack(try OrgData.load(path: command.snapshot))
             }
         } catch let code as ExitCode {
             exit(code.rawValue)
+        } catch is CommandFlags.HelpRequested {
+            emit((kind == "undo" ? UndoCommand.subcommand : RestoreCommand.subcommand).help, terminator: "")
+            exit(ExitStatus.success)
         } catch {
-            fail(kind == "undo" ? UndoCommand.message(for: error) : RestoreCommand.message(for: error))
+            fail("\(error)")
         }
         var configuration = EmulatorConfiguration()
         configuration.data = .file(snapshot)
@@ -253,13 +221,4 @@ enum RehearseCommand {
         OperatorMessage.error(message, json: json, prefix: "pclua rehearse")
         exit(ExitStatus.usage)
     }
-}
-
-/// Only for `pclua help` and the list of subcommands: `pclua rehearse ...` itself is read by
-/// RehearseCommand, which needs lua.c's command line after its own flags.
-struct RehearseHelp: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "rehearse",
-        abstract: "Run a script on a copy of an org (a snapshot), then print what it would change.",
-        discussion: RehearseCommand.usage)
 }

@@ -1,12 +1,11 @@
-import ArgumentParser
 import Foundation
 import PureCloud
 
 /// `pclua restore --snapshot FILE [--groups PATTERN] [--members-only]`: groups made equal to a
 /// snapshot of the same org again (RestorePlanner), through the way back's plan, question and writes.
-struct RestoreCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "restore",
+struct RestoreCommand: WayBackCommand {
+    static let subcommand = Subcommand(
+        command: .restore, usage: "pclua restore --snapshot <file> [--groups <pattern>] [options]",
         abstract: "Make groups equal to a snapshot again: shows the plan, asks, then writes.",
         discussion: """
             Direct members and (unless --members-only) name, description, visibility, rulesVisible \
@@ -14,16 +13,15 @@ struct RestoreCommand: AsyncParsableCommand {
             snapshot are listed and left alone unless --delete-created; people who no longer exist \
             or are not active are listed and skipped. The snapshot must be of the token's org. See \
             docs/undo-restore.md.
-            """)
+            """,
+        run: { flags in try await RestoreCommand(flags).run() })
 
-    @Option(help: .setting(.snapshot)) var snapshot: String
-    @Option(help: .setting(.groups)) var groups: String?
-    @Flag(help: .setting(.membersOnly)) var membersOnly = false
-    @Flag(help: .setting(.deleteCreated)) var deleteCreated = false
-    @Flag(help: .setting(.allowUnknownOrg)) var allowUnknownOrg = false
-    @Option(help: .setting(.auditLog)) var auditLog: String?
-    @OptionGroup var options: WayBackOptions
-    @OptionGroup var connection: ConnectionFlags
+    let line: WayBackCommandLine
+
+    init(_ flags: CommandFlags) throws { line = try WayBackCommandLine(flags) }
+
+    var snapshot: String { flags.text(.snapshot) ?? "" }  // required: the parser checked
+    var auditLog: String? { flags.text(.auditLog) }
 
     func run() async throws {
         let json = OperatorMessage.wantsJSON(CommandLine.arguments)
@@ -36,7 +34,8 @@ struct RestoreCommand: AsyncParsableCommand {
     }
 
     func wayBack(_ org: OrgData, configuration: ClientConfiguration? = nil) -> WayBackRun {
-        let pattern = groups, membersOnly = self.membersOnly, deleteCreated = self.deleteCreated, allowUnknown = allowUnknownOrg
+        let pattern = flags.text(.groups), membersOnly = flags.isOn(.membersOnly), deleteCreated = flags.isOn(.deleteCreated)
+        let allowUnknown = flags.isOn(.allowUnknownOrg)
         let path = snapshot
         var run = WayBackRun(
             name: "restore", connection: connection, options: options, auditPath: auditLog,

@@ -1,39 +1,32 @@
-import ArgumentParser
 import Foundation
 import LuaREPL
 import PureCloudEmulator
 import PureCloud
 import PureCloudLua
 
-struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run",
-        abstract: "Run a Lua script or chunk with the purecloud module (the default command).",
-        helpNames: [.long])  // -h is lua.c's: an unrecognized option
+/// `pclua [options] [script [args]]`, `pclua run ...`: a Lua command line (LuaCommandLine reads
+/// lua.c's options, the script and its arguments) with pclua's long flags, read by CommandFlags
+/// from the declaration of `run`'s settings.
+struct RunCommand {
+    let emulator: Bool
+    let emulatorData: String?
+    let org: OrgFlags
+    let dryRun, quiet: Bool
+    let lock, auditLog: String?
+    let tuning: TuningFlags
 
-    // The help lines, value names, defaults and ranges are the declaration's (PureCloud/Settings.swift).
-    @Flag(help: .setting(.emulator)) var emulator = false
-    @Option(help: .setting(.emulatorData)) var emulatorData: String?
-    @OptionGroup var org: OrgFlags
-    @Flag(help: .setting(.dryRun)) var dryRun = false
-    @Flag(help: .setting(.progress)) var quiet = false
-    @Option(help: .setting(.lock)) var lock: String?
-    @Option(help: .setting(.auditLog)) var auditLog: String?
-    @OptionGroup var tuning: TuningFlags
-
-    // lua.c's options (-e, -l, -i, -v, -E, -W, --, -), the script and its arguments are read by
-    // LuaCommandLine, which hands the long flags above to ArgumentParser.
-
-    func validate() throws {
+    init(_ flags: CommandFlags) throws {
+        emulator = flags.isOn(.emulator)
+        emulatorData = flags.text(.emulatorData)
+        org = try OrgFlags(flags)
+        dryRun = flags.isOn(.dryRun)
+        quiet = flags.isOn(.progress)
+        lock = flags.text(.lock)
+        auditLog = flags.text(.auditLog)
+        tuning = TuningFlags(flags)
         if (emulator || emulatorData != nil) && (org.baseUrl != nil || org.environment != nil) {
-            throw ArgumentParser.ValidationError("--emulator runs its own server; it cannot be combined with --base-url or --environment")
+            throw CommandFlags.UsageError(description: "--emulator runs its own server; it cannot be combined with --base-url or --environment")
         }
-    }
-
-    /// Reached only through ArgumentParser (`pclua` parsed as a root command); Main normally
-    /// calls run(_:) with the command line it parsed itself.
-    func run() async throws {
-        try await run(LuaCommandLine.parse(LuaCommandLine.processArguments(), from: 1))
     }
 
     /// The script's arguments once pclua's flags that stood after the script name are dealt

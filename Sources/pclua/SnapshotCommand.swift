@@ -1,20 +1,27 @@
-import ArgumentParser
 import Dispatch
 import Foundation
 import PureCloud
 
 /// `pclua snapshot --out org.json`: a read-only copy of an org in the emulator's data format, for
 /// `pclua rehearse`, `pclua emulator --data`, `--emulator-data` and `pclua diff`.
-struct SnapshotCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "snapshot",
+struct SnapshotCommand {
+    static let subcommand = Subcommand(
+        command: .snapshot, usage: "pclua snapshot --out <file> [options]",
         abstract: "Copy an org (users, groups, members) into a data file the emulator loads; reads only.",
-        discussion: "Users (active and inactive), groups with every field and owner, and each group's direct members, with the fewest requests the API allows (pages of 500, one members listing per group), paced like any job. The file is written atomically with mode 0600: it holds personal data. Credentials come from the same places as for a script. See docs/rehearse.md.")
+        discussion: "Users (active and inactive), groups with every field and owner, and each group's direct members, with the fewest requests the API allows (pages of 500, one members listing per group), paced like any job. The file is written atomically with mode 0600: it holds personal data. Credentials come from the same places as for a script. See docs/rehearse.md.",
+        run: { flags in try await SnapshotCommand(flags).run() })
 
-    @Option(help: .setting(.out)) var out: String
-    @Option(help: .setting(.groups)) var groups: String?
-    @Flag(help: .setting(.progress)) var quiet = false
-    @OptionGroup var connection: ConnectionFlags
+    let out: String
+    let groups: String?
+    let quiet: Bool
+    let connection: ConnectionFlags
+
+    init(_ flags: CommandFlags) throws {
+        out = flags.text(.out) ?? ""  // required: the parser has checked it is there
+        groups = flags.text(.groups)
+        quiet = flags.isOn(.progress)
+        connection = try ConnectionFlags(flags)
+    }
 
     func run() async throws {
         let log = connection.log

@@ -1,27 +1,27 @@
-import ArgumentParser
 import Foundation
 import PureCloud
 
 /// `pclua undo --audit-log FILE [--run ID]`: the inverse of one run, from its audit log, against
 /// the org as it is now (UndoPlanner). The undo is a run like any other: its writes go to the same
 /// audit log, under its own run id, so an undo can be undone.
-struct UndoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "undo",
+struct UndoCommand: WayBackCommand {
+    static let subcommand = Subcommand(
+        command: .undo, usage: "pclua undo --audit-log <file> [--run <id>] [options]",
         abstract: "Undo a run from its audit log: shows the plan, asks, then writes.",
         discussion: """
             Members the run added are removed, members it removed are added back, fields it changed \
             are set back, groups it created are deleted, groups it deleted are created again (with \
             a new id). What changed again since is listed and left alone (--force takes the group \
             changes). The audit log must be of the token's org. See docs/undo-restore.md.
-            """)
+            """,
+        run: { flags in try await UndoCommand(flags).run() })
 
-    @Option(help: .setting(.undoAuditLog)) var auditLog: String
-    @Option(help: .setting(.run)) var run: String?
-    @Flag(help: .setting(.list)) var list = false
-    @Flag(help: .setting(.force)) var force = false
-    @OptionGroup var options: WayBackOptions
-    @OptionGroup var connection: ConnectionFlags
+    let line: WayBackCommandLine
+
+    init(_ flags: CommandFlags) throws { line = try WayBackCommandLine(flags) }
+
+    var auditLog: String { flags.text(.undoAuditLog) ?? "" }  // required: the parser checked
+    var list: Bool { flags.isOn(.list) }
 
     func run() async throws {
         if list {
@@ -56,7 +56,7 @@ struct UndoCommand: AsyncParsableCommand {
         let history = try history()
         let runs = history.runs.filter { !$0.writes.isEmpty }
         let chosen: AuditHistory.Run
-        if let wanted = self.run {
+        if let wanted = flags.text(.run) {
             let matching = runs.filter { $0.id == wanted || $0.id.hasPrefix(wanted) }
             guard !matching.isEmpty else { throw fail("no run \(wanted) in \(auditLog) (pclua undo --audit-log \(ShellWord.quote(auditLog)) --list shows them)") }
             guard matching.count == 1 || matching.contains(where: { $0.id == wanted }) else {
@@ -67,7 +67,7 @@ struct UndoCommand: AsyncParsableCommand {
             guard let last = runs.last else { throw fail("\(auditLog) holds no run that wrote anything: nothing to undo") }
             chosen = last
         }
-        let force = self.force
+        let force = flags.isOn(.force)
         let later = UndoPlanner.creations(after: chosen, in: history)
         return WayBackRun(
             name: "undo", connection: connection, options: options, auditPath: auditLog,

@@ -1,25 +1,52 @@
-import ArgumentParser
 import Foundation
 import PureCloud
 
 /// What `pclua undo` and `pclua restore` share (DESIGN.md §5d): the plan first, in the format of
 /// `rehearse` and `diff`, then a question on a terminal (or `--yes`), then the writes through the
 /// same membership job as the scripts, with the run's audit log, lock, report and exit statuses.
-struct WayBackOptions: ParsableArguments {
-    // The help lines, value names, defaults and ranges are the declaration's (PureCloud/Settings.swift).
-    @Flag(help: .setting(.yes)) var yes = false
-    @Flag(help: .setting(.dryRun)) var dryRun = false
-    @Option(help: .setting(.planOut)) var planOut: String?
-    @Option(help: .setting(.maxRemovals)) var maxRemovals: Int?
-    @Option(help: .setting(.limit)) var limit = Settings.defaultCount(.limit)
-    @Option(help: .setting(.rateLimit)) var rateLimit = Settings.defaultCount(.rateLimit)
-    @Option(help: .setting(.lock)) var lock: String?
-    @Flag(help: .setting(.progress)) var quiet = false
+struct WayBackOptions {
+    var yes, dryRun: Bool
+    let quiet: Bool
+    let planOut, lock: String?
+    let maxRemovals: Int?
+    let limit, rateLimit: Int
 
-    func validate() throws {
-        try SettingFlags.check([(.limit, .integer(limit)), (.rateLimit, .integer(rateLimit))] + (maxRemovals.map { [(.maxRemovals, .integer($0))] } ?? []))
-        if yes && dryRun { throw ArgumentParser.ValidationError("give --yes or --dry-run, not both") }
+    init(_ flags: CommandFlags) throws {
+        yes = flags.isOn(.yes)
+        dryRun = flags.isOn(.dryRun)
+        quiet = flags.isOn(.progress)
+        planOut = flags.text(.planOut)
+        lock = flags.text(.lock)
+        maxRemovals = flags.optionalCount(.maxRemovals)
+        limit = flags.count(.limit)
+        rateLimit = flags.count(.rateLimit)
+        if yes && dryRun { throw CommandFlags.UsageError(description: "give --yes or --dry-run, not both") }
     }
+}
+
+/// What `undo` and `restore` read from their command line: their own flags, the way back's
+/// options, and which org to reach and how.
+struct WayBackCommandLine {
+    let flags: CommandFlags
+    let options: WayBackOptions
+    let connection: ConnectionFlags
+
+    init(_ flags: CommandFlags) throws {
+        self.flags = flags
+        options = try WayBackOptions(flags)
+        connection = try ConnectionFlags(flags)
+    }
+}
+
+/// `pclua undo` and `pclua restore`: what they read, under the names their code uses.
+protocol WayBackCommand {
+    var line: WayBackCommandLine { get }
+}
+
+extension WayBackCommand {
+    var flags: CommandFlags { line.flags }
+    var options: WayBackOptions { line.options }
+    var connection: ConnectionFlags { line.connection }
 }
 
 /// One undo or restore: connect, check the org, plan, show, ask, write, report.

@@ -13,6 +13,8 @@ final class SettingsAgreementTests: XCTestCase {
     static let commands: [(Setting.Command, [String])] = [
         (.run, []), (.snapshot, ["snapshot", "--out", "/nonexistent/x.json"]),
         (.undo, ["undo", "--audit-log", "/nonexistent/audit.log"]), (.restore, ["restore", "--snapshot", "/nonexistent/org.json"]),
+        (.diff, ["diff", "/nonexistent/a.json", "/nonexistent/b.json"]), (.emulator, ["emulator"]),
+        (.definitions, ["definitions", "--out", "/nonexistent/dir"]),
     ]
 
     static func words(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
@@ -47,6 +49,7 @@ final class SettingsAgreementTests: XCTestCase {
                 switch setting.value {
                 case let .count(range, _): (given, value) = (String(range.upperBound + 1), .integer(range.upperBound + 1))
                 case let .seconds(range, _): (given, value) = (String(Int(range.upperBound) * 2), .seconds(range.upperBound * 2))
+                case .fraction: (given, value) = ("1.5", .fraction(1.5))
                 default: continue
                 }
                 let expected: String
@@ -57,5 +60,36 @@ final class SettingsAgreementTests: XCTestCase {
                 XCTAssertTrue(outcome.stderr.contains(expected), "\(command.rawValue) \(flag) \(given): \(outcome.stderr)")
             }
         }
+    }
+
+    /// One parser for every subcommand: the same forms (`--flag value`, `--flag=value`), the same
+    /// refusals, said the same way, and `pclua help NAME` is NAME's own --help page.
+    func testEveryCommandReadsItsFlagsTheSameWay() throws {
+        for (command, arguments) in Self.commands where command != .run {
+            let name = command.rawValue
+            let page = try PcluaProcess.run([name, "--help"])
+            XCTAssertEqual(page.status, 0, name)
+            XCTAssertEqual(try PcluaProcess.run(["help", name]).stdout, page.stdout, "pclua help \(name)")
+            let flag = try XCTUnwrap(Settings.flags(of: command).compactMap(\.flag).first)
+            let typo = try PcluaProcess.run(arguments + [flag + "x"])
+            XCTAssertEqual(typo.status, 2, "\(name) \(flag)x")
+            XCTAssertTrue(typo.stderr.hasPrefix("pclua \(name): unknown option \(flag)x (did you mean"), typo.stderr)
+            if let valued = Settings.flags(of: command).first(where: { !$0.isOnOff })?.flag {
+                let missing = try PcluaProcess.run(Array(arguments.prefix(1)) + [valued])
+                XCTAssertEqual(missing.status, 2)
+                XCTAssertTrue(missing.stderr.hasPrefix("pclua \(name): \(valued) needs a value"), missing.stderr)
+            }
+            if let onOff = Settings.flags(of: command).first(where: \.isOnOff)?.flag {
+                let valued = try PcluaProcess.run(arguments + [onOff + "=yes"])
+                XCTAssertEqual(valued.status, 2)
+                XCTAssertTrue(valued.stderr.hasPrefix("pclua \(name): \(onOff) takes no value, got 'yes'"), valued.stderr)
+            }
+        }
+        // The required flag, and the `=` form of a value.
+        let missing = try PcluaProcess.run(["restore", "--groups=Support*"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.hasPrefix("pclua restore: --snapshot <file> is required"), missing.stderr)
+        let extra = try PcluaProcess.run(["diff", "a.json", "b.json", "c.json"])
+        XCTAssertTrue(extra.stderr.hasPrefix("pclua diff: unexpected argument 'c.json'"), extra.stderr)
     }
 }

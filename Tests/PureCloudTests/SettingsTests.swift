@@ -39,6 +39,8 @@ final class SettingsTests: XCTestCase {
                 if let number { XCTAssertTrue(range.contains(number), name) }
             case let .seconds(range, number):
                 XCTAssertTrue(range.contains(number) && range.upperBound <= 86_400, "\(name): finite, at most a day")
+            case let .fraction(number):
+                XCTAssertTrue((0...1).contains(number), name)
             }
             if setting.flagTurnsOff { XCTAssertEqual(setting.value, .flag(default: true), "\(name): only an on/off setting is turned off") }
             if setting.placement != .beforeScript { XCTAssertTrue(setting.commands.contains(.run), "\(name): a placement outside run") }
@@ -156,6 +158,7 @@ enum SettingsTables {
         case let .count(range, number): return "\(range.lowerBound) to \(range.upperBound)" + (number.map { "; default \($0)" } ?? "")
         case let .seconds(range, number):
             return "\(ServerNumbers.format(range.lowerBound)) to \(ServerNumbers.format(range.upperBound)) s; default \(ServerNumbers.format(number))"
+        case let .fraction(number): return "0 to 1; default \(ServerNumbers.format(number))"
         }
     }
 }
