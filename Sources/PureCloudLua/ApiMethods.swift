@@ -12,7 +12,7 @@ enum ApiMethods {
         }
         installLookahead(api, call, session: session)
         // api:stats(): what this connection's transport did so far (requests, retries, waits).
-        call.push(function: "stats") { c in
+        call.setFunctions([method(api, "stats", parameters: [], session: session) { c in
             let handle = try self.handle(api, c, function: "stats", session: session)
             let counts = try session.client(handle: handle).transport.counts
             LuaJSON(c, anchors: session.anchors).push(.object([
@@ -21,8 +21,15 @@ enum ApiMethods {
                 ("pace_waits", .int(Int64(counts.paceWaits))), ("seconds_waited", .double((counts.secondsWaited * 10).rounded() / 10)),
             ]))
             return 1
-        }
-        call.setField(-2, "stats")
+        }], in: -1)
+    }
+
+    /// A helper method of `api`'s objects (`api:find_group(name)`): its object is checked first (a
+    /// call with a dot is told to use a colon), then its declared arguments, counted after the object.
+    static func method(_ api: APIDefinition, _ name: String, parameters: [HostParameter], refusesExtraArguments: Bool = false,
+                       session: PurecloudSession, _ body: @escaping HostFunction) -> HostFunctionSpec {
+        HostFunctionSpec(name, parameters: parameters, refusesExtraArguments: refusesExtraArguments,
+                         receiver: { c in _ = try handle(api, c, function: name, session: session) }, body)
     }
 
     /// `purecloud.GroupsApi.new()` (or `UsersApi.new()`) uses the session's configuration (flags,

@@ -8,18 +8,18 @@ enum GroupLookupHelper {
     static let name = "find_group"
 
     static func install(_ call: LuaCall, session: PurecloudSession) {
-        call.push(function: name) { c in try find(c, session: session) }
-        call.setField(-2, name)
+        call.setFunctions(functions(session), in: -1)
+    }
+
+    /// Exactly one argument: a second one is refused (a name never comes with options).
+    static func functions(_ session: PurecloudSession) -> [HostFunctionSpec] {
+        [ApiMethods.method(GroupsAPI.definition, name, parameters: [.string("name", expected: "group name (string)")],
+                           refusesExtraArguments: true, session: session) { c in try find(c, session: session) }]
     }
 
     static func find(_ call: LuaCall, session: PurecloudSession) throws -> Int32 {
         let handle = try ApiMethods.handle(GroupsAPI.definition, call, function: name, session: session)
-        guard call.type(at: 2) == .string, let wanted = call.string(at: 2) else {
-            throw LuaArgumentError(position: 1, function: name, message: "group name (string) expected, got \(call.typeName(at: 2))")
-        }
-        if call.type(at: 3) != .none && call.type(at: 3) != .nil {
-            throw LuaArgumentError(position: 2, function: name, message: "no more arguments expected, got \(call.typeName(at: 3))")
-        }
+        let wanted = call.string(at: 2) ?? ""  // a string, and nothing after it: checked by the spec
         let lookup = GroupLookup(client: try session.client(handle: handle))
         let kept = session.groupListing(handle: handle)
         return try session.valueWhenDone(call, { try await lookup.find(wanted, listing: kept) }) { call, found in

@@ -8,12 +8,13 @@ import PureCloud
 enum MembershipBatchHelper {
     static let name = "apply_memberships"
     static let options = ModuleSurface.helper(name)?.optionNames ?? []
+    static let changesExpected = "array of changes ({ group = ..., add = {...} })"
 
     static func run(_ call: LuaCall, session: PurecloudSession) throws -> Int32 {
         let handle = try ApiMethods.handle(GroupsAPI.definition, call, function: name, session: session)
         var dryRun: Bool?
         var jobOptions = MembershipJob.Options()
-        if call.type(at: 3) != .none && call.type(at: 3) != .nil {
+        if call.type(at: 3) == .table {  // or nil: checked by the spec (MembershipHelpers)
             let reader = try OptionReader(call, index: 3, function: name, position: 2, known: options)
             (dryRun, jobOptions) = try MembershipHelpers.readJobOptions(reader, name: name, known: options)
         }
@@ -57,7 +58,7 @@ enum MembershipBatchHelper {
     /// The array of changes, each checked: a group, and exactly one of add, remove, sync.
     static func changesArgument(_ call: LuaCall, options: MembershipJob.Options) throws -> [MembershipBatchJob.Entry] {
         guard call.type(at: 2) == .table else {
-            throw LuaArgumentError(position: 1, function: name, message: "array of changes ({ group = ..., add = {...} }) expected, got \(call.typeName(at: 2))")
+            throw LuaArgumentError(position: 1, function: name, message: "\(changesExpected) expected, got \(call.typeName(at: 2))")
         }
         let count = call.rawLength(2)
         guard count <= MembershipBatchJob.maximumEntries else {

@@ -5,15 +5,27 @@ import PureCloud
 /// named by id, email, name or user table, mixed; they are resolved before the first write.
 enum MembershipHelpers {
     static func install(_ call: LuaCall, session: PurecloudSession) {
-        // Their options are declared in ModuleSurface (which help, completion and definitions read).
-        for name in ["add_members", "remove_members", "sync_members"] {
-            let options = ModuleSurface.helper(name)?.optionNames ?? []
-            call.push(function: name) { c in try run(name, options: options, c, session: session) }
-            call.setField(-2, name)
-        }
-        call.push(function: "apply_memberships") { c in try MembershipBatchHelper.run(c, session: session) }
-        call.setField(-2, "apply_memberships")
+        call.setFunctions(functions(session), in: -1)
     }
+
+    /// The helpers, their arguments declared. Their options are declared in ModuleSurface (which
+    /// help, completion and definitions read). The group (an id or a group table) is checked by
+    /// groupArgument, the people's items by usersArgument, the changes by changesArgument.
+    static func functions(_ session: PurecloudSession) -> [HostFunctionSpec] {
+        let api = GroupsAPI.definition
+        let parameters: [HostParameter] = [.unchecked("group"), .table("people", expected: peopleExpected), .optional(.table("options"))]
+        return ["add_members", "remove_members", "sync_members"].map { name in
+            let options = ModuleSurface.helper(name)?.optionNames ?? []
+            return ApiMethods.method(api, name, parameters: parameters, session: session) { c in try run(name, options: options, c, session: session) }
+        } + [
+            ApiMethods.method(api, MembershipBatchHelper.name, parameters: [
+                .table("changes", expected: MembershipBatchHelper.changesExpected), .optional(.table("options")),
+            ], session: session) { c in try MembershipBatchHelper.run(c, session: session) },
+        ]
+    }
+
+    /// What a list of people must be, as argument errors say it.
+    static let peopleExpected = "array of users (ids, emails, names or user tables)"
 
     static func run(_ name: String, options: [String], _ call: LuaCall, session: PurecloudSession) throws -> Int32 {
         let handle = try ApiMethods.handle(GroupsAPI.definition, call, function: name, session: session)
@@ -22,7 +34,7 @@ enum MembershipHelpers {
         var dryRun: Bool?
         var jobOptions = MembershipJob.Options()
         var mode: MembershipJob.Mode = name == "add_members" ? .add : name == "remove_members" ? .remove : .sync(add: true, remove: true)
-        if call.type(at: 4) != .none && call.type(at: 4) != .nil {
+        if call.type(at: 4) == .table {  // or nil: checked by the spec
             let reader = try OptionReader(call, index: 4, function: name, position: 3, known: options)
             (dryRun, jobOptions) = try readJobOptions(reader, name: name, known: options)
             if case .sync = mode {
@@ -135,7 +147,7 @@ enum MembershipHelpers {
     /// An array of people: ids, emails or names (strings), or user tables (as listings return them).
     static func usersArgument(_ name: String, _ call: LuaCall, index list: Int32, position: Int) throws -> [UserReference] {
         guard call.type(at: list) == .table else {
-            throw LuaArgumentError(position: position, function: name, message: "array of users (ids, emails, names or user tables) expected, got \(call.typeName(at: list))")
+            throw LuaArgumentError(position: position, function: name, message: "\(peopleExpected) expected, got \(call.typeName(at: list))")
         }
         let count = call.rawLength(list)
         guard count <= MembershipJob.maximumIds else {

@@ -19,7 +19,7 @@ public enum PurecloudModule {
         call.newTable()
         let module = call.top
         installValues(call, module: module)
-        call.setFunctions([configure(session), authenticate(session)], in: module)
+        call.setFunctions(functions(session), in: module)
         installClasses(call, module: module, session: session)
         installJSON(call, module: module, session: session)
         installOperationNames(call, module: module)
@@ -69,7 +69,7 @@ public enum PurecloudModule {
         call.push(function: "__tostring") { c in c.push(LuaApiError.describe(c)); return 1 }
         call.setField(-2, "__tostring")
         let anchorsForIs = { session.anchors }
-        call.push(function: "is") { c in
+        call.setFunctions([HostFunctionSpec("ApiError.is", parameters: [.optional(.any("value"))]) { c in
             var isError = false
             if c.type(at: 1) == .table, c.getMetatable(1) {
                 isError = c.identity(at: -1) == anchorsForIs().errorMTIdentity
@@ -77,8 +77,7 @@ public enum PurecloudModule {
             }
             c.push(isError)
             return 1
-        }
-        call.setField(-2, "is")
+        }], in: -1)
         session.anchors.errorMTIdentity = call.identity(at: -1)
         call.state.setAnchor(ModuleAnchors.errorMT)
     }
@@ -124,9 +123,14 @@ public enum PurecloudModule {
         call.push(anchor: ModuleAnchors.errorMT); call.setField(module, "ApiError")
     }
 
+    /// The module's own functions, their arguments declared (the binder checks them).
+    static func functions(_ session: PurecloudSession) -> [HostFunctionSpec] {
+        [configure(session), authenticate(session)]
+    }
+
     /// purecloud.configure{...}: the session's settings.
     private static func configure(_ session: PurecloudSession) -> HostFunctionSpec {
-        HostFunctionSpec("configure") { c in
+        HostFunctionSpec("configure", parameters: [.table("options")]) { c in
             let reader = try OptionReader(c, index: 1, function: "configure", position: 1, known: ConnectionOptions.configureKeys)
             var settings = session.settings
             var ignored = try ConnectionOptions.apply(reader, to: &settings)
@@ -142,14 +146,19 @@ public enum PurecloudModule {
 
     /// purecloud.authenticate_with_client_credentials(id, secret [, environment]): the token.
     private static func authenticate(_ session: PurecloudSession) -> HostFunctionSpec {
-        HostFunctionSpec("authenticate_with_client_credentials") { c in
-            let name = "authenticate_with_client_credentials"
+        let name = "authenticate_with_client_credentials"
+        let parameters: [HostParameter] = [
+            .string("client_id", expected: "client id (string)"), .string("secret", expected: "client secret (string)"),
+            .optional(.string("environment")),
+        ]
+        return HostFunctionSpec(name, parameters: parameters) { c in
+            // Strings (checked by the spec), read as text within the options' length, and not empty.
             let arguments = LuaArguments(c, function: name)
-            guard c.type(at: 1) == .string, let id = try arguments.string(1), !id.isEmpty else {
-                throw LuaArgumentError(position: 1, function: name, message: "client id (string) expected, got \(c.shownValue(at: 1))")
+            guard let id = try arguments.string(1), !id.isEmpty else {
+                throw LuaArgumentError(position: 1, function: name, message: "client id (string) expected, got an empty string")
             }
-            guard c.type(at: 2) == .string, let secret = try arguments.string(2), !secret.isEmpty else {
-                throw LuaArgumentError(position: 2, function: name, message: "client secret (string) expected, got \(c.shownValue(at: 2))")
+            guard let secret = try arguments.string(2), !secret.isEmpty else {
+                throw LuaArgumentError(position: 2, function: name, message: "client secret (string) expected, got an empty string")
             }
             var settings = session.settings
             if let environment = try arguments.string(3) {
@@ -181,8 +190,9 @@ public enum PurecloudModule {
         // purecloud.GroupsApi, purecloud.UsersApi
         for api in OperationTable.apis {
             call.newTable()
-            call.push(function: "new") { c in try ApiMethods.new(api, c, session: session) }
-            call.setField(-2, "new")
+            call.setFunctions([HostFunctionSpec("\(api.name).new", parameters: [.optional(.table("options"))]) { c in
+                try ApiMethods.new(api, c, session: session)
+            }], in: -1)
             call.push(anchor: ModuleAnchors.apiMT(api)); call.setField(-2, "metatable")
             call.setField(module, api.name)
         }
@@ -190,8 +200,9 @@ public enum PurecloudModule {
         // Model constructors: purecloud.GroupCreate.new{...} validates and returns the table.
         for model in Models.requestModels {
             call.newTable()
-            call.push(function: "new") { c in try ModelConstructor.new(model, c, session: session) }
-            call.setField(-2, "new")
+            call.setFunctions([HostFunctionSpec("\(model).new", parameters: [.optional(.table("fields"))]) { c in
+                try ModelConstructor.new(model, c, session: session)
+            }], in: -1)
             call.push(model); call.setField(-2, "name")
             call.setField(module, model)
         }
@@ -202,15 +213,19 @@ public enum PurecloudModule {
         call.newTable()
         call.push(anchor: ModuleAnchors.null)
         call.push(anchor: ModuleAnchors.arrayMT)
-        call.pushJSONDecodeFunction()
+        call.pushJSONDecodeFunction()  // C: it builds the tables under protection (and checks its own argument)
         call.setField(-2, "decode")
-        call.push(function: "encode") { c in
+        call.setFunctions([jsonEncode(session)], in: -1)
+        call.setField(module, "json")
+    }
+
+    /// purecloud.json.encode(value): any value (a missing one is null, as nil is).
+    static func jsonEncode(_ session: PurecloudSession) -> HostFunctionSpec {
+        HostFunctionSpec("json.encode", parameters: [.optional(.any("value"))]) { c in
             let value = try LuaJSON(c, anchors: session.anchors).value(at: 1, path: "value")
             c.push(value.text)
             return 1
         }
-        call.setField(-2, "encode")
-        call.setField(module, "json")
     }
 
     /// purecloud.operations: the names of every API's operations, for discovery.

@@ -6,8 +6,13 @@ import PureCloud
 /// or deleted, reported by the input as given.
 enum ResolutionHelpers {
     static func install(_ call: LuaCall, session: PurecloudSession) {
-        call.push(function: "resolve") { c in try resolve(c, session: session) }
-        call.setField(-2, "resolve")
+        call.setFunctions(functions(session), in: -1)
+    }
+
+    /// The list's items are checked by MembershipHelpers.usersArgument.
+    static func functions(_ session: PurecloudSession) -> [HostFunctionSpec] {
+        let parameters: [HostParameter] = [.table("list", expected: MembershipHelpers.peopleExpected), .optional(.table("options"))]
+        return [ApiMethods.method(UsersAPI.definition, "resolve", parameters: parameters, session: session) { c in try resolve(c, session: session) }]
     }
 
     static func resolve(_ call: LuaCall, session: PurecloudSession) throws -> Int32 {
@@ -15,7 +20,7 @@ enum ResolutionHelpers {
         let handle = try ApiMethods.handle(UsersAPI.definition, call, function: name, session: session)
         let references = try MembershipHelpers.usersArgument(name, call, index: 2, position: 1)
         var job = ResolutionJob(client: try session.client(handle: handle))
-        if call.type(at: 3) != .none && call.type(at: 3) != .nil {
+        if call.type(at: 3) == .table {  // or nil: checked by the spec
             let reader = try OptionReader(call, index: 3, function: name, position: 2, known: ModuleSurface.helper(name)?.optionNames ?? [])
             job.includeInactive = try reader.boolean("include_inactive") ?? false
             if let size = try reader.integer("batch_size", in: 1...UsersAPI.maximumValuesPerCriterion) {

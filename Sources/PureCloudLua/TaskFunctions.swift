@@ -14,8 +14,8 @@ enum TaskFunctions {
         call.newTable()
         call.push(metatable); call.setField(-2, "__name")
         call.newTable()
-        call.push(function: "wait") { c in try tasks.wait(c) }
-        call.setField(-2, "wait")
+        // Its object is checked by wait itself (its message says to call it with a colon).
+        call.setFunctions([HostFunctionSpec("wait", parameters: []) { c in try tasks.wait(c) }], in: -1)
         call.setField(-2, "__index")
         call.push(function: "__tostring") { c in
             let names = ["running", "returned", "failed", "stopped"]
@@ -27,12 +27,20 @@ enum TaskFunctions {
         tasks.taskMetatable = call.identity(at: -1)
         call.state.setAnchor(metatable)
 
-        call.push(function: "spawn") { c in try tasks.spawn(c) }
-        call.setField(module, "spawn")
-        call.push(function: "map") { c in try tasks.map(c) }
-        call.setField(module, "map")
+        call.setFunctions(functions(tasks), in: module)
 
-        call.push(function: "finish_tasks") { c in try tasks.finishAll(c) }
+        call.push(HostFunctionSpec("finish_tasks", parameters: []) { c in try tasks.finishAll(c) })
         call.state.setAnchor(finisher)
+    }
+
+    /// purecloud.spawn and purecloud.map, their arguments declared.
+    static func functions(_ tasks: TaskScheduler) -> [HostFunctionSpec] {
+        [
+            // fn's own arguments follow it.
+            HostFunctionSpec("spawn", parameters: [.function("fn")]) { c in try tasks.spawn(c) },
+            HostFunctionSpec("map", parameters: [
+                .array("list", maximum: TaskScheduler.maximumItems, what: "items"), .function("fn"), .optional(.table("options")),
+            ]) { c in try tasks.map(c) },
+        ]
     }
 }

@@ -277,11 +277,9 @@ final class TaskScheduler {
     // MARK: purecloud.spawn
 
     /// A task running `function(...)` (the function at 1, its arguments above), started now: it
-    /// runs until it first waits. Pushes the task object.
+    /// runs until it first waits. Pushes the task object. (That it is a function, its spec in
+    /// TaskFunctions checks.)
     func spawn(_ call: LuaCall) throws -> Int32 {
-        guard call.type(at: 1) == .function else {
-            throw LuaArgumentError(position: 1, function: "spawn", message: "function expected, got \(call.typeName(at: 1))")
-        }
         let nargs = call.top
         guard call.ensureStack(nargs + 5) else { throw TaskError(description: "spawn: too many arguments") }
         let id = session.bridge.newId()
@@ -373,10 +371,9 @@ final class TaskScheduler {
 
     func map(_ call: LuaCall) throws -> Int32 {
         let name = "map"
-        let count = try LuaArguments(call, function: name).arrayCount(1, maximum: Self.maximumItems, what: "items")
-        guard call.type(at: 2) == .function else {
-            throw LuaArgumentError(position: 2, function: name, message: "function expected, got \(call.typeName(at: 2))")
-        }
+        // A sequence of at most maximumItems, a function and perhaps an options table: checked by
+        // its spec (TaskFunctions) before this runs.
+        let count = call.rawLength(1)
         var limit = session.settings.concurrency
         if call.type(at: 3) != .none && call.type(at: 3) != .nil {
             let options = try OptionReader(call, index: 3, function: name, position: 3, known: ModuleSurface.optionNames("purecloud.map"))

@@ -5,19 +5,21 @@ import PureCloud
 enum UtilityModules {
     static func installCSV(_ call: LuaCall, session: PurecloudSession) {
         call.newTable()
-        call.push(function: "rows") { c in try rows(c) }
-        call.setField(-2, "rows")
-        call.push(function: "read") { c in try read(c) }
-        call.setField(-2, "read")
-        call.push(function: "write") { c in try write(c) }
-        call.setField(-2, "write")
+        call.setFunctions(csvFunctions, in: -1)
     }
+
+    /// csv.rows, csv.read and csv.write, their arguments declared (checked before the bodies run).
+    static var csvFunctions: [HostFunctionSpec] { [
+        HostFunctionSpec("csv.rows", parameters: [.string("path"), .optional(.table("options"))]) { c in try rows(c) },
+        HostFunctionSpec("csv.read", parameters: [.string("path"), .optional(.table("options"))]) { c in try read(c) },
+        HostFunctionSpec("csv.write", parameters: [.string("path"), .table("rows"), .table("header"), .optional(.table("options"))]) { c in
+            try write(c)
+        },
+    ] }
 
     /// for row, line in purecloud.csv.rows(path) do ... end   (lazy)
     static func rows(_ c: LuaCall) throws -> Int32 {
-        guard let path = c.string(at: 1) else {
-            throw LuaArgumentError(position: 1, function: "csv.rows", message: "file path (string) expected, got \(c.typeName(at: 1))")
-        }
+        let path = c.string(at: 1) ?? ""  // a string: checked by the spec
         let table = try CSVTable(path: path, delimiter: try delimiterOption(c, index: 2, function: "csv.rows"))
         c.push(function: "csv.rows iterator") { c in
             guard let (row, line) = try table.next() else { return 0 }
@@ -32,9 +34,7 @@ enum UtilityModules {
     /// before any is returned). info.lines[i] is the line row i starts on; info.blank_lines the
     /// lines skipped because all their fields are empty.
     static func read(_ c: LuaCall) throws -> Int32 {
-        guard let path = c.string(at: 1) else {
-            throw LuaArgumentError(position: 1, function: "csv.read", message: "file path (string) expected, got \(c.typeName(at: 1))")
-        }
+        let path = c.string(at: 1) ?? ""  // a string: checked by the spec
         let table = try CSVTable(path: path, delimiter: try delimiterOption(c, index: 2, function: "csv.read"))
         var rows: [[(String, String)]] = []
         var lines: [Int] = []
@@ -60,15 +60,7 @@ enum UtilityModules {
 
     /// purecloud.csv.write(path, rows, header, { delimiter = ";", bom = true })
     static func write(_ c: LuaCall) throws -> Int32 {
-        guard let path = c.string(at: 1) else {
-            throw LuaArgumentError(position: 1, function: "csv.write", message: "file path (string) expected, got \(c.typeName(at: 1))")
-        }
-        guard c.type(at: 2) == .table else {
-            throw LuaArgumentError(position: 2, function: "csv.write", message: "array of rows expected, got \(c.typeName(at: 2))")
-        }
-        guard c.type(at: 3) == .table else {
-            throw LuaArgumentError(position: 3, function: "csv.write", message: "header (array of column names) expected, got \(c.typeName(at: 3))")
-        }
+        let path = c.string(at: 1) ?? ""  // a string, and tables at 2 and 3: checked by the spec
         // Text only: a name or value that is not UTF-8 is refused, not repaired (repaired, a
         // column name would no longer find its values, and the file would not read back).
         let arguments = LuaArguments(c, function: "csv.write")
@@ -132,11 +124,7 @@ enum UtilityModules {
 
     /// `{ delimiter = ";" }` at `index` (`,` `;` or a tab), or nil when not given.
     static func delimiterOption(_ c: LuaCall, index: Int32, function: String, known: [String] = ModuleSurface.optionNames("purecloud.csv.rows")) throws -> UnicodeScalar? {
-        switch c.type(at: index) {
-        case .none, .nil: return nil
-        case .table: break
-        default: throw LuaArgumentError(position: Int(index), function: function, message: "options table expected, got \(c.typeName(at: index))")
-        }
+        guard c.type(at: index) == .table else { return nil }  // or nil: checked by the spec
         guard let text = try OptionReader(c, index: index, function: function, position: Int(index), known: known).string("delimiter") else { return nil }
         guard text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first, CSVTable.delimiters.contains(scalar) else {
             throw ConfigurationError("\(function): 'delimiter' must be \",\", \";\" or \"\\t\" (tab), got '\(text)'")
@@ -170,27 +158,29 @@ enum UtilityModules {
     /// --log-level and --log-format), on stderr.
     static func installLog(_ call: LuaCall, session: PurecloudSession) {
         call.newTable()
-        for level in LogLevel.allCases {
-            call.push(function: "log.\(level.name)") { c in
-                guard session.log.enabled(level) else { return 0 }
-                session.clearProgress()  // a log line never shares the progress line's screen line
-                let message = c.type(at: 1) == .string ? (c.string(at: 1) ?? "") : c.describe(at: 1)
-                var fields: [(String, JSONValue)] = []
-                if c.type(at: 2) == .table {
-                    if case let .object(members) = try LuaJSON(c, anchors: session.anchors).value(at: 2, path: "log fields") {
-                        fields = members.map { ($0.key, $0.value) }
-                    }
-                } else if c.type(at: 2) != .none && c.type(at: 2) != .nil {
-                    throw LuaArgumentError(position: 2, function: "log.\(level.name)", message: "fields table expected, got \(c.typeName(at: 2))")
-                }
-                session.log.log(level, message, fields)
-                return 0
-            }
-            call.setField(-2, level.name)
-        }
+        call.setFunctions(logFunctions(session), in: -1)
         call.push(session.log.level.name)
         call.setField(-2, "level")
         call.push(session.log.format.rawValue)  // "text" or "json": a script's own stderr lines follow it
         call.setField(-2, "format")
+    }
+
+    /// log.debug, log.info, log.warn and log.error.
+    static func logFunctions(_ session: PurecloudSession) -> [HostFunctionSpec] {
+        LogLevel.allCases.map { level in
+            // The message may be any value (shown as tostring shows it), or missing.
+            HostFunctionSpec("log.\(level.name)", parameters: [.unchecked("message"), .optional(.table("fields"))]) { c in
+                guard session.log.enabled(level) else { return 0 }
+                session.clearProgress()  // a log line never shares the progress line's screen line
+                let message = c.type(at: 1) == .string ? (c.string(at: 1) ?? "") : c.describe(at: 1)
+                var fields: [(String, JSONValue)] = []
+                if c.type(at: 2) == .table,
+                   case let .object(members) = try LuaJSON(c, anchors: session.anchors).value(at: 2, path: "log fields") {
+                    fields = members.map { ($0.key, $0.value) }
+                }
+                session.log.log(level, message, fields)
+                return 0
+            }
+        }
     }
 }

@@ -56,6 +56,22 @@ final class HostileInputTests: ModuleTestCase {
             """, within: 8)
     }
 
+    /// The module's functions check their declared arguments (issue 22's binder) before doing
+    /// anything: Lua's own wording, the script's line, and no file written.
+    func testDeclaredArgumentsAreCheckedBeforeTheFunctionRuns() throws {
+        let dir = try scratch()
+        let messages = try expectErrors([
+            ("purecloud.csv.read(nil)", "bad argument #1 to 'csv.read' (string expected, got nil)"),
+            ("purecloud.csv.rows('\(dir)/a.csv', ';')", "bad argument #2 to 'csv.rows' (table expected, got string)"),
+            ("purecloud.csv.write('\(dir)/a.csv', { { name = 'a' } }, 'name')", "bad argument #3 to 'csv.write' (table expected, got string)"),
+            ("purecloud.map({ 1 }, print, 'fast')", "bad argument #3 to 'map' (table expected, got string)"),
+            ("purecloud.log.debug('x', 'not a table')", "bad argument #2 to 'log.debug' (table expected, got string)"),
+            ("purecloud.GroupsApi.new():find_group('a', nil, 1)", "bad argument #3 to 'find_group' (no more arguments expected, got number)"),
+        ])
+        XCTAssertEqual(messages.first, "test.lua:1: bad argument #1 to 'csv.read' (string expected, got nil)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/a.csv"), "nothing written")
+    }
+
     func testCSVFilesAreTextAndAnyReadableFileCanBeRead() throws {
         let dir = try scratch()
         try expectErrors([

@@ -71,6 +71,31 @@ final class ModuleSurfaceTests: ModuleTestCase {
         XCTAssertTrue(message.hasSuffix("(options: " + ModuleSurface.configureOptions.map(\.name).filter { ConnectionOptions.keys.contains($0) }.joined(separator: ", ") + ")"), message)
     }
 
+    /// The arguments the binder checks (each spec's declared parameters) are the ones help and the
+    /// editor's definitions describe: the same names in the same order, then "options" where the
+    /// entry declares options, and the same ones optional (where the kind can say it: any value
+    /// and values the body checks itself aside).
+    func testTheCheckedArgumentsAreTheDescribedOnes() throws {
+        let session = PurecloudSession(settings: SessionSettings(), log: EventLog(level: .warn, format: .text) { _ in })
+        let module = PurecloudModule.functions(session) + [PurecloudModule.jsonEncode(session)] + UtilityModules.csvFunctions
+            + UtilityModules.logFunctions(session) + TaskFunctions.functions(session.tasks)
+        let helpers = MembershipHelpers.functions(session) + GroupLookupHelper.functions(session) + ResolutionHelpers.functions(session)
+        let pairs = module.map { ($0, ModuleSurface.value("purecloud." + $0.name)) } + helpers.map { ($0, ModuleSurface.helper($0.name)) }
+        XCTAssertEqual(pairs.count, 18)
+        for (spec, entry) in pairs {
+            let entry = try XCTUnwrap(entry, "\(spec.name) is not described in ModuleSurface")
+            let declared = try XCTUnwrap(spec.parameters, spec.name)
+            let arguments = (entry.arguments ?? []).filter { $0.name != "..." }
+            XCTAssertEqual(declared.map(\.name), arguments.map(\.name) + (entry.options.isEmpty ? [] : ["options"]), spec.name)
+            for (parameter, argument) in zip(declared, arguments) {
+                switch parameter.kind {
+                case .any, .unchecked: continue
+                default: XCTAssertEqual(parameter.isOptional, argument.optional, "\(spec.name): \(argument.name)")
+                }
+            }
+        }
+    }
+
     /// The definitions file names every operation, iterator, model, helper, module value and setting.
     func testTheEditorDefinitionsListTheWholeSurface() throws {
         let text = EditorDefinitions.languageServer(version: "test")
