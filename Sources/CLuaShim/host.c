@@ -80,9 +80,30 @@ static volatile sig_atomic_t taken_signal = 0;
  * (taken just before read blocks, it could not interrupt it), and nothing needs cleaning up. */
 static volatile sig_atomic_t exit_on_signal = 0;
 
+/* The ignored set from /proc/self/status ("SigIgn:", a hexadecimal mask, bit n-1 for signal n):
+ * one read instead of a sigaction call per signal, a measurable part of pclua's start-up. */
+static int read_ignored_from_proc(void) {
+    FILE *status = fopen("/proc/self/status", "re");
+    if (status == NULL) return 0;
+    char line[256];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, status) != NULL) {
+        if (strncmp(line, "SigIgn:", 7) != 0) continue;
+        char *end = NULL;
+        unsigned long long mask = strtoull(line + 7, &end, 16);
+        if (end == line + 7) break;
+        for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+            if (mask & (1ULL << (sig - 1))) sigaddset(&initially_ignored, sig);
+        found = 1;
+    }
+    fclose(status);
+    return found;
+}
+
 void pclua_record_initial_signals(void) {
     sigemptyset(&initially_ignored);
     pthread_sigmask(SIG_SETMASK, NULL, &initial_mask);
+    if (read_ignored_from_proc()) return;
     for (int sig = 1; sig < NSIG; sig++) {
         struct sigaction current;
         if (sig == SIGKILL || sig == SIGSTOP) continue;

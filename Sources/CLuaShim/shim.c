@@ -228,6 +228,7 @@ const char *pclua_last_traceback(lua_State *L) {
 
 static int openlibs_protected(lua_State *L) {
     luaL_openlibs(L);
+    pclua_wrap_c_loaders(L);  /* cmodules.c */
     return 0;
 }
 

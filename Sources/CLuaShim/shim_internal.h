@@ -13,6 +13,8 @@ void pclua_leave_mode(lua_State *L, int previous);
 void pclua_note_interrupt(lua_State *L, int on);
 /* A task's thread stops at an interrupt too (shim.c). */
 void pclua_watch_interrupts(lua_State *task);
+/* cmodules.c: lets C modules find the Lua API in a build that cannot export it. */
+void pclua_wrap_c_loaders(lua_State *L);
 /* Yields (wait tag, the id on top) from a C function, with `k` to go on (tasks.c). */
 int pclua_suspend(lua_State *L, lua_KFunction k);
 /* A new state's main thread: no task flags (lua_newthread copies them into every thread). */

@@ -62,6 +62,33 @@ public struct Setting: Sendable {
         case run, snapshot, rehearse, undo, restore, diff, emulator, definitions
     }
 
+    /// Some commands, as bits: the table is read at every start, and a `Set` of the enum would
+    /// cost a runtime conformance lookup there (docs/benchmarks.md, start-up).
+    public struct CommandSet: ExpressibleByArrayLiteral, Equatable, Sendable, Sequence {
+        private var bits: UInt32 = 0
+
+        public init(arrayLiteral commands: Command...) {
+            for command in commands { bits |= Self.bit(command) }
+        }
+
+        private static let order = Command.allCases
+
+        static func bit(_ command: Command) -> UInt32 {
+            UInt32(1) << UInt32(order.firstIndex(of: command) ?? 0)
+        }
+
+        public var isEmpty: Bool { bits == 0 }
+        public func contains(_ command: Command) -> Bool { bits & Self.bit(command) != 0 }
+        public func isSubset(of other: CommandSet) -> Bool { bits & ~other.bits == 0 }
+        public func union(_ other: CommandSet) -> CommandSet {
+            var union = self
+            union.bits |= other.bits
+            return union
+        }
+
+        public func makeIterator() -> IndexingIterator<[Command]> { Self.order.filter(contains).makeIterator() }
+    }
+
     public let id: ID
     /// `--timeout`; nil for a setting of `configure` only.
     public let flag: String?
@@ -78,8 +105,8 @@ public struct Setting: Sendable {
     public let flagTurnsOff: Bool
     public let placement: Placement
     /// The commands whose command line takes the flag, and those that need it.
-    public let commands: Set<Command>
-    public let required: Set<Command>
+    public let commands: CommandSet
+    public let required: CommandSet
     /// It says which org, or as whom: a rehearsal, which runs on its snapshot only, refuses it.
     public let choosesOrg: Bool
     /// What the flag's value is, in the help: `--lock <path>`.
@@ -90,7 +117,7 @@ public struct Setting: Sendable {
 
     init(_ id: ID, flag: String? = nil, configure: String? = nil, perConnection: Bool = false, environment: [String] = [],
          profileKey: String? = nil, _ value: Value, flagTurnsOff: Bool = false, placement: Placement = .beforeScript,
-         commands: Set<Command> = [], required: Set<Command> = [], choosesOrg: Bool = false, valueName: String? = nil,
+         commands: CommandSet = [], required: CommandSet = [], choosesOrg: Bool = false, valueName: String? = nil,
          repeatable: Bool = false, _ help: String) {
         self.id = id
         self.flag = flag
@@ -113,11 +140,11 @@ public struct Setting: Sendable {
 public enum Settings {
     /// The commands that talk to an org. `pclua rehearse` takes its own flags and those of `run`
     /// (it runs a script), and refuses those that choose an org.
-    static let connecting: Set<Setting.Command> = [.run, .snapshot, .undo, .restore]
-    static let wayBack: Set<Setting.Command> = [.undo, .restore]
-    static let plans: Set<Setting.Command> = [.rehearse, .undo, .restore]
+    static let connecting: Setting.CommandSet = [.run, .snapshot, .undo, .restore]
+    static let wayBack: Setting.CommandSet = [.undo, .restore]
+    static let plans: Setting.CommandSet = [.rehearse, .undo, .restore]
     /// The commands that print a plan (`diff` reads two files, the others make one).
-    static let printsPlans: Set<Setting.Command> = plans.union([.diff])
+    static let printsPlans: Setting.CommandSet = plans.union([.diff])
     /// Seconds a timeout or budget may be: finite and at most a day, so no conversion to a duration can overflow.
     static let seconds: ClosedRange<Double> = 0.001...86_400
     static let delay: ClosedRange<Double> = 0...86_400
@@ -262,8 +289,10 @@ public enum Settings {
     ]
 
     public static subscript(_ id: Setting.ID) -> Setting {
-        // The table has one entry per ID (SettingsTests): this lookup cannot miss.
-        byID[id]!
+        // The table has one entry per ID (SettingsTests): this lookup cannot miss. A search of
+        // ~70 entries, not a dictionary: the table is read at every start, and a dictionary keyed
+        // by the enum costs more to build (a runtime conformance lookup) than all the searches.
+        all.first { $0.id == id }!
     }
 
     /// The declared default of a whole-number or seconds setting, for the structures that hold
@@ -276,8 +305,6 @@ public enum Settings {
         if case let .count(range, _) = self[id].value { return range }
         return 0...0
     }
-
-    static let byID: [Setting.ID: Setting] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The settings a command's command line takes, in the order of the table.
     public static func flags(of command: Setting.Command) -> [Setting] {

@@ -39,6 +39,9 @@ struct CommandFlags {
     /// it refuses what was given).
     static func parse(_ arguments: [String], for commands: [Setting.Command], positionals names: [String] = [],
                       checkRequired: Bool = true) throws -> CommandFlags {
+        // `pclua script.lua` has no flags to read: the declaration's defaults are read when asked for.
+        let requires = checkRequired && Settings.all.contains { setting in commands.contains(where: setting.required.contains) }
+        if arguments.isEmpty && names.isEmpty && !requires { return CommandFlags() }
         let known = declared(commands)
         var parsed = CommandFlags()
         var index = 0

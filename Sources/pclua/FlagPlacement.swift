@@ -18,6 +18,7 @@ enum FlagPlacement {
     /// Before the script: the first long flag pclua does not know (`line.longFlags`), as a
     /// Misplaced to report, or nil when every flag is pclua's.
     static func unknownBeforeScript(_ line: LuaCommandLine, from start: Int) -> Misplaced? {
+        guard !line.longFlags.isEmpty else { return nil }
         let known = line.knownFlags
         var index = 0
         var unknown: String?

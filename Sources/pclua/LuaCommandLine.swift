@@ -88,7 +88,8 @@ struct LuaCommandLine {
     static func parse(_ argv: [[UInt8]], from start: Int, commands: [Setting.Command] = [.run]) throws -> LuaCommandLine {
         var line = LuaCommandLine(argv: argv)
         line.commands = commands
-        let withValue = line.flagsWithValue
+        // Read only when a long flag is there: `pclua script.lua` and `pclua -e ...` start without it.
+        lazy var withValue = line.flagsWithValue
         let dash = UInt8(ascii: "-")
         var i = start
         scan: while i < argv.count {

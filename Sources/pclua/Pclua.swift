@@ -117,14 +117,14 @@ enum Main {
             await RehearseCommand.main(argv, from: 2)
         default:
             if let subcommand = Subcommand.named(first) { await subcommand.main(Array(words.dropFirst(2))) }
-            await runLuaCommandLine(argv, from: first == "run" ? 2 : 1)
+            await runLuaCommandLine(argv, words: words, from: first == "run" ? 2 : 1)
         }
     }
 
-    static func runLuaCommandLine(_ argv: [[UInt8]], from start: Int) async {
+    static func runLuaCommandLine(_ argv: [[UInt8]], words: [String], from start: Int) async {
         // Before the run's log exists, its format is read from the arguments: with --log-format
         // json even a refused command line is one JSON line.
-        var json = OperatorMessage.wantsJSON(argv.dropFirst(start).map { String(decoding: $0, as: UTF8.self) })
+        var json = OperatorMessage.wantsJSON(Array(words.dropFirst(start)))
         do {
             let line = try LuaCommandLine.parse(argv, from: start)
             json = OperatorMessage.wantsJSON(line.longFlags)
