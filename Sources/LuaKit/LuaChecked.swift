@@ -14,10 +14,7 @@ public struct LuaValueProblem: Error, Sendable {
     /// What it was, as Lua shows it: "1e+300", "nan", "a table", "a string of 10485760 bytes".
     public let got: String
 
-    public init(expected: String, got: String) {
-        self.expected = expected
-        self.got = got
-    }
+    public init(expected: String, got: String) { (self.expected, self.got) = (expected, got) }
 }
 
 /// Numbers and text as Lua shows them in messages.

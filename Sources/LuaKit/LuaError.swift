@@ -42,9 +42,7 @@ public struct LuaArgumentError: Error, CustomStringConvertible {
     public var message: String
 
     public init(position: Int, function: String, message: String) {
-        self.position = position
-        self.function = function
-        self.message = message
+        (self.position, self.function, self.message) = (position, function, message)
     }
 
     public var description: String { "bad argument #\(position) to '\(function)' (\(message))" }

@@ -21,12 +21,10 @@ enum Help {
 
     /// Where a function sits in an API's methods table, as `Api:method`, if it does.
     static func methodName(of index: Int32, _ call: LuaCall) -> String? {
-        let top = call.top
-        defer { call.settop(top) }
-        let function = call.absolute(index)
-        call.state.pushGlobal("purecloud")
-        guard call.type(at: -1) == .table else { return nil }
-        let module = call.top
+        ModuleHelp.inModule(index, call) { function, module in methodName(of: function, in: module, call) }
+    }
+
+    private static func methodName(of function: Int32, in module: Int32, _ call: LuaCall) -> String? {
         for api in OperationTable.apis {
             guard call.getField(module, api.name) == .table, call.getField(-1, "metatable") == .table,
                   call.getField(-1, "__index") == .table else { call.settop(module); continue }

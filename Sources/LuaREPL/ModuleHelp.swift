@@ -9,13 +9,22 @@ enum ModuleHelp {
     /// The dotted path (`purecloud.csv.rows`) of the value at `index`, searching the module two
     /// levels deep; nil when it is not one of the module's values.
     static func path(of index: Int32, _ call: LuaCall) -> String? {
+        inModule(index, call) { value, module in path(of: value, in: module, call) }
+    }
+
+    /// `body(value, module)` with the value at `index` and the `purecloud` table on the stack
+    /// (absolute indices); the stack as it was afterwards. Nil when there is no module table.
+    static func inModule(_ index: Int32, _ call: LuaCall, _ body: (Int32, Int32) -> String?) -> String? {
         let top = call.top
         defer { call.settop(top) }
         let value = call.absolute(index)
         call.state.pushGlobal("purecloud")
         guard call.type(at: -1) == .table else { return nil }
-        if call.rawEqual(-1, value) { return "purecloud" }
-        let module = call.top
+        return body(value, call.top)
+    }
+
+    private static func path(of value: Int32, in module: Int32, _ call: LuaCall) -> String? {
+        if call.rawEqual(module, value) { return "purecloud" }
         var found: String?
         var tables: [String] = []
         call.forEach(module) {

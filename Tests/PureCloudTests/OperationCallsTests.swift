@@ -64,22 +64,21 @@ enum OperationCallSource {
         let key: String
         let label: String
         let type: String
-        let value: (String) -> String
         let required: Bool
     }
 
     static func arguments(_ operation: PureCloud.Operation) -> [Argument] {
         var all = operation.parameters.map { parameter -> Argument in
-            let (type, value): (String, (String) -> String) = switch parameter.kind {
-            case .string: ("String", { ".string(\($0))" })
-            case .integer: ("Int", { ".int(Int64(\($0)))" })
-            case .boolean: ("Bool", { ".bool(\($0))" })
-            case .stringList, .commaSeparated: ("[String]", { ".array(\($0).map(JSONValue.string))" })
+            let type = switch parameter.kind {
+            case .string: "String"
+            case .integer: "Int"
+            case .boolean: "Bool"
+            case .stringList, .commaSeparated: "[String]"
             }
-            return Argument(key: parameter.name, label: camel(parameter.name), type: type, value: value, required: parameter.required)
+            return Argument(key: parameter.name, label: camel(parameter.name), type: type, required: parameter.required)
         }
         if let body = operation.body {
-            all.append(Argument(key: body.name, label: camel(body.name), type: "JSONValue", value: { $0 }, required: body.required))
+            all.append(Argument(key: body.name, label: camel(body.name), type: "JSONValue", required: body.required))
         }
         return all.filter(\.required) + all.filter { !$0.required }
     }
@@ -89,20 +88,8 @@ enum OperationCallSource {
         let signature = arguments.map { $0.required ? "\($0.label): \($0.type)" : "\($0.label): \($0.type)? = nil" }.joined(separator: ", ")
         var text = "    /// \(operation.summary): \(operation.method.rawValue) \(operation.path)\n"
         text += "    public static func \(camel(operation.name))(\(signature)) -> OperationCall {\n"
-        if arguments.allSatisfy(\.required) {
-            let dictionary = arguments.isEmpty ? "[:]" : "[" + arguments.map { "\"\($0.key)\": \($0.value($0.label))" }.joined(separator: ", ") + "]"
-            text += "        OperationCall(\"\(operation.name)\", \(dictionary))\n"
-        } else {
-            text += "        var arguments: [String: JSONValue] = [:]\n"
-            for argument in arguments {
-                if argument.required {
-                    text += "        arguments[\"\(argument.key)\"] = \(argument.value(argument.label))\n"
-                } else {
-                    text += "        if let \(argument.label) { arguments[\"\(argument.key)\"] = \(argument.value(argument.label)) }\n"
-                }
-            }
-            text += "        return OperationCall(\"\(operation.name)\", arguments)\n"
-        }
+        let dictionary = arguments.isEmpty ? "[:]" : "[" + arguments.map { "\"\($0.key)\": .given(\($0.label))" }.joined(separator: ", ") + "]"
+        text += "        OperationCall(\"\(operation.name)\", given: \(dictionary))\n"
         return text + "    }\n"
     }
 
