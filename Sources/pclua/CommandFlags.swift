@@ -8,7 +8,9 @@ import PureCloud
 ///
 /// The forms are getopt_long's: `--flag value`, `--flag=value`, `--flag` for an on/off flag, `--`
 /// before arguments that start with a dash. A flag given twice keeps the last value, unless it
-/// is declared repeatable.
+/// is declared repeatable; a flag that says which org (or which file a command works from) given
+/// twice with two values is refused: one of them was a mistake, and guessing which could write to
+/// the wrong org.
 struct CommandFlags {
     /// A command line the declaration does not allow, said as the person wrote it.
     struct UsageError: Error, CustomStringConvertible {
@@ -73,6 +75,9 @@ struct CommandFlags {
                 }
             } catch let problem as SettingProblem {
                 throw UsageError(description: problem.description)
+            }
+            if let earlier = parsed.values[setting.id]?.last, earlier != value, !setting.repeatable, setting.choosesOrg || !setting.required.isEmpty {
+                throw UsageError(description: "\(name) is given twice, with two values; give it once")
             }
             parsed.values[setting.id, default: []] = setting.repeatable ? parsed.values[setting.id, default: []] + [value] : [value]
         }

@@ -91,5 +91,15 @@ final class SettingsAgreementTests: XCTestCase {
         XCTAssertTrue(missing.stderr.hasPrefix("pclua restore: --snapshot <file> is required"), missing.stderr)
         let extra = try PcluaProcess.run(["diff", "a.json", "b.json", "c.json"])
         XCTAssertTrue(extra.stderr.hasPrefix("pclua diff: unexpected argument 'c.json'"), extra.stderr)
+        // Which org, or which copy of it, given twice with two values: one was a mistake.
+        for arguments in [["--environment", "mypurecloud.ie", "--environment=mypurecloud.de", "-e", "x = 1"],
+                          ["rehearse", "--snapshot", "a.json", "--snapshot", "b.json", "-e", "x = 1"],
+                          ["snapshot", "--out", "a.json", "--profile", "prod", "--profile", "test"]] {
+            let twice = try PcluaProcess.run(arguments)
+            XCTAssertEqual(twice.status, 2, "\(arguments)")
+            XCTAssertTrue(twice.stderr.contains("is given twice, with two values; give it once"), twice.stderr)
+        }
+        XCTAssertEqual(try PcluaProcess.run(["--log-level", "debug", "--log-level", "warn", "-e", "print(1)"]).stdout, "1\n",
+                       "another flag given twice: the last one wins, as getopt_long")
     }
 }
