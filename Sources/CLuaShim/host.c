@@ -100,6 +100,8 @@ static int read_ignored_from_proc(void) {
     return found;
 }
 
+void pclua_name_thread(const char *name) { pthread_setname_np(pthread_self(), name); }
+
 void pclua_record_initial_signals(void) {
     sigemptyset(&initially_ignored);
     pthread_sigmask(SIG_SETMASK, NULL, &initial_mask);

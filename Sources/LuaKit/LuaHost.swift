@@ -94,6 +94,9 @@ public enum LuaHost {
     /// Call first in main: what pclua's children get back (mask and ignored signals at start).
     public static func recordInitialSignals() { pclua_record_initial_signals() }
 
+    /// Names the calling thread ("lua"), as top, ps and gdb show it.
+    public static func nameThisThread(_ name: String) { pclua_name_thread(name) }
+
     /// pipe2(fds, O_CLOEXEC | O_NONBLOCK), where the handler writes each signal it takes; nil on failure.
     public static func makeNotifyPipe() -> (read: Int32, write: Int32)? {
         var fds: [Int32] = [0, 0]

@@ -39,10 +39,11 @@ final class ScriptRunner: @unchecked Sendable {
     /// Runs everything on a new thread with a large stack and returns the exit status.
     func runOnLuaThread() async -> Int32 {
         await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            let thread = Thread { continuation.resume(returning: self.run()) }
-            thread.stackSize = 16 << 20
-            thread.name = "lua"
-            thread.start()
+            // Not on this thread if none can be made: a pool thread's stack is too small for Lua.
+            if let reason = LuaThread.start({ continuation.resume(returning: self.run()) }) {
+                say("cannot start the thread Lua runs on: \(reason)")
+                continuation.resume(returning: ExitStatus.scriptError)
+            }
         }
     }
 

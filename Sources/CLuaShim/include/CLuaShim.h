@@ -131,6 +131,8 @@ const char *pclua_copyright(void);
 int pclua_error_text(lua_State *L, int index, int *with_traceback);
 /* Call first in main: what pclua's children get back (mask and ignored signals at start). */
 void pclua_record_initial_signals(void);
+/* Names the calling thread for top, ps and gdb (at most 15 bytes are kept). */
+void pclua_name_thread(const char *name);
 /* lua.c's laction: on SIGTERM (and SIGINT when with_sigint), set the interrupt hook on L, write
  * the signal number to fd (for the host to cancel HTTP), and restore the default so a second
  * signal ends the process. Call on the Lua thread. */
