@@ -1,8 +1,8 @@
 /// Every setting of pclua, once, as data (issue 22): its `--flag`, its `configure` key, the
 /// environment variables and `gc` profile key it is read from, its type, range and default, where
-/// it may stand on the command line, the commands that take it, and its help line. The checks and
-/// help lines of every subcommand's flags (pclua's SettingFlags), the lists of run's flags that
-/// LuaCommandLine needs, the keys and checks of `configure{...}` and `*Api.new{...}`,
+/// it may stand on the command line, the commands that take it, and its help line. Every
+/// subcommand's flags, their checks and help pages (pclua's CommandFlags and CommandHelp), the
+/// lists of run's flags that LuaCommandLine needs, the keys and checks of `configure{...}` and `*Api.new{...}`,
 /// `help(purecloud.configure)` and the reference tables of the docs are made from this table, as
 /// requests and Lua methods are made from the operation table. (The environment variables and
 /// profile keys are documented here; pclua's CredentialSources still reads them by name.)
@@ -290,7 +290,7 @@ public enum Settings {
 
     public static subscript(_ id: Setting.ID) -> Setting {
         // The table has one entry per ID (SettingsTests): this lookup cannot miss. A search of
-        // ~70 entries, not a dictionary: the table is read at every start, and a dictionary keyed
+        // about 60 entries, not a dictionary: the table is read at every start, and a dictionary keyed
         // by the enum costs more to build (a runtime conformance lookup) than all the searches.
         all.first { $0.id == id }!
     }
