@@ -41,24 +41,15 @@ static int with_api(lua_State *L) {
     return lua_gettop(L);
 }
 
-static void wrap_field(lua_State *L, int table, const char *name) {
-    lua_getfield(L, table, name);
-    if (lua_type(L, -1) == LUA_TFUNCTION) {
-        lua_pushcclosure(L, with_api, 1);
-        lua_setfield(L, table, name);
-    } else {
+/* Replaces the function on top of the stack with its wrapper; false (and the value popped)
+ * when it is not a function. */
+static int wrap_top(lua_State *L) {
+    if (lua_type(L, -1) != LUA_TFUNCTION) {
         lua_pop(L, 1);
+        return 0;
     }
-}
-
-static void wrap_index(lua_State *L, int table, lua_Integer i) {
-    lua_geti(L, table, i);
-    if (lua_type(L, -1) == LUA_TFUNCTION) {
-        lua_pushcclosure(L, with_api, 1);
-        lua_seti(L, table, i);
-    } else {
-        lua_pop(L, 1);
-    }
+    lua_pushcclosure(L, with_api, 1);
+    return 1;
 }
 
 /* package.loadlib and the two C searchers (package.searchers[3] and [4]), only when the
@@ -68,12 +59,15 @@ void pclua_wrap_c_loaders(lua_State *L) {
     lua_getglobal(L, "package");
     if (lua_type(L, -1) == LUA_TTABLE) {
         int package = lua_gettop(L);
-        wrap_field(L, package, "loadlib");
+        lua_getfield(L, package, "loadlib");
+        if (wrap_top(L)) lua_setfield(L, package, "loadlib");
         lua_getfield(L, package, "searchers");
         if (lua_type(L, -1) == LUA_TTABLE) {
             int searchers = lua_gettop(L);
-            wrap_index(L, searchers, 3);
-            wrap_index(L, searchers, 4);
+            for (lua_Integer i = 3; i <= 4; i++) {
+                lua_geti(L, searchers, i);
+                if (wrap_top(L)) lua_seti(L, searchers, i);
+            }
         }
         lua_pop(L, 1);
     }

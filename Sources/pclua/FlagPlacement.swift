@@ -62,20 +62,17 @@ enum FlagPlacement {
     /// After the script, once the script refused its arguments (exit status 2): pclua's flags
     /// among them, said with the command line that gives them to pclua. Nil when there is none,
     /// or when the script mentions the flag itself (it is the script's own, and its message says why).
-    /// `typed`: the command line as typed, when `line` was read from part of it (`pclua rehearse`
-    /// takes its own flags out before the script); the corrected line is written from it.
-    static func pcluaFlagAfterScript(_ line: LuaCommandLine, typed: [[UInt8]]? = nil) -> Misplaced? {
-        guard let parsedIndex = line.scriptIndex else { return nil }
-        let words = (typed ?? line.argv).map { String(decoding: $0, as: UTF8.self) }
-        let scriptIndex = parsedIndex + words.count - line.argv.count
+    static func pcluaFlagAfterScript(_ line: LuaCommandLine) -> Misplaced? {
+        guard let scriptIndex = line.scriptIndex else { return nil }
+        let words = line.argv.map { String(decoding: $0, as: UTF8.self) }
         let script = words[scriptIndex]
         var index = scriptIndex + 1
         while index < words.count {
             let token = words[index]
             if token == "--" { return nil }
             let name = String(token.prefix { $0 != "=" })
-            if name != "--dry-run", name != "--help", LuaCommandLine.knownLongFlags.contains(name), !mentions(script, name) {
-                let count = LuaCommandLine.longFlagsWithValue.contains(name) && !token.contains("=") && index + 1 < words.count ? 2 : 1
+            if name != "--dry-run", name != "--help", line.knownFlags.contains(name), !mentions(script, name) {
+                let count = line.flagsWithValue.contains(name) && !token.contains("=") && index + 1 < words.count ? 2 : 1
                 var corrected = words
                 let moved = Array(corrected[index..<(index + count)])
                 corrected.removeSubrange(index..<(index + count))

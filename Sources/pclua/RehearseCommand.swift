@@ -23,10 +23,8 @@ enum RehearseCommand {
 
     /// Rehearse's own flags (declared for `rehearse` in PureCloud/Settings.swift).
     struct Options: Sendable {
-        var snapshot: String?
-        var planOut: String?
-        var limit = Settings.defaultCount(.limit)
-        var rateLimit = Settings.defaultCount(.rateLimit)
+        let snapshot, planOut: String?
+        let limit, rateLimit: Int
 
         init(_ flags: CommandFlags) {
             snapshot = flags.text(.snapshot)
@@ -63,7 +61,7 @@ enum RehearseCommand {
         atexit { _ = RehearseCommand.printPendingPlan() }
         var status = ExitStatus.success
         do {
-            try await command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot, typed: argv) { emulator in
+            try await command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot) { emulator in
                 pending.withLock { $0 = { report(before: before, emulator: emulator, options: options) } }
             })
         } catch let code as ExitCode {

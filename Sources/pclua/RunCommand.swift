@@ -66,8 +66,6 @@ struct RunCommand {
     /// however it ends, os.exit included).
     struct Rehearsal {
         let snapshot: String
-        /// The command line as typed (with rehearse's own flags), for messages that repeat it.
-        let typed: [[UInt8]]
         let started: (PureCloudEmulator) -> Void
     }
 
@@ -146,7 +144,7 @@ struct RunCommand {
                                   interactiveLabel: repl ? label : nil, readsStandardInput: implicit && !terminal && !line.interactive,
                                   ending: ending)
         // If the script refuses its arguments and one of them is pclua's flag, say where it goes.
-        if let misplaced = FlagPlacement.pcluaFlagAfterScript(line, typed: rehearsal?.typed) {
+        if let misplaced = FlagPlacement.pcluaFlagAfterScript(line) {
             FlagPlacement.sayIfRefused {
                 OperatorMessage.error(misplaced.description, json: log.format == .json, fields: [("corrected", .string(misplaced.corrected ?? ""))])
             }
