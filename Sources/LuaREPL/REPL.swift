@@ -37,7 +37,7 @@ public final class REPL {
         self.state = state
         self.session = session
         self.label = label
-        colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        colour = isatty(STDOUT_FILENO) != 0 && ProcessEnvironment.value("NO_COLOR") == nil
         editor = LineEditor(historyPath: historyPath)
         session.collectGroupNames = true  // for Tab in api:find_group(" (names from answers, never a request)
         var completion = Completion(state: state)

@@ -22,7 +22,7 @@ public final class ProgressLine: Sendable {
         self.enabled = enabled
         self.log = log
         self.logInterval = logInterval
-        terminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        terminal = isatty(STDERR_FILENO) == 1 && ProcessEnvironment.value("TERM") != "dumb"
     }
 
     public func update(_ what: String, done: Int, total: Int?) {

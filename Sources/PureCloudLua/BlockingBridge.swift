@@ -11,12 +11,29 @@ public final class BlockingBridge: Sendable {
     /// Every piece of work not yet ended, so that a run stopping can wait for what it cancelled:
     /// a write's outcome reaches the audit log before the run's report.
     private let live = DispatchGroup()
+    /// Run once, as the first call starts (SignalHandling starts reading its pipe then).
+    private let beforeFirst = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init() {}
+
+    /// `body` runs once, on the caller's thread, before the first call of this bridge starts: a
+    /// run that never makes one never starts what only a call in flight needs.
+    public func beforeFirstCall(_ body: @escaping @Sendable () -> Void) {
+        beforeFirst.withLock { $0 = body }
+    }
+
+    private func firstCallStarting() {
+        let body = beforeFirst.withLock { body -> (@Sendable () -> Void)? in
+            defer { body = nil }
+            return body
+        }
+        body?()
+    }
 
     public func run<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)
         let outcome = Mutex<Result<T, any Error>?>(nil)
+        firstCallStarting()
         live.enter()
         let task = Task {
             do {
@@ -69,6 +86,7 @@ public final class BlockingBridge: Sendable {
 
     public func start<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> Pending<T> {
         let pending = Pending<T>(id: newId())
+        firstCallStarting()
         live.enter()
         let task = Task {
             let outcome: Result<T, any Error>

@@ -1,10 +1,11 @@
+import PureCloud
 import Foundation
 
 /// The width `purecloud.table` lays out for: COLUMNS when set (a shell's, or the user's choice),
 /// else the terminal's (stdout), else 80.
 enum TerminalWidth {
     static func columns() -> Int {
-        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), (10...10_000).contains(value) {
+        if let text = ProcessEnvironment.value("COLUMNS"), let value = Int(text), (10...10_000).contains(value) {
             return value
         }
         var size = winsize()

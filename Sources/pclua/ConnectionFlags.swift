@@ -22,10 +22,7 @@ struct ConnectionFlags {
     func clientConfiguration(log: EventLog) throws -> ClientConfiguration {
         var settings = SessionSettings()
         tuning.apply(to: &settings)
-        let environment = ProcessInfo.processInfo.environment
-        settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: environment["HOME"] ?? NSHomeDirectory()))
-        if let warning = settings.profiles?.warning { log.warn(warning) }
-        if let warning = try CredentialSources.apply(flags: org, environment: environment, to: &settings) { log.warn(warning) }
+        try CredentialSources.load(flags: org, into: &settings, log: log)
         return try settings.clientConfiguration()
     }
 }
@@ -49,7 +46,7 @@ struct OrgFlags {
     var expectOrg: String? { flags.text(.expectOrg) }
 
     /// `--expect-org`, else PCLUA_EXPECT_ORG.
-    var expectedOrg: String? { expectOrg ?? ProcessInfo.processInfo.environment["PCLUA_EXPECT_ORG"] }
+    var expectedOrg: String? { expectOrg ?? ProcessEnvironment.value("PCLUA_EXPECT_ORG") }
 }
 
 /// How requests are sent and logged: the flags `run` and every command that talks to an org

@@ -89,9 +89,10 @@ enum Pclua {
 
 /// The entry point: a bare subcommand name goes to that subcommand (read by CommandFlags);
 /// anything else is lua.c's command line, read as bytes. `pclua run ...` is the same command line.
+/// Synchronous (AsyncWork says why): the subcommands run as an async main would run them.
 @main
 enum Main {
-    static func main() async {
+    static func main() {
         LuaHost.recordInitialSignals()  // what os.execute's and io.popen's children get back
         // A file over the size limit (ulimit -f) is a write error to report (the audit log stops
         // the run cleanly), not a signal that kills pclua mid-write.
@@ -114,14 +115,17 @@ enum Main {
             }
             emit(subcommand.help, terminator: "")
         case "rehearse":
-            await RehearseCommand.main(argv, from: 2)
+            RehearseCommand.main(argv, from: 2)
         default:
-            if let subcommand = Subcommand.named(first) { await subcommand.main(Array(words.dropFirst(2))) }
-            await runLuaCommandLine(argv, words: words, from: first == "run" ? 2 : 1)
+            if let subcommand = Subcommand.named(first) {
+                let words = Array(words.dropFirst(2))
+                AsyncWork.runAsMain { await subcommand.main(words) }
+            }
+            runLuaCommandLine(argv, words: words, from: first == "run" ? 2 : 1)
         }
     }
 
-    static func runLuaCommandLine(_ argv: [[UInt8]], words: [String], from start: Int) async {
+    static func runLuaCommandLine(_ argv: [[UInt8]], words: [String], from start: Int) {
         // Before the run's log exists, its format is read from the arguments: with --log-format
         // json even a refused command line is one JSON line.
         var json = OperatorMessage.wantsJSON(Array(words.dropFirst(start)))
@@ -134,7 +138,7 @@ enum Main {
                 exit(ExitStatus.usage)
             }
             let command = try RunCommand(CommandFlags.parse(line.longFlags, for: [.run]))
-            try await command.run(line)
+            try command.run(line)
         } catch is CommandFlags.HelpRequested {
             emit(Pclua.helpPage, terminator: "")
         } catch let error as LuaCommandLine.UsageError {

@@ -46,13 +46,14 @@ enum RehearseCommand {
     /// Reads the command line as `pclua run` reads it (lua.c's options, the script, its
     /// arguments), with rehearse's flags declared beside run's, so they may stand anywhere among
     /// the options before the script; `undo` or `restore` in the script's place rehearses that.
-    static func main(_ argv: [[UInt8]], from start: Int) async {
+    static func main(_ argv: [[UInt8]], from start: Int) {
         json = OperatorMessage.wantsJSON(argv.dropFirst(start).map { String(decoding: $0, as: UTF8.self) })
         let (line, flags) = parsed(argv, from: start)
         let options = Options(flags)
         if let index = line.scriptIndex, let kind = line.script.map({ String(decoding: $0, as: UTF8.self) }), ["undo", "restore"].contains(kind) {
             // The way back, rehearsed: the same plan and writes, on the copy.
-            await rehearseWayBack(kind, Array(argv[(index + 1)...]), options: options)
+            let arguments = Array(argv[(index + 1)...])
+            AsyncWork.runAsMain { await rehearseWayBack(kind, arguments, options: options) }
         }
         let command: RunCommand
         do { command = try RunCommand(flags) } catch { fail("\(error)") }
@@ -61,7 +62,7 @@ enum RehearseCommand {
         atexit { _ = RehearseCommand.printPendingPlan() }
         var status = ExitStatus.success
         do {
-            try await command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot) { emulator in
+            try command.run(line, rehearsal: RunCommand.Rehearsal(snapshot: snapshot) { emulator in
                 pending.withLock { $0 = { report(before: before, emulator: emulator, options: options) } }
             })
         } catch let code as ExitCode {

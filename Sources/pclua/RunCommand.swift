@@ -80,7 +80,7 @@ struct RunCommand {
         return Validator.closest(word, among: ["dry-run", "dryrun"]) != nil
     }
 
-    func run(_ line: LuaCommandLine, rehearsal: Rehearsal? = nil) async throws {
+    func run(_ line: LuaCommandLine, rehearsal: Rehearsal? = nil) throws {
         let runId = RunContext.newId()
         let log = EventLog(level: tuning.log.level, format: tuning.log.format,
                            context: [("run_id", .string(runId))], sink: { writeStandardError($0 + "\n") })
@@ -111,7 +111,7 @@ struct RunCommand {
         let runningEmulator: RunningEmulator?
         let audit: AuditLog?
         do {
-            (runningEmulator, audit) = try await connect(&settings, rehearsal: rehearsal, log: log)
+            (runningEmulator, audit) = try connect(&settings, rehearsal: rehearsal, log: log)
         } catch let error as ConfigurationError {
             report("\(error)")
             throw ExitCode(ExitStatus.usage)
@@ -149,16 +149,16 @@ struct RunCommand {
                 OperatorMessage.error(misplaced.description, json: log.format == .json, fields: [("corrected", .string(misplaced.corrected ?? ""))])
             }
         }
-        let status = await runner.runOnLuaThread()
+        let status = runner.runOnLuaThread()
         FlagPlacement.runEnded(status: status)
-        await runningEmulator?.stop()
+        if let runningEmulator { _ = try? AsyncWork.wait { await runningEmulator.stop() } }
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 
     /// Where the run's requests go: the in-process emulator (--emulator, --emulator-data, a
     /// rehearsal's copy, sealed so nothing leaves it), or the org the credentials name; and the
     /// audit log, opened before anything is sent.
-    private func connect(_ settings: inout SessionSettings, rehearsal: Rehearsal?, log: EventLog) async throws -> (RunningEmulator?, AuditLog?) {
+    private func connect(_ settings: inout SessionSettings, rehearsal: Rehearsal?, log: EventLog) throws -> (RunningEmulator?, AuditLog?) {
         var runningEmulator: RunningEmulator?
         var server: PureCloudEmulator?
         var audit: AuditLog?
@@ -174,18 +174,14 @@ struct RunCommand {
             }
             guard let server else { throw ConfigurationError("the emulator did not start") }
             rehearsal?.started(server)
-            let running = try await server.start()
+            let running = try AsyncWork.wait { try await server.start() }
             runningEmulator = running
             settings.environment = try Environment.baseURL(running.baseURL)
             settings.credentials = .clientCredentials(id: EmulatorConfiguration.defaultClientId, secret: Secret(EmulatorConfiguration.defaultClientSecret))
             try settings.seal()  // a rehearsal: nothing the script calls can leave the emulator
             log.info("started the in-process emulator", [("url", .string(running.baseURL))])
         } else {
-            let environment = ProcessInfo.processInfo.environment
-            let home = environment["HOME"] ?? NSHomeDirectory()
-            settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: home))
-            if let warning = settings.profiles?.warning { log.warn(warning) }
-            if let warning = try CredentialSources.apply(flags: org, environment: environment, to: &settings) { log.warn(warning) }
+            try CredentialSources.load(flags: org, into: &settings, log: log)
         }
         if let auditLog {
             audit = try AuditLog(path: auditLog)
@@ -210,11 +206,20 @@ enum CredentialSources {
         "GENESYSCLOUD_ACCESS_TOKEN",
     ]
 
+    /// The `gc` profile file, then the flags and the environment variables, into `settings`;
+    /// what `run` and every subcommand that talks to an org read.
+    static func load(flags: OrgFlags, into settings: inout SessionSettings, log: EventLog) throws {
+        settings.profiles = try ProfileFile.load(path: ProfileFile.defaultPath(home: ProcessEnvironment.home))
+        if let warning = settings.profiles?.warning { log.warn(warning) }
+        if let warning = try apply(flags: flags, environment: ProcessEnvironment.value, to: &settings) { log.warn(warning) }
+    }
+
     /// Fills `settings` and returns a warning when set environment variables were ignored.
     @discardableResult
-    static func apply(flags: OrgFlags, environment env: [String: String], to settings: inout SessionSettings) throws -> String? {
+    static func apply(flags: OrgFlags, environment env: (String) -> String?, to settings: inout SessionSettings) throws -> String? {
         func value(_ names: String...) -> String? {
-            names.lazy.compactMap { env[$0] }.first { !$0.isEmpty }
+            for name in names { if let value = env(name), !value.isEmpty { return value } }
+            return nil
         }
         let explicitProfile = flags.profile
         // 1. Flags, and (without an explicit profile) the environment variables.
@@ -241,7 +246,7 @@ enum CredentialSources {
         } else if explicitProfile == nil, let token = value("GENESYSCLOUD_ACCESS_TOKEN", "PURECLOUD_ACCESS_TOKEN") {
             settings.credentials = .accessToken(Secret(token))
         }
-        let ignored = explicitProfile == nil ? [] : environmentNames.filter { !(env[$0] ?? "").isEmpty }
+        let ignored = explicitProfile == nil ? [] : environmentNames.filter { !(env($0) ?? "").isEmpty }
 
         // 2. The profile fills in what is still missing. A profile named with --profile must exist;
         //    the DEFAULT one is used only when the file has it.
@@ -250,7 +255,7 @@ enum CredentialSources {
             : "--profile \(name) is used as a whole; ignored the environment variable\(ignored.count == 1 ? "" : "s") \(ignored.joined(separator: ", "))"
         guard let profiles = settings.profiles else {
             if let named = explicitProfile {
-                throw ConfigurationError("--profile \(named): there is no \(ProfileFile.defaultPath(home: env["HOME"] ?? "~"))")
+                throw ConfigurationError("--profile \(named): there is no \(ProfileFile.defaultPath(home: env("HOME") ?? "~"))")
             }
             return warning
         }

@@ -37,14 +37,13 @@ final class ScriptRunner: @unchecked Sendable {
     }
 
     /// Runs everything on a new thread with a large stack and returns the exit status.
-    func runOnLuaThread() async -> Int32 {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            // Not on this thread if none can be made: a pool thread's stack is too small for Lua.
-            if let reason = LuaThread.start({ continuation.resume(returning: self.run()) }) {
-                say("cannot start the thread Lua runs on: \(reason)")
-                continuation.resume(returning: ExitStatus.scriptError)
-            }
+    func runOnLuaThread() -> Int32 {
+        var status = ExitStatus.scriptError
+        // Not on this thread if none can be made: it may be a pool thread, whose stack is too small for Lua.
+        if let reason = LuaThread.run({ status = self.run() }) {
+            say("cannot start the thread Lua runs on: \(reason)")
         }
+        return status
     }
 
     func run() -> Int32 {

@@ -159,4 +159,33 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertTrue(message.contains("interrupted"), message)
         await running.stop()
     }
+
+    /// The pipe that lets a signal cancel requests is read from the run's first request on (a run
+    /// that makes none never starts that machinery): a SIGTERM that came before still cancels
+    /// every call from then on, as it did when the pipe was read from the start.
+    func testASIGTERMBeforeTheFirstRequestStillCancelsItsCalls() async throws {
+        let (emulator, running) = try await start { $0.rateLimit = 0 }
+        let process = Process()
+        process.executableURL = PcluaProcess.binary
+        process.arguments = ["--base-url", running.baseURL, "-e", """
+            local deadline = os.time() + 20
+            print(pcall(function() while os.time() < deadline do end end))
+            local ok, err = pcall(function() return purecloud.GroupsApi.new():get_groups{} end)
+            io.stderr:write("after the signal: ", tostring(ok), " ", tostring(err), "\\n")
+            """]
+        process.environment = credentials
+        let err = Pipe(), out = Pipe()
+        process.standardError = err
+        process.standardOutput = out
+        try process.run()
+        try await Task.sleep(for: .milliseconds(800))
+        process.terminate()  // SIGTERM, while the script loops, before it sends anything
+        process.waitUntilExit()
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(printed.hasPrefix("false"), "the loop was interrupted: \(printed)")
+        XCTAssertTrue(said.contains("after the signal: false"), "the request after the signal was refused: \(said)")
+        XCTAssertEqual(emulator.requestTotals().requests, 0, "nothing reached the org after the signal")
+        await running.stop()
+    }
 }
