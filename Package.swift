@@ -27,7 +27,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+        // libedit is opened by the terminal REPL when it starts (editline.c), not linked: its
+        // headers come from libedit-dev, the library itself from libedit2.
+        .target(name: "CEditLine"),
         // Lua's memory comes from mimalloc (Debian's libmimalloc-dev): see state.c and docs/benchmarks.md.
         // The Lua core is linked in from Debian's liblua5.4.a, as Debian's lua5.4 links it: the shared
         // library's position-independent interpreter loop cost 10 to 20 % on calls and strings

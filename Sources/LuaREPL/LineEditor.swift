@@ -37,6 +37,10 @@ final class LineEditor {
         }
         LineEditor.current = self
         pclua_editline_setup({ LineEditor.current?.readKey() ?? -1 }, { line, word in LineEditor.complete(line, word) })
+        if let reason = pclua_editline_unavailable() {
+            let note = "pclua: no line editing, completion or history in this REPL: \(String(cString: reason)) (Debian's libedit2 provides it)\n"
+            _ = note.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        }
         try? FileManager.default.createDirectory(atPath: (historyPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         pclua_editline_read_history(historyPath)
     }
