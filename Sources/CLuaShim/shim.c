@@ -197,7 +197,9 @@ static int message_handler(lua_State *L) {
     return 1;
 }
 
-int pclua_pcall(lua_State *L, int nargs, int nresults) {
+int pclua_pcall(lua_State *L, int nargs, int nresults) { return pclua_pcall_in_mode(L, nargs, nresults, 1); }
+
+int pclua_pcall_in_mode(lua_State *L, int nargs, int nresults, int lua_mode) {
     int base = lua_gettop(L) - nargs;
     lua_pushnil(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LAST_TRACEBACK_KEY);
@@ -207,7 +209,9 @@ int pclua_pcall(lua_State *L, int nargs, int nresults) {
     lua_setfield(L, LUA_REGISTRYINDEX, ERROR_KIND_KEY);
     lua_pushcfunction(L, message_handler);
     lua_insert(L, base);
-    int status = pclua_protected(L, nargs, nresults, base);
+    int previous = pclua_enter_mode(L, lua_mode);
+    int status = lua_pcall(L, nargs, nresults, base);
+    pclua_leave_mode(L, previous);
     lua_remove(L, base);
     return status;
 }

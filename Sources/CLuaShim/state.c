@@ -14,6 +14,7 @@
  *      host mode (Swift is calling the API directly, in a host function or at set-up): the limit
  *        does not apply (the room kept is for this), and an allocation the system refuses ends
  *        the process with a message instead of a longjmp (mlua's choice).
+ *    The room kept is held as a mapping until Lua is first refused memory (Heap.room says why).
  */
 #include "shim_internal.h"
 #include <mimalloc.h>
@@ -21,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -32,6 +35,16 @@ typedef struct {
      * also in a signal handler: an interrupt was asked for (Ctrl-C, SIGTERM) and not yet cleared.
      * The scheduler of tasks and their threads' hooks read it. */
     volatile sig_atomic_t interrupt;
+    /* The host's room, held as a mapping nobody touches while Lua may grow (a process with a
+     * limit only). `limit` counts the bytes Lua asked for, not what the allocator maps for them
+     * (size classes, the segments it reserves), so a full Lua heap could take the room too, and
+     * then a thread the runtime starts for the first request after it got no stack. Held, the
+     * room cannot be taken; the first time Lua is refused memory it is given back to the host.
+     * Refused by its limit, Lua keeps that limit (what it may still take is less than the block
+     * it was refused); refused by the system, it may grow by 4 MiB at most past what it holds
+     * then (a script that caught the error can still do a little), never into the room. */
+    void *room;
+    size_t room_size;
 } Heap;
 
 static void out_of_memory(void) {
@@ -39,6 +52,17 @@ static void out_of_memory(void) {
     ssize_t written = write(STDERR_FILENO, text, sizeof text - 1);
     (void)written;
     _exit(1);
+}
+
+/* Lua was refused memory: the host gets its room back. `by_system`: the system refused it
+ * before Lua's limit did, so Lua may not grow into the room now given back. */
+static void release_room(Heap *heap, int by_system) {
+    if (heap->room == NULL) return;
+    munmap(heap->room, heap->room_size);
+    heap->room = NULL;
+    size_t slack = (size_t)4 << 20;
+    if (slack > heap->room_size / 16) slack = heap->room_size / 16;
+    if (by_system && (heap->limit == 0 || heap->used + slack < heap->limit)) heap->limit = heap->used + slack;
 }
 
 static void *heap_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -49,39 +73,65 @@ static void *heap_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         heap->used -= old;
         return NULL;
     }
-    if (nsize > old && heap->lua_mode && heap->limit != 0 && heap->used - old + nsize > heap->limit)
+    if (nsize > old && heap->lua_mode && heap->limit != 0 && heap->used - old + nsize > heap->limit) {
+        release_room(heap, 0);
         return NULL; /* Lua collects and tries again, then raises "not enough memory" */
+    }
     void *block = mi_realloc(ptr, nsize);
     if (block == NULL) {
         if (nsize <= old) return ptr; /* Lua assumes shrinking never fails */
         if (!heap->lua_mode) out_of_memory();
+        release_room(heap, 1);
         return NULL;
     }
     heap->used = heap->used - old + nsize;
     return block;
 }
 
+/* Field `field` of /proc/self/statm in bytes (1: the address space, which RLIMIT_AS counts; 6:
+ * data and stack, as RLIMIT_DATA counts), 0 when it cannot be read. */
+static size_t process_size(int field) {
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char text[160];
+    ssize_t length = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (length <= 0) return 0;
+    text[length] = '\0';
+    const char *p = text;
+    for (int i = 1; i < field && *p; i++) {
+        while (*p && *p != ' ') p++;
+        while (*p == ' ') p++;
+    }
+    return (size_t)strtoull(p, NULL, 10) * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 /* The room Lua's heap may take: what the process may still map (RLIMIT_AS, else RLIMIT_DATA)
  * less a quarter of it (at least 64 MiB, at most 512 MiB) kept for Swift, the HTTP client and the
- * emulator; 0 (no limit) when the process has no limit. */
-static size_t default_limit(void) {
+ * emulator; 0 (no limit) when the process has no limit. The quarter is held in `heap` until Lua
+ * is first refused memory (release_room). */
+static size_t default_limit(Heap *heap) {
     struct rlimit rl;
     rlim_t cap = RLIM_INFINITY;
+    int field = 1;
     if (getrlimit(RLIMIT_AS, &rl) == 0) cap = rl.rlim_cur;
-    if (cap == RLIM_INFINITY && getrlimit(RLIMIT_DATA, &rl) == 0) cap = rl.rlim_cur;
-    if (cap == RLIM_INFINITY) return 0;
-    size_t mapped = 0;
-    FILE *statm = fopen("/proc/self/statm", "r");
-    if (statm) {
-        unsigned long pages = 0;
-        if (fscanf(statm, "%lu", &pages) == 1) mapped = (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
-        fclose(statm);
+    if (cap == RLIM_INFINITY && getrlimit(RLIMIT_DATA, &rl) == 0) {
+        cap = rl.rlim_cur;
+        field = 6;
     }
+    if (cap == RLIM_INFINITY) return 0;
+    size_t mapped = process_size(field);
     if ((size_t)cap <= mapped) return 1; /* nothing left: every Lua-mode allocation fails */
     size_t left = (size_t)cap - mapped;
     size_t kept = left / 4;
     if (kept < ((size_t)64 << 20)) kept = (size_t)64 << 20;
     if (kept > ((size_t)512 << 20)) kept = (size_t)512 << 20;
+    /* Writable and never touched: it counts against RLIMIT_AS and RLIMIT_DATA, not against memory. */
+    void *room = mmap(NULL, kept, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (room != MAP_FAILED) {
+        heap->room = room;
+        heap->room_size = kept;
+    }
     return left > kept ? left - kept : 1;
 }
 
@@ -129,7 +179,7 @@ static void warn_on(void *ud, const char *message, int tocont) {
 lua_State *pclua_newstate(size_t limit) {
     Heap *heap = (Heap *)calloc(1, sizeof(Heap));
     if (heap == NULL) return NULL;
-    heap->limit = limit == PCLUA_DEFAULT_LIMIT ? default_limit() : limit;
+    heap->limit = limit == PCLUA_DEFAULT_LIMIT ? default_limit(heap) : limit;
     lua_State *L = lua_newstate(heap_alloc, heap);
     if (L == NULL) {
         free(heap);
@@ -151,6 +201,7 @@ void pclua_close(lua_State *L) {
     Heap *heap = heap_of(L);
     if (heap) heap->lua_mode = 1; /* finalizers run protected: their failures are Lua errors */
     lua_close(L);
+    if (heap) release_room(heap, 0);
     free(heap);
 }
 

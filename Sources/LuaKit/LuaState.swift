@@ -108,12 +108,14 @@ public final class LuaState {
         }
     }
 
-    /// Compiles a chunk given as bytes (Lua strings are bytes: nothing is re-encoded), text only.
-    public func load(bytes: [UInt8], name: String) throws {
+    /// Compiles a chunk given as bytes (Lua strings are bytes: nothing is re-encoded), text only,
+    /// on the stack of `call` (the main thread's when nil: a host function passes its own).
+    public func load(bytes: [UInt8], name: String, on call: LuaCall? = nil) throws {
+        let call = call ?? main
         let status = (bytes + [0]).withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { pclua_loadbuffer(mainThread, $0.baseAddress, bytes.count, name) }
+            buffer.withMemoryRebound(to: CChar.self) { pclua_loadbuffer(call.L, $0.baseAddress, bytes.count, name) }
         }
-        try checkLoad(status)
+        try checkLoad(status, on: call)
     }
 
     /// Compiles a file as lua.c does (a BOM and a first `#` line skipped; pipes, FIFOs and
@@ -131,35 +133,40 @@ public final class LuaState {
         try checkLoad(status)
     }
 
-    private func checkLoad(_ status: Int32) throws {
+    private func checkLoad(_ status: Int32, on call: LuaCall? = nil) throws {
         guard status == LUA_OK else {
-            let message = main.string(at: -1) ?? "syntax error"
-            lastErrorBytes = main.bytes(at: -1) ?? []
-            lua_settop(mainThread, -2)
+            let call = call ?? main
+            let message = call.string(at: -1) ?? "syntax error"
+            lastErrorBytes = call.bytes(at: -1) ?? []
+            lua_settop(call.L, -2)
             if status == LUA_ERRMEM { throw LuaError.memory }
             if status == LUA_ERRFILE { throw LuaFileError(message: message) }
             throw LuaError.syntax(message: message, incomplete: message.hasSuffix("<eof>"))
         }
     }
 
-    /// Calls the function below `nargs` arguments under protection. On success the results are on
-    /// the stack (all of them with `nresults` = LUA_MULTRET); on failure nothing is left behind.
-    public func protectedCall(nargs: Int32, nresults: Int32) throws {
-        let base = lua_gettop(mainThread) - nargs - 1
-        let status = pclua_pcall(mainThread, nargs, nresults)
-        pclua_clear_interrupt(mainThread)
+    /// Calls the function below `nargs` arguments under protection, on the stack of `call` (the
+    /// main thread's when nil). On success the results are on the stack (all of them with
+    /// `nresults` = LUA_MULTRET); on failure nothing is left behind. `asHost`: pclua's own code,
+    /// run in host mode (CLuaShim's pclua_pcall_in_mode says what that changes).
+    public func protectedCall(nargs: Int32, nresults: Int32, on call: LuaCall? = nil, asHost: Bool = false) throws {
+        let call = call ?? main
+        let base = lua_gettop(call.L) - nargs - 1
+        let status = pclua_pcall_in_mode(call.L, nargs, nresults, asHost ? 0 : 1)
+        pclua_clear_interrupt(call.L)
         guard status == LUA_OK else {
-            defer { lua_settop(mainThread, base) }
+            defer { lua_settop(call.L, base) }
             if status == LUA_ERRMEM { throw LuaError.memory }
-            throw runtimeError(at: -1)
+            throw runtimeError(at: -1, on: call)
         }
     }
 
     /// Turns the error value at `index` into a `LuaError`: its kind is the one it was raised with
     /// (the interrupt hook's, a host function's message for a person), read by value, not text;
     /// tables and userdata are kept.
-    func runtimeError(at index: Int32) -> LuaError {
-        let L = mainThread
+    func runtimeError(at index: Int32, on call: LuaCall? = nil) -> LuaError {
+        let main = call ?? self.main
+        let L = main.L
         let type = lua_type(L, index)
         let kind = pclua_last_error_kind(L)
         // Only the interrupt hook's own error is an interrupt (a script's error("interrupted!")
@@ -244,6 +251,11 @@ public final class LuaState {
     /// Keeps the value on top of the stack under `name` (popping it) for `anchor(_:)` to push later.
     public func setAnchor(_ name: String) {
         anchors[name] = LuaRef(popping: mainThread, owner: self)
+    }
+
+    /// The same, popping the value from the stack of `call` (any thread of this state).
+    public func setAnchor(_ name: String, from call: LuaCall) {
+        anchors[name] = LuaRef(popping: call.L, owner: self)
     }
 
     public func anchor(_ name: String) -> LuaRef? { anchors[name] }

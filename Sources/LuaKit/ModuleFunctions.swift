@@ -44,4 +44,22 @@ extension LuaCall {
     /// Makes coroutine.resume, wrap, status and close pass a task's waits on; false when Lua had
     /// no memory for it.
     public func installTaskCoroutines() -> Bool { pclua_install_coroutines(L) == LUA_OK }
+
+    // MARK: A table built on first use (CLuaShim's lazy.c)
+
+    /// Pushes an empty table whose first use (an index, an assignment, pairs, #, tostring) first
+    /// calls `build` with the table as argument 1, once, for it to fill the table; false (nothing
+    /// pushed) when Lua had no memory for it.
+    public func pushTableBuiltOnFirstUse(name: String, build: @escaping HostFunction) -> Bool {
+        push(function: name, build)
+        guard pclua_lazy_table(L) == LUA_OK else {
+            pop()
+            return false
+        }
+        return true
+    }
+
+    /// Keeps the value on top of this thread's stack in the state under `name` (popped), as
+    /// `LuaState.setAnchor` does from the main thread's.
+    public func setAnchor(_ name: String) { state.setAnchor(name, from: self) }
 }

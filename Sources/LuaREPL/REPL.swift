@@ -39,6 +39,7 @@ public final class REPL {
         self.label = label
         colour = isatty(STDOUT_FILENO) != 0 && ProcessEnvironment.value("NO_COLOR") == nil
         editor = LineEditor(historyPath: historyPath)
+        PurecloudModule.buildNow(in: state)
         session.collectGroupNames = true  // for Tab in api:find_group(" (names from answers, never a request)
         var completion = Completion(state: state)
         completion.groupNames = { [session] in session.seenGroupNames }

@@ -2,11 +2,38 @@ import LuaKit
 import PureCloud
 
 /// Installs the `purecloud` module (DESIGN.md §4) into a Lua state: `require "purecloud"` and the
-/// global `purecloud`. Each part is installed by a function of its own, in the order below: the
-/// shared values (anchors) first, then the module table that refers to them, then the Lua prelude.
+/// global `purecloud`. The table is built on its first use (CLuaShim's lazy.c): a script that never
+/// touches it starts as fast as under lua5.4 (docs/benchmarks.md, figure 8). Each part is built by
+/// a function of its own, in the order below: the shared values (anchors) first, then the module
+/// table that refers to them, then the Lua prelude.
 public enum PurecloudModule {
     public static func install(into state: LuaState, session: PurecloudSession) {
         let call = state.main
+        let base = call.top
+        defer { call.settop(base) }
+        // Now, for every script: print clears the progress line first (as lua5.4's print otherwise),
+        // and coroutines pass a task's waits on, also those a script makes before it first uses
+        // the module and resumes after.
+        do { try state.installPrint(before: clearProgressBeforeOutput) } catch {
+            preconditionFailure("not enough memory to install print")  // at set-up: the heap is empty
+        }
+        if !call.installTaskCoroutines() { preconditionFailure("pclua's coroutine functions could not be installed") }
+        guard call.pushTableBuiltOnFirstUse(name: "purecloud", build: { c in
+            try build(c, module: 1, session: session)
+            return 0
+        }) else { preconditionFailure("not enough memory to install the purecloud module") }
+        state.registerModule("purecloud")
+    }
+
+    /// Builds the module now unless a use has: the terminal REPL walks its tables raw (completion)
+    /// from its first prompt.
+    public static func buildNow(in state: LuaState) {
+        _ = try? state.run("local _ = type(purecloud) == 'table' and purecloud.null", name: "=purecloud")
+    }
+
+    /// Builds the module into the table at `module`, on the stack of the thread that first used
+    /// it (`call`): a coroutine's, maybe, so nothing here touches another thread's stack.
+    static func build(_ call: LuaCall, module: Int32, session: PurecloudSession) throws {
         let base = call.top
         defer { call.settop(base) }
 
@@ -16,8 +43,6 @@ public enum PurecloudModule {
         let methodTables = installAPIMetatables(call, session: session)
 
         // The module table.
-        call.newTable()
-        let module = call.top
         installValues(call, module: module)
         call.setFunctions(functions(session), in: module)
         installClasses(call, module: module, session: session)
@@ -27,17 +52,13 @@ public enum PurecloudModule {
         // Tasks (issue 23): purecloud.spawn, purecloud.map, and coroutine functions that pass a
         // task's waits on through the script's own coroutines.
         TaskFunctions.install(call, module: module, session: session)
-        if !call.installTaskCoroutines() { preconditionFailure("pclua's coroutine functions could not be installed") }
 
         UtilityModules.installCSV(call, session: session)
         call.setField(module, "csv")
         UtilityModules.installLog(call, session: session)
         call.setField(module, "log")
 
-        installPrelude(call, module: module, methodTables: methodTables, session: session)
-
-        call.pushValue(module)
-        state.registerModule("purecloud")
+        try installPrelude(call, module: module, methodTables: methodTables, session: session)
     }
 
     // MARK: Shared values (anchors)
@@ -51,7 +72,7 @@ public enum PurecloudModule {
         call.setField(-2, "__tostring")
         call.setMetatable(-2)
         session.anchors.nullIdentity = call.identity(at: -1)
-        call.state.setAnchor(ModuleAnchors.null)
+        call.setAnchor(ModuleAnchors.null)
     }
 
     /// purecloud.array_mt: marks decoded arrays so `{}` goes back as [].
@@ -59,7 +80,7 @@ public enum PurecloudModule {
         call.newTable()
         call.push("purecloud.array"); call.setField(-2, "__name")
         session.anchors.arrayMTIdentity = call.identity(at: -1)
-        call.state.setAnchor(ModuleAnchors.arrayMT)
+        call.setAnchor(ModuleAnchors.arrayMT)
     }
 
     /// The ApiError metatable.
@@ -79,7 +100,7 @@ public enum PurecloudModule {
             return 1
         }], in: -1)
         session.anchors.errorMTIdentity = call.identity(at: -1)
-        call.state.setAnchor(ModuleAnchors.errorMT)
+        call.setAnchor(ModuleAnchors.errorMT)
     }
 
     /// One metatable per API of the operation table (GroupsApi, UsersApi), whose __index is its
@@ -108,7 +129,7 @@ public enum PurecloudModule {
             }
             call.setField(-2, "__tostring")
             session.anchors.apiIdentities[api.name] = call.identity(at: -1)
-            call.state.setAnchor(ModuleAnchors.apiMT(api))
+            call.setAnchor(ModuleAnchors.apiMT(api))
         }
         return methodTables
     }
@@ -241,16 +262,16 @@ public enum PurecloudModule {
     // MARK: The prelude
 
     /// The Lua part: iterators and collect (Prelude.swift), generated from the table's paging facts.
-    private static func installPrelude(_ call: LuaCall, module: Int32, methodTables: [(APIDefinition, LuaRef)], session: PurecloudSession) {
+    private static func installPrelude(_ call: LuaCall, module: Int32, methodTables: [(APIDefinition, LuaRef)], session: PurecloudSession) throws {
         let state = call.state
         do {
-            // print as lua5.4's, clearing the progress line first (the two never share a screen line).
-            try state.installPrint(before: clearProgressBeforeOutput)
-            try state.load(bytes: Prelude.source, name: Prelude.chunkName)
+            try state.load(bytes: Prelude.source, name: Prelude.chunkName, on: call)
             call.pushValue(module)
             pushPreludeHooks(call, session: session)
             pushPagingFacts(call, methodTables: methodTables)
-            try state.protectedCall(nargs: 3, nresults: 0)
+            // The host's own work, from the room kept for it: a script that filled Lua's heap
+            // before its first use of the module still gets the module.
+            try state.protectedCall(nargs: 3, nresults: 0, on: call, asHost: true)
         } catch {
             preconditionFailure("the purecloud prelude failed to load: \(error)")  // a bug in pclua itself, caught by every test
         }

@@ -25,12 +25,12 @@ enum TaskFunctions {
         }
         call.setField(-2, "__tostring")
         tasks.taskMetatable = call.identity(at: -1)
-        call.state.setAnchor(metatable)
+        call.setAnchor(metatable)
 
         call.setFunctions(functions(tasks), in: module)
 
         call.push(HostFunctionSpec("finish_tasks", parameters: []) { c in try tasks.finishAll(c) })
-        call.state.setAnchor(finisher)
+        call.setAnchor(finisher)
     }
 
     /// purecloud.spawn and purecloud.map, their arguments declared.

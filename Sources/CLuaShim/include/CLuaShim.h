@@ -76,6 +76,9 @@ int pclua_can_suspend(lua_State *L);
 int pclua_task_resume(lua_State *from, lua_State *task, int nargs, int *nresults, lua_Integer *wait);
 /* Closes a task that will not be resumed (its to-be-closed variables run); a LUA_* status. */
 int pclua_task_close(lua_State *task);
+/* Replaces the builder function on top with a table that it fills on the table's first use
+ * (lazy.c). Returns a LUA_* status (the error value on top when not LUA_OK). */
+int pclua_lazy_table(lua_State *L);
 /* Makes coroutine.resume, wrap, status and close pass a task's waits on (tasks.c). */
 int pclua_install_coroutines(lua_State *L);
 /* An interrupt is pending on the state (pclua_interrupt, not yet pclua_clear_interrupt). */
@@ -90,6 +93,10 @@ void pclua_pushhost(lua_State *L, void *box, const char *name);
 /* lua_pcall with a message handler that adds a traceback to string errors and keeps table or
  * userdata errors as they are (their traceback is kept in the registry, see pclua_last_traceback). */
 int pclua_pcall(lua_State *L, int nargs, int nresults);
+/* The same in the mode given (pclua_pcall: Lua mode, 1). Host mode (0) is for pclua's own Lua code
+ * run as part of the host's work (the prelude, when the module is built): Lua's limit does not
+ * apply to it, and a failed allocation ends the process as any of the host's does (state.c). */
+int pclua_pcall_in_mode(lua_State *L, int nargs, int nresults, int lua_mode);
 /* The traceback recorded for the last non-string error, or NULL. */
 const char *pclua_last_traceback(lua_State *L);
 /* What __tostring gave for the last non-string error, called when it was raised (as lua.c's
