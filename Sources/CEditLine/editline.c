@@ -31,17 +31,19 @@ static pclua_complete_fn user_complete;
 static int load_libedit(void) {
     if (loaded) return loaded;
     void *library = dlopen("libedit.so.2", RTLD_NOW | RTLD_LOCAL);
-    if (library) {
-#define EDITLINE_LOOKUP(name) \
-        if (!(el.name = (__typeof__(name) *)dlsym(library, #name))) library = NULL;
-        EDITLINE_SYMBOLS(EDITLINE_LOOKUP)
-    }
     if (!library) {
         const char *reason = dlerror();
-        snprintf(load_error, sizeof load_error, "%s", reason ? reason : "libedit.so.2 lacks a readline function");
+        snprintf(load_error, sizeof load_error, "%s", reason ? reason : "libedit.so.2 cannot be opened");
+        return loaded = -1;
     }
-    loaded = library ? 1 : -1;
-    return loaded;
+#define EDITLINE_LOOKUP(name) \
+    if (!(el.name = (__typeof__(name) *)dlsym(library, #name))) { \
+        snprintf(load_error, sizeof load_error, "libedit.so.2 has no %s", #name); \
+        dlclose(library); \
+        return loaded = -1; \
+    }
+    EDITLINE_SYMBOLS(EDITLINE_LOOKUP)
+    return loaded = 1;
 }
 
 const char *pclua_editline_unavailable(void) { return load_libedit() == 1 ? NULL : load_error; }
@@ -75,10 +77,13 @@ void pclua_editline_setup(pclua_getc_fn getc_fn, pclua_complete_fn complete_fn) 
     el.rl_initialize();
 }
 
-/* Without libedit: the prompt, then the keys up to the end of the line (the same source of keys,
- * so Ctrl-C still ends the line). */
+/* Without libedit: the prompt (less the \001 and \002 that tell libedit what does not move the
+ * cursor), then the keys up to the end of the line (the same source of keys, so Ctrl-C still
+ * ends the line). */
 static char *read_plain(const char *prompt) {
-    fputs(prompt, stdout);
+    for (const char *p = prompt; *p; p++) {
+        if (*p != '\001' && *p != '\002') fputc(*p, stdout);
+    }
     fflush(stdout);
     size_t length = 0, capacity = 128;
     char *line = malloc(capacity);

@@ -5,8 +5,8 @@
  *
  * Until then the table is empty, and its metatable's __index, __newindex, __pairs, __len and
  * __tostring build it before doing what was asked: the metatable is taken off, the builder is
- * called with the table (once: the shared control table forgets it first), and the operation is
- * done on the built table. Raw access (rawget, next, rawlen) sees the empty table until a use has
+ * called with the table (once, unless it fails: the shared control table forgets it meanwhile),
+ * and the operation is done on the built table. Raw access (rawget, next, rawlen) sees the empty table until a use has
  * built it. The metamethods run on whichever thread touches the table first, a coroutine's
  * included; the builder's errors are that thread's errors.
  */
@@ -15,7 +15,10 @@
 /* Upvalue 1 of each metamethod: the control table {target = the table, build = the builder}. */
 #define CONTROL lua_upvalueindex(1)
 
-/* Builds the table at index 1 if it is this metatable's table and not built yet. */
+/* Builds the table at index 1 if it is this metatable's table and not built yet. While the
+ * builder runs the table has no metatable (its own fields are set raw); if the builder fails (an
+ * interrupt, memory), the table is empty and lazy again, for a later use to try again, and the
+ * error goes on. */
 static void build_if_needed(lua_State *L) {
     if (lua_getfield(L, CONTROL, "target") != LUA_TTABLE || !lua_rawequal(L, -1, 1)) {
         lua_pop(L, 1);
@@ -26,12 +29,29 @@ static void build_if_needed(lua_State *L) {
         lua_pop(L, 1);
         return; /* built, or being built */
     }
+    int builder = lua_gettop(L);
+    if (!lua_getmetatable(L, 1)) lua_pushnil(L);
     lua_pushnil(L);
     lua_setfield(L, CONTROL, "build");
     lua_pushnil(L);
     lua_setmetatable(L, 1);
+    lua_pushvalue(L, builder);
     lua_pushvalue(L, 1);
-    lua_call(L, 1, 0);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) { /* the error on top */
+        lua_pushnil(L); /* what was built goes: a field left there would be found without building */
+        while (lua_next(L, 1)) {
+            lua_pop(L, 1);
+            lua_pushvalue(L, -1);
+            lua_pushnil(L);
+            lua_rawset(L, 1);
+        }
+        lua_pushvalue(L, builder + 1);
+        lua_setmetatable(L, 1);
+        lua_pushvalue(L, builder);
+        lua_setfield(L, CONTROL, "build");
+        lua_error(L);
+    }
+    lua_settop(L, builder - 1);
 }
 
 static int lazy_index(lua_State *L) {

@@ -197,9 +197,14 @@ static int message_handler(lua_State *L) {
     return 1;
 }
 
-int pclua_pcall(lua_State *L, int nargs, int nresults) { return pclua_pcall_in_mode(L, nargs, nresults, 1); }
+int pclua_pcall_host(lua_State *L, int nargs, int nresults) {
+    int previous = pclua_enter_mode(L, 0);
+    int status = lua_pcall(L, nargs, nresults, 0);
+    pclua_leave_mode(L, previous);
+    return status;
+}
 
-int pclua_pcall_in_mode(lua_State *L, int nargs, int nresults, int lua_mode) {
+int pclua_pcall(lua_State *L, int nargs, int nresults) {
     int base = lua_gettop(L) - nargs;
     lua_pushnil(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LAST_TRACEBACK_KEY);
@@ -209,9 +214,7 @@ int pclua_pcall_in_mode(lua_State *L, int nargs, int nresults, int lua_mode) {
     lua_setfield(L, LUA_REGISTRYINDEX, ERROR_KIND_KEY);
     lua_pushcfunction(L, message_handler);
     lua_insert(L, base);
-    int previous = pclua_enter_mode(L, lua_mode);
-    int status = lua_pcall(L, nargs, nresults, base);
-    pclua_leave_mode(L, previous);
+    int status = pclua_protected(L, nargs, nresults, base);
     lua_remove(L, base);
     return status;
 }

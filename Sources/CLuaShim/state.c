@@ -42,7 +42,9 @@ typedef struct {
      * room cannot be taken; the first time Lua is refused memory it is given back to the host.
      * Refused by its limit, Lua keeps that limit (what it may still take is less than the block
      * it was refused); refused by the system, it may grow by 4 MiB at most past what it holds
-     * then (a script that caught the error can still do a little), never into the room. */
+     * then (a script that caught the error can still do a little), never into the room. A host
+     * allocation the system refuses gets the room too, and the run's first request frees it
+     * (pclua_release_host_room): the threads it starts need it then. */
     void *room;
     size_t room_size;
 } Heap;
@@ -74,14 +76,18 @@ static void *heap_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         return NULL;
     }
     if (nsize > old && heap->lua_mode && heap->limit != 0 && heap->used - old + nsize > heap->limit) {
-        release_room(heap, 0);
+        /* Full, not merely asked for too much at once (string.rep("x", 2^40)): the room goes back. */
+        if (heap->used + heap->room_size >= heap->limit) release_room(heap, 0);
         return NULL; /* Lua collects and tries again, then raises "not enough memory" */
     }
     void *block = mi_realloc(ptr, nsize);
+    if (block == NULL && nsize > old && heap->room != NULL) {
+        release_room(heap, 1); /* the system is out of room for either: the host's is given back */
+        if (!heap->lua_mode) block = mi_realloc(ptr, nsize);
+    }
     if (block == NULL) {
         if (nsize <= old) return ptr; /* Lua assumes shrinking never fails */
         if (!heap->lua_mode) out_of_memory();
-        release_room(heap, 1);
         return NULL;
     }
     heap->used = heap->used - old + nsize;
@@ -126,8 +132,10 @@ static size_t default_limit(Heap *heap) {
     size_t kept = left / 4;
     if (kept < ((size_t)64 << 20)) kept = (size_t)64 << 20;
     if (kept > ((size_t)512 << 20)) kept = (size_t)512 << 20;
-    /* Writable and never touched: it counts against RLIMIT_AS and RLIMIT_DATA, not against memory. */
-    void *room = mmap(NULL, kept, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    /* Never touched: inaccessible counts against RLIMIT_AS without being committed memory; RLIMIT_DATA
+     * counts only writable mappings. */
+    int protection = field == 1 ? PROT_NONE : PROT_READ | PROT_WRITE;
+    void *room = mmap(NULL, kept, protection, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (room != MAP_FAILED) {
         heap->room = room;
         heap->room_size = kept;
@@ -182,6 +190,7 @@ lua_State *pclua_newstate(size_t limit) {
     heap->limit = limit == PCLUA_DEFAULT_LIMIT ? default_limit(heap) : limit;
     lua_State *L = lua_newstate(heap_alloc, heap);
     if (L == NULL) {
+        release_room(heap, 0);
         free(heap);
         return NULL;
     }
@@ -203,6 +212,11 @@ void pclua_close(lua_State *L) {
     lua_close(L);
     if (heap) release_room(heap, 0);
     free(heap);
+}
+
+void pclua_release_host_room(lua_State *L) {
+    Heap *heap = heap_of(L);
+    if (heap) release_room(heap, 0);
 }
 
 size_t pclua_heap_used(lua_State *L) {

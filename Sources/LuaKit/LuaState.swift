@@ -148,11 +148,21 @@ public final class LuaState {
     /// Calls the function below `nargs` arguments under protection, on the stack of `call` (the
     /// main thread's when nil). On success the results are on the stack (all of them with
     /// `nresults` = LUA_MULTRET); on failure nothing is left behind. `asHost`: pclua's own code,
-    /// run in host mode (CLuaShim's pclua_pcall_in_mode says what that changes).
+    /// maybe inside a script's call (CLuaShim's pclua_pcall_host says what that changes).
     public func protectedCall(nargs: Int32, nresults: Int32, on call: LuaCall? = nil, asHost: Bool = false) throws {
         let call = call ?? main
         let base = lua_gettop(call.L) - nargs - 1
-        let status = pclua_pcall_in_mode(call.L, nargs, nresults, asHost ? 0 : 1)
+        if asHost {
+            let status = pclua_pcall_host(call.L, nargs, nresults)
+            guard status == LUA_OK else {
+                defer { lua_settop(call.L, base) }
+                if status == LUA_ERRMEM { throw LuaError.memory }
+                if pclua_error_kind(call.L, -1) == PCLUA_KIND_INTERRUPT { throw LuaError.interrupted }
+                throw LuaError.runtime(message: call.describe(at: -1), traceback: nil, value: nil)
+            }
+            return
+        }
+        let status = pclua_pcall(call.L, nargs, nresults)
         pclua_clear_interrupt(call.L)
         guard status == LUA_OK else {
             defer { lua_settop(call.L, base) }
@@ -247,6 +257,10 @@ public final class LuaState {
             lua_settop(L, -2)
         }
     }
+
+    /// Gives the room kept for the host under a process memory limit back now (CLuaShim's
+    /// state.c): before the first request, whose threads need it.
+    public func releaseHostRoom() { pclua_release_host_room(mainThread) }
 
     /// Keeps the value on top of the stack under `name` (popping it) for `anchor(_:)` to push later.
     public func setAnchor(_ name: String) {

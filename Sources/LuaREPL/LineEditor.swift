@@ -56,7 +56,8 @@ final class LineEditor {
         typed = 0
         pasted = nil
         drainWake()
-        let terminal = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0
+        // Bracketed pastes are for libedit; the terminal's own line editing would echo the markers.
+        let terminal = isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 && pclua_editline_unavailable() == nil
         if terminal { emit("\u{1B}[?2004h") }  // ask the terminal to bracket pastes
         defer { if terminal { emit("\u{1B}[?2004l") } }
         guard let raw = pclua_editline_read(prompt) else {

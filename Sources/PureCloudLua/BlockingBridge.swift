@@ -12,22 +12,27 @@ public final class BlockingBridge: Sendable {
     /// a write's outcome reaches the audit log before the run's report.
     private let live = DispatchGroup()
     /// Run once, as the first call starts (SignalHandling starts reading its pipe then).
-    private let beforeFirst = Mutex<(@Sendable () -> Void)?>(nil)
+    private let beforeFirst = Mutex<[@Sendable () -> Void]>([])
 
     public init() {}
 
     /// `body` runs once, on the caller's thread, before the first call of this bridge starts: a
     /// run that never makes one never starts what only a call in flight needs.
     public func beforeFirstCall(_ body: @escaping @Sendable () -> Void) {
-        beforeFirst.withLock { $0 = body }
+        beforeFirst.withLock { $0.append(body) }
+    }
+
+    /// Forgets what was to run before the first call (the run is ending without one).
+    public func forgetBeforeFirstCall() {
+        beforeFirst.withLock { $0.removeAll() }
     }
 
     private func firstCallStarting() {
-        let body = beforeFirst.withLock { body -> (@Sendable () -> Void)? in
-            defer { body = nil }
-            return body
+        let bodies = beforeFirst.withLock { bodies -> [@Sendable () -> Void] in
+            defer { bodies.removeAll() }
+            return bodies
         }
-        body?()
+        for body in bodies { body() }
     }
 
     public func run<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {

@@ -18,8 +18,13 @@ public enum PurecloudModule {
             preconditionFailure("not enough memory to install print")  // at set-up: the heap is empty
         }
         if !call.installTaskCoroutines() { preconditionFailure("pclua's coroutine functions could not be installed") }
+        // The builder is reachable from Lua (debug.getupvalue on the metamethods): it builds once,
+        // into a table, whatever it is called with.
+        let built = BuiltFlag()
         guard call.pushTableBuiltOnFirstUse(name: "purecloud", build: { c in
+            guard c.type(at: 1) == .table, !built.value else { throw LuaError.runtime(message: "the purecloud module is built once, by its first use", traceback: nil, value: nil) }
             try build(c, module: 1, session: session)
+            built.value = true
             return 0
         }) else { preconditionFailure("not enough memory to install the purecloud module") }
         state.registerModule("purecloud")
@@ -28,8 +33,11 @@ public enum PurecloudModule {
     /// Builds the module now unless a use has: the terminal REPL walks its tables raw (completion)
     /// from its first prompt.
     public static func buildNow(in state: LuaState) {
-        _ = try? state.run("local _ = type(purecloud) == 'table' and purecloud.null", name: "=purecloud")
+        _ = try? state.run("local m = package.loaded.purecloud; local _ = type(m) == 'table' and m.null", name: "=purecloud")
     }
+
+    /// Whether the module was built (only the Lua thread reads and sets it).
+    private final class BuiltFlag { var value = false }
 
     /// Builds the module into the table at `module`, on the stack of the thread that first used
     /// it (`call`): a coroutine's, maybe, so nothing here touches another thread's stack.
@@ -264,17 +272,14 @@ public enum PurecloudModule {
     /// The Lua part: iterators and collect (Prelude.swift), generated from the table's paging facts.
     private static func installPrelude(_ call: LuaCall, module: Int32, methodTables: [(APIDefinition, LuaRef)], session: PurecloudSession) throws {
         let state = call.state
-        do {
-            try state.load(bytes: Prelude.source, name: Prelude.chunkName, on: call)
-            call.pushValue(module)
-            pushPreludeHooks(call, session: session)
-            pushPagingFacts(call, methodTables: methodTables)
-            // The host's own work, from the room kept for it: a script that filled Lua's heap
-            // before its first use of the module still gets the module.
-            try state.protectedCall(nargs: 3, nresults: 0, on: call, asHost: true)
-        } catch {
-            preconditionFailure("the purecloud prelude failed to load: \(error)")  // a bug in pclua itself, caught by every test
-        }
+        try state.load(bytes: Prelude.source, name: Prelude.chunkName, on: call)
+        call.pushValue(module)
+        pushPreludeHooks(call, session: session)
+        pushPagingFacts(call, methodTables: methodTables)
+        // The host's own work, from the room kept for it: a script that filled Lua's heap before
+        // its first use of the module still gets the module. It may fail for the script's reasons
+        // (an interrupt, a hook of its own that raises): the first use's error, tried again later.
+        try state.protectedCall(nargs: 3, nresults: 0, on: call, asHost: true)
     }
 
     /// The prelude's hooks into the session: the iterators' progress line, and error kinds.

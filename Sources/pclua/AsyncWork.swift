@@ -24,8 +24,8 @@ enum AsyncWork {
         return try outcome.withLock { $0! }.get()
     }
 
-    /// Runs `work`, which ends the process itself, as an async `main` runs: the main thread
-    /// serves the main queue meanwhile.
+    /// Runs `work`, which ends the process itself, as an async `main` runs it: on the
+    /// concurrency runtime's threads, the main thread handed to dispatch (dispatchMain).
     static func runAsMain(_ work: @escaping @Sendable () async -> Never) -> Never {
         Task { await work() }
         dispatchMain()

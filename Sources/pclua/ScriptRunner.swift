@@ -8,7 +8,7 @@ import PureCloudLua
 /// state never leaves it): LUA_INIT, the `-e`/`-l`/`-W` options, the script with its `arg`
 /// table and `...`, then the REPL (`-i`, or no script on a terminal) or standard input.
 /// Messages and tracebacks go to stderr; the result is an exit status for cron.
-/// `@unchecked Sendable`: it is built on the main task and handed to the Lua thread, which alone
+/// `@unchecked Sendable`: it is built on the main thread and handed to the Lua thread, which alone
 /// uses it from then on.
 final class ScriptRunner: @unchecked Sendable {
     let line: LuaCommandLine
@@ -39,7 +39,7 @@ final class ScriptRunner: @unchecked Sendable {
     /// Runs everything on a new thread with a large stack and returns the exit status.
     func runOnLuaThread() -> Int32 {
         var status = ExitStatus.scriptError
-        // Not on this thread if none can be made: it may be a pool thread, whose stack is too small for Lua.
+        // Not on this thread if none can be made: the main thread's stack may be smaller than Lua needs.
         if let reason = LuaThread.run({ status = self.run() }) {
             say("cannot start the thread Lua runs on: \(reason)")
         }
@@ -75,7 +75,12 @@ final class ScriptRunner: @unchecked Sendable {
             }
         }
         signals.watch(state)
+        // Under a process memory limit, the room kept for the host goes back to it before the
+        // first request: the threads that request starts need it (CLuaShim's state.c).
+        let room = HostRoom(state)
+        session.bridge.beforeFirstCall { room.release() }
         defer {
+            session.bridge.forgetBeforeFirstCall()  // nothing may touch the state once it is closed
             signals.stop()  // before the state closes: a late signal must not reach it
             state.close()   // pending finalizers run now, as at lua.c's exit (print works there)
         }
@@ -258,3 +263,11 @@ final class ScriptRunner: @unchecked Sendable {
 
 /// The log Lua's warnings go to with --log-format json (read by a C callback, which captures nothing).
 nonisolated(unsafe) private var warningLog: EventLog?
+
+/// The state's room for the host, released from the bridge's first call (on the Lua thread, the
+/// state's own: `@unchecked Sendable` only to be captured by that closure).
+private struct HostRoom: @unchecked Sendable {
+    let state: LuaState
+    init(_ state: LuaState) { self.state = state }
+    func release() { state.releaseHostRoom() }
+}

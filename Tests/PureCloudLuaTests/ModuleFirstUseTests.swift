@@ -54,8 +54,39 @@ final class ModuleFirstUseTests: ModuleTestCase {
             assert(mt.__index(other, "null") == nil and next(other) == nil and getmetatable(other) == nil)
             mt.__newindex(other, "k", 1)
             assert(other.k == 1)
+            -- The builder itself, reached through the debug library: it builds once, into a table.
+            local _, control = debug.getupvalue(mt.__index, 1)
+            local build = control.build
+            assert(not pcall(build, 42))
             assert(rawget(purecloud, "null") == nil, "still not built")
             assert(purecloud.null and getmetatable(purecloud) == nil)
+            local ok, err = pcall(build, {})
+            assert(not ok and tostring(err):find("built once"), tostring(err))
+            """)
+    }
+
+    /// The first use runs inside the script's call: the script's own hooks stay set, and a first
+    /// use that fails for the script's reasons (here its hook raises) leaves the module to be
+    /// built by a later use.
+    func testAFirstUseKeepsTheScriptsHooksAndAFailedOneIsTriedAgain() throws {
+        try lua("""
+            local count = 0
+            local function counter() count = count + 1 end
+            debug.sethook(counter, "", 100)
+            local _ = purecloud.version
+            assert(debug.gethook() == counter, "the script's hook was kept")
+            debug.sethook()
+            """)
+        try lua("""
+            local refused = false
+            debug.sethook(function()
+              if not refused and debug.getinfo(2, "S").source:find("prelude") then refused = true; error("the hook says no") end
+            end, "l")
+            local ok, err = pcall(function() return purecloud.null end)
+            debug.sethook()
+            assert(not ok and tostring(err):find("the hook says no"), tostring(err))
+            assert(getmetatable(purecloud) ~= nil and next(purecloud) == nil, "empty and lazy again")
+            assert(purecloud.null and purecloud.GroupsApi.new():get_groups{ page_size = 1 }.entities[1])
             """)
     }
 

@@ -49,6 +49,9 @@ int pclua_mark_error_lua(lua_State *L);
 lua_State *pclua_newstate(size_t limit);
 /* lua_close, finalizers in Lua mode, then the allocator's own record freed. */
 void pclua_close(lua_State *L);
+/* Gives the room kept for the host under a process limit back to the host now (state.c): before
+ * the run's first request, whose threads need it. */
+void pclua_release_host_room(lua_State *L);
 /* Bytes Lua holds, and the limit (0: none). */
 size_t pclua_heap_used(lua_State *L);
 size_t pclua_heap_limit(lua_State *L);
@@ -93,10 +96,11 @@ void pclua_pushhost(lua_State *L, void *box, const char *name);
 /* lua_pcall with a message handler that adds a traceback to string errors and keeps table or
  * userdata errors as they are (their traceback is kept in the registry, see pclua_last_traceback). */
 int pclua_pcall(lua_State *L, int nargs, int nresults);
-/* The same in the mode given (pclua_pcall: Lua mode, 1). Host mode (0) is for pclua's own Lua code
- * run as part of the host's work (the prelude, when the module is built): Lua's limit does not
+/* lua_pcall in host mode, without a message handler, leaving hooks, the interrupt and the last
+ * error's records alone: pclua's own Lua code run as part of the host's work, maybe inside a
+ * script's call (the prelude, when the module is built on its first use). Lua's limit does not
  * apply to it, and a failed allocation ends the process as any of the host's does (state.c). */
-int pclua_pcall_in_mode(lua_State *L, int nargs, int nresults, int lua_mode);
+int pclua_pcall_host(lua_State *L, int nargs, int nresults);
 /* The traceback recorded for the last non-string error, or NULL. */
 const char *pclua_last_traceback(lua_State *L);
 /* What __tostring gave for the last non-string error, called when it was raised (as lua.c's
